@@ -1,0 +1,358 @@
+'use strict';
+// js/ layer: the WebCodecs codec state machine, once for all four codecs; JS owns state, queue size, flush promises and the generation — native events of an older generation never reach the user.
+
+const { makeError, invalidState, typeError, dataError, abortError, describe } = require('./errors.js');
+
+/** Report an exception thrown by user code the way Node reports one from an EventTarget listener. */
+function reportException(err) {
+  process.nextTick(() => { throw err; });
+}
+
+/** Codecs with work in flight: kept alive until their outputs and flushes have been delivered. */
+const busyCodecs = new Set();
+
+const isAbortError = (e) => e instanceof DOMException && e.name === 'AbortError';
+
+/**
+ * Base class of VideoEncoder, VideoDecoder, AudioEncoder and AudioDecoder.
+ *
+ * Subclasses validate their arguments and then call the protected hooks:
+ *   _configure(nativeConfig)          configure() steps after validation
+ *   _enqueueWork(item, { isKey })     encode()/decode() steps after validation
+ *   _wrapOutput(payload)              (override) → argument list for the output callback
+ *   _onReset(exception)               (override) clear codec-specific state on reset/close
+ *   _queueSize                        exposed by the subclass as encodeQueueSize/decodeQueueSize
+ *   _native, _session                 the addon and this codec's session handle
+ *
+ * The native worker is the executor of the control message queue: every command is forwarded at
+ * once, in order, tagged with the current generation; reset() and close() start a new generation.
+ */
+class CodecBase extends EventTarget {
+  #native;
+  #session = null;
+  #kind;
+  #name;
+  #workMethod;
+  #requiresKeyChunk;
+
+  #outputCallback;
+  #errorCallback;
+
+  #state = 'unconfigured';
+  #keyChunkRequired = true;
+  #queueSize = 0;
+  #gen = 0;
+  #nextFlushId = 1;
+  /** @type {Map<number, {resolve: Function, reject: Function}>} [[pending flush promises]], in call order. */
+  #pendingFlushes = new Map();
+  #dequeueEventScheduled = false;
+
+  #ondequeue = null;
+  #dequeueListener = null;
+
+  /**
+   * @param {object} init      the user's {output, error} dictionary
+   * @param {object} native    the addon (or a fake): sessionCreate/Configure/Push/Flush/Reset/Close
+   * @param {string} kind      'video-encoder' | 'video-decoder' | 'audio-encoder' | 'audio-decoder'
+   * @param {string} interfaceName  'VideoEncoder' … used in error messages
+   * @param {{requiresKeyChunk?: boolean, workMethod?: string}} [options]
+   *        requiresKeyChunk: decoders — a delta chunk while a key chunk is required throws DataError.
+   *        workMethod: the public name of the work method for messages ('encode'/'decode';
+   *        default 'decode' when requiresKeyChunk, else 'encode').
+   */
+  constructor(init, native, kind, interfaceName, options = {}) {
+    super();
+    this.#name = String(interfaceName);
+    // WebIDL dictionary conversion: undefined/null is an empty dictionary; other non-objects fail.
+    if (init !== undefined && init !== null && typeof init !== 'object' && typeof init !== 'function') {
+      throw typeError(`${this.#name}: init must be an object with output and error functions, got ${describe(init)}`);
+    }
+    // Dictionary members are read in lexicographic order: error, then output.
+    const error = init == null ? undefined : init.error;
+    const output = init == null ? undefined : init.output;
+    if (typeof error !== 'function') {
+      throw typeError(`${this.#name}: init.error must be a function, got ${describe(error)}`);
+    }
+    if (typeof output !== 'function') {
+      throw typeError(`${this.#name}: init.output must be a function, got ${describe(output)}`);
+    }
+    const opts = options || {};
+    this.#requiresKeyChunk = opts.requiresKeyChunk === true;
+    this.#workMethod = opts.workMethod || (this.#requiresKeyChunk ? 'decode' : 'encode');
+    this.#kind = kind;
+    this.#native = native;
+    // constructor steps 7–8: assign init.output / init.error to [[output callback]] / [[error callback]].
+    this.#outputCallback = output;
+    this.#errorCallback = error;
+    // constructor steps 2–5: the control message queue and codec work queue live in the native session.
+    // The session's callback holds the codec weakly: an unreferenced codec with no pending work
+    // can be collected (its session box's finalizer then stops the worker); while work is pending
+    // the codec is kept alive through `busyCodecs` (the spec's "pending activity").
+    const weak = new WeakRef(this);
+    this.#session = native.sessionCreate(kind, (events) => {
+      const self = weak.deref();
+      if (self) self.#onEvents(events);
+    });
+  }
+
+  /** Mark the codec busy (strongly held) until an event batch finds it idle. */
+  #markBusy() { busyCodecs.add(this); }
+  #markIdleIfDone() {
+    if (this.#queueSize === 0 && this.#pendingFlushes.size === 0) busyCodecs.delete(this);
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  /** The CodecState: 'unconfigured' | 'configured' | 'closed'. */
+  get state() { return this.#state; }
+
+  /** [[encodeQueueSize]] / [[decodeQueueSize]]; the subclass exposes it under its WebIDL name. */
+  get _queueSize() { return this.#queueSize; }
+
+  /** The addon this codec talks to, and its session handle (for subclasses). */
+  get _native() { return this.#native; }
+  get _session() { return this.#session; }
+  get _kind() { return this.#kind; }
+  get _interfaceName() { return this.#name; }
+
+  /** EventHandler IDL attribute for 'dequeue'. */
+  get ondequeue() { return this.#ondequeue; }
+  set ondequeue(handler) {
+    // [LegacyTreatNonObjectAsNull]: anything but a callable object deactivates the handler.
+    const value = typeof handler === 'function' ? handler : null;
+    this.#ondequeue = value;
+    if (value === null) {
+      // Deactivate: remove the event listener.
+      if (this.#dequeueListener) {
+        super.removeEventListener('dequeue', this.#dequeueListener);
+        this.#dequeueListener = null;
+      }
+    } else if (!this.#dequeueListener) {
+      // Activate: the listener is added once and keeps its place while the handler changes.
+      this.#dequeueListener = (event) => {
+        const h = this.#ondequeue;
+        if (typeof h === 'function') h.call(this, event);
+      };
+      super.addEventListener('dequeue', this.#dequeueListener);
+    }
+  }
+
+  // ---------------------------------------------------------------- public methods
+
+  /** flush(): resolves once every earlier item's outputs have been emitted. */
+  flush() {
+    // flush() step 1: if [[state]] is not "configured", return a promise rejected with InvalidStateError.
+    if (this.#state !== 'configured') {
+      return Promise.reject(invalidState(`${this.#name}.flush: expected a configured codec, but the codec is ${this.#state}`));
+    }
+    const id = this.#nextFlushId++;
+    // flush() step 5: queue a control message to flush the codec with promise (the worker runs it in order).
+    try {
+      this.#native.sessionFlush(this.#session, this.#gen, id);
+      this.#markBusy();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // flush() step 2 (decoders): set [[key chunk required]] to true.
+    this.#keyChunkRequired = true;
+    // flush() steps 3–4: let promise be a new Promise; append it to [[pending flush promises]].
+    const promise = new Promise((resolve, reject) => {
+      this.#pendingFlushes.set(id, { resolve, reject });
+    });
+    // flush() step 7: return promise.
+    return promise;
+  }
+
+  /** reset(): run the Reset algorithm with an AbortError. */
+  reset() {
+    this.#resetCodec(abortError(`${this.#name}.reset: pending work was aborted by reset()`), 'reset');
+    // Reset step 3 (decoders) / 5 (encoders): signal [[codec implementation]] to cease producing
+    // output for the previous configuration — the worker starts the new generation.
+    this.#native.sessionReset(this.#session, this.#gen);
+  }
+
+  /** close(): run the Close algorithm with an AbortError. */
+  close() {
+    this.#closeCodec(abortError(`${this.#name}.close: pending work was aborted by close()`), 'close');
+  }
+
+  // ---------------------------------------------------------------- protected hooks
+
+  /**
+   * configure() steps 2–6, after the subclass validated the config (step 1, TypeError).
+   * @param {object} nativeConfig validated plain object for native.sessionConfigure
+   */
+  _configure(nativeConfig) {
+    // configure() step 2: if [[state]] is "closed", throw an InvalidStateError.
+    if (this.#state === 'closed') {
+      throw invalidState(`${this.#name}.configure: the codec is closed`);
+    }
+    // configure() steps 5–6: queue a control message to configure the codec with config.
+    this.#native.sessionConfigure(this.#session, this.#gen, nativeConfig);
+    this.#markBusy();
+    // configure() step 3: set [[state]] to "configured".
+    this.#state = 'configured';
+    // configure() step 4 (decoders): set [[key chunk required]] to true.
+    this.#keyChunkRequired = true;
+  }
+
+  /**
+   * encode()/decode() steps after the subclass validated (and cloned) the input.
+   * @param {object} item kind-specific work item for native.sessionPush
+   * @param {{isKey?: boolean}} [opts] whether the item is a key chunk (decoders)
+   * If this throws, nothing was forwarded: the caller still owns item (close its frame clone).
+   */
+  _enqueueWork(item, opts) {
+    const method = `${this.#name}.${this.#workMethod}`;
+    // encode() step 2 / decode() step 1: if [[state]] is not "configured", throw an InvalidStateError.
+    // (encode() step 1, a detached input → TypeError, is the subclass's.)
+    if (this.#state !== 'configured') {
+      throw invalidState(`${method}: expected a configured codec, but the codec is ${this.#state}`);
+    }
+    // decode() step 2: if [[key chunk required]] is true and the chunk is not a key chunk, throw a DataError.
+    const isKey = !!(opts && opts.isKey);
+    if (this.#requiresKeyChunk && this.#keyChunkRequired && !isKey) {
+      throw dataError(`${method}: expected a key chunk (the first chunk after configure() or flush() must be a key chunk), got a delta chunk`);
+    }
+    // encode() steps 5–6 / decode() steps 4–5: queue a control message to encode/decode the item and
+    // process the queue (the worker runs it in order; its Dequeued event is step 3 of running it).
+    this.#native.sessionPush(this.#session, this.#gen, item);
+    this.#markBusy();
+    // decode() step 2.3: otherwise, assign false to [[key chunk required]].
+    if (this.#requiresKeyChunk && isKey) this.#keyChunkRequired = false;
+    // encode() step 4 / decode() step 3: increment [[encodeQueueSize]] / [[decodeQueueSize]].
+    this.#queueSize++;
+  }
+
+  /** Override: turn a native output payload into the argument list of the output callback. */
+  _wrapOutput(payload) { return [payload]; }
+
+  /** Override: clear codec-specific state (active configs, …) during Reset. */
+  _onReset(_exception) {}
+
+  // ---------------------------------------------------------------- algorithms
+
+  /** Reset (with exception): steps shared by reset(), close() and errors. */
+  #resetCodec(exception, method) {
+    // Reset step 1: if [[state]] is "closed", throw an InvalidStateError.
+    if (this.#state === 'closed') {
+      throw invalidState(`${this.#name}.${method}: the codec is closed`);
+    }
+    // Reset step 2: set [[state]] to "unconfigured".
+    this.#state = 'unconfigured';
+    // Reset steps 3–4 (encoders): set [[active encoder config]] and [[active output config]] to null;
+    // codec-specific state lives in the subclass.
+    this.#keyChunkRequired = true;
+    this._onReset(exception);
+    // Reset step 4 (decoders) / 6 (encoders): remove all control messages from the control message
+    // queue — a new generation; the worker drops older commands and js/ drops older events.
+    this.#gen++;
+    // Reset step 5 (decoders) / 7 (encoders): if the queue size is greater than zero, set it to zero
+    // and run Schedule Dequeue Event.
+    if (this.#queueSize > 0) {
+      this.#queueSize = 0;
+      this.#scheduleDequeueEvent();
+    }
+    // Reset step 6 (decoders) / 8 (encoders): for each promise in [[pending flush promises]], reject
+    // it with exception and remove it.
+    const pending = [...this.#pendingFlushes.values()];
+    this.#pendingFlushes.clear();
+    for (const p of pending) p.reject(exception);
+  }
+
+  /** Close (with exception). */
+  #closeCodec(exception, method) {
+    // Close step 1: run the Reset algorithm with exception.
+    this.#resetCodec(exception, method);
+    // Close step 2: set [[state]] to "closed".
+    this.#state = 'closed';
+    // Close step 3: clear [[codec implementation]] and release associated system resources.
+    this.#native.sessionClose(this.#session);
+    busyCodecs.delete(this);
+    // Close step 4: if exception is not an AbortError DOMException, invoke [[error callback]] with it.
+    if (!isAbortError(exception)) {
+      const cb = this.#errorCallback;
+      try {
+        cb(exception);
+      } catch (err) {
+        reportException(err);
+      }
+    }
+  }
+
+  /** Schedule Dequeue Event. */
+  #scheduleDequeueEvent() {
+    // step 1: if [[dequeue event scheduled]] is true, return.
+    if (this.#dequeueEventScheduled) return;
+    // step 2: assign true to [[dequeue event scheduled]].
+    this.#dequeueEventScheduled = true;
+    // step 3: queue a task to fire a simple event named dequeue, then assign false to the flag.
+    setImmediate(() => {
+      // Cleared first so a listener that makes the queue shrink again gets a new event.
+      this.#dequeueEventScheduled = false;
+      this.dispatchEvent(new Event('dequeue'));
+    });
+  }
+
+  /** One batch of native events, in order, on the JS thread. Never throws. */
+  #onEvents(events) {
+    if (!Array.isArray(events)) return;
+    try {
+      this.#deliverEvents(events);
+    } finally {
+      this.#markIdleIfDone();
+    }
+  }
+
+  #deliverEvents(events) {
+    for (const ev of events) {
+      // Closed: no event is delivered; an event that closed the codec drops the rest of the batch.
+      if (this.#state === 'closed') return;
+      // Events of an older generation (before reset()/close()) are dropped.
+      if (!ev || ev.gen !== this.#gen) continue;
+      switch (ev.type) {
+        case 'dequeue': {
+          // Running an encode/decode control message step 3: decrement the queue size and run
+          // Schedule Dequeue Event.
+          const n = Number.isInteger(ev.count) && ev.count > 0 ? ev.count : 1;
+          this.#queueSize = Math.max(0, this.#queueSize - n);
+          this.#scheduleDequeueEvent();
+          break;
+        }
+        case 'output': {
+          // Output algorithm: invoke [[output callback]] with the wrapped output. A throwing callback
+          // is reported and changes nothing.
+          const cb = this.#outputCallback;
+          try {
+            const args = this._wrapOutput(ev.output);
+            cb(...args);
+          } catch (err) {
+            reportException(err);
+          }
+          break;
+        }
+        case 'flush': {
+          // Running a flush control message step 1.3: remove promise from [[pending flush promises]]
+          // and resolve it.
+          const p = this.#pendingFlushes.get(ev.id);
+          if (p) {
+            this.#pendingFlushes.delete(ev.id);
+            p.resolve(undefined);
+          }
+          break;
+        }
+        case 'error': {
+          // The worker failed (NotSupportedError for a config, EncodingError for work): queue a task
+          // to run the Close algorithm with that exception.
+          const exception = makeError(ev.name, ev.message);
+          this.#closeCodec(exception, 'error');
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+}
+
+module.exports = { CodecBase };

@@ -1,0 +1,65 @@
+// The contract between js/ and the Neon addon (native/src/bridge/exports.rs).
+// js/ only ever passes validated plain objects; native code never throws for a
+// spec-level reason (js/ validates first) — a native throw is a bug or an
+// internal failure (message carries the reason).
+
+/** Opaque JsBox handle. */
+export type FrameHandle = { readonly __frame: unique symbol };
+export type SessionHandle = { readonly __session: unique symbol };
+
+/** Where a plane lies in a source buffer, in bytes. */
+export interface PlaneSource { offset: number; stride: number; rowBytes: number; rows: number }
+/** A plane as stored natively. */
+export interface PlaneInfo { stride: number; rowBytes: number; rows: number }
+/** One rectangular copy out of a plane: x is in bytes, y in rows. */
+export interface CopyOp { plane: number; x: number; y: number; rowBytes: number; rows: number; dstOffset: number; dstStride: number }
+
+export interface NativeFrameInfo { format: string; codedWidth: number; codedHeight: number; planes: PlaneInfo[] }
+
+export interface Native {
+  /** Live native objects, for tests: all zero once everything is closed. */
+  liveCounts(): { frames: number; avFrames: number; packets: number; codecContexts: number; sessions: number; swsContexts: number };
+
+  // --- VideoFrame pixel storage: one native buffer, shared by clones (Arc), freed by the last frameClose.
+  /** Allocate a frame of `format` and copy each plane from `src`; planes.length must match the format. */
+  frameCreate(format: string, codedWidth: number, codedHeight: number, src: Uint8Array, planes: PlaneSource[]): FrameHandle;
+  frameInfo(h: FrameHandle): NativeFrameInfo;
+  /** A new handle to the same pixels. */
+  frameClone(h: FrameHandle): FrameHandle;
+  /** Release this handle's reference; idempotent. The pixels are freed when the last handle is closed. */
+  frameClose(h: FrameHandle): void;
+  /** Bounds-checked plane copies into dest. */
+  frameCopyPlanes(h: FrameHandle, dest: Uint8Array, ops: CopyOp[]): void;
+  /** Convert rect of the frame to an RGB format ('RGBA'|'RGBX'|'BGRA'|'BGRX') with swscale, into dest at dstOffset/dstStride.
+   *  matrix: VideoColorSpace matrix ('bt709'|'bt470bg'|'smpte170m'|'bt2020-ncl'|'rgb'|null), fullRange: boolean|null. */
+  frameConvert(h: FrameHandle, dest: Uint8Array, rect: { x: number; y: number; width: number; height: number },
+               dstFormat: string, dstOffset: number, dstStride: number,
+               color: { matrix: string | null; fullRange: boolean | null }): void;
+
+  // --- Codec sessions: one worker thread each, commands run in order.
+  /**
+   * kind: 'video-encoder' | 'video-decoder' | 'audio-encoder' | 'audio-decoder'.
+   * onEvents is called on the JS thread with a batch of events, in order.
+   */
+  sessionCreate(kind: string, onEvents: (events: NativeEvent[]) => void): SessionHandle;
+  /** Queue a configure (config is the validated, kind-specific plain object). */
+  sessionConfigure(s: SessionHandle, gen: number, config: object): void;
+  /** Queue one work item (kind-specific: a frame + options for encoders, a chunk for decoders). */
+  sessionPush(s: SessionHandle, gen: number, item: object): void;
+  /** Queue a flush; answered by a {type:'flush', id} event once every earlier item's output has been emitted. */
+  sessionFlush(s: SessionHandle, gen: number, id: number): void;
+  /** Start generation `gen`: queued work of older generations is dropped, the codec is closed (back to unconfigured). */
+  sessionReset(s: SessionHandle, gen: number): void;
+  /** Stop the worker and free everything; idempotent. No event is delivered afterwards. */
+  sessionClose(s: SessionHandle): void;
+}
+
+/** Every event carries the generation of the command that produced it; js/ drops stale ones. */
+export type NativeEvent =
+  | { type: 'output'; gen: number; output: object }           // kind-specific payload
+  | { type: 'flush'; gen: number; id: number }                // flush `id` is complete
+  | { type: 'error'; gen: number; name: string; message: string } // the codec is now broken: close it with this error
+  | { type: 'dequeue'; gen: number; count: number };          // the worker took `count` pushed items
+
+declare const native: Native;
+export default native;

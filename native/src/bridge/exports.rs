@@ -1,0 +1,36 @@
+//! bridge layer: every function the addon exports (camelCase `<object><Verb>`), typed in
+//! js/lib/native.d.ts.
+use super::{frame, session};
+use crate::counters;
+use neon::prelude::*;
+
+fn live_counts(mut cx: FunctionContext) -> JsResult<JsObject> {
+    let o = cx.empty_object();
+    for (kind, name) in counters::KINDS {
+        let v = cx.number(counters::get(kind) as f64);
+        o.set(&mut cx, name, v)?;
+    }
+    Ok(o)
+}
+
+/// Drop per-thread caches (the JS thread's scaler) so counters can reach zero in tests.
+fn trim_caches(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+    crate::codecs::frame_data::drop_cached_scaler();
+    crate::codecs::frame_data::trim_pool();
+    Ok(cx.undefined())
+}
+
+#[neon::main]
+fn main(mut cx: ModuleContext) -> NeonResult<()> {
+    crate::ffi::log::init();
+    cx.export_function("liveCounts", live_counts)?;
+    cx.export_function("trimCaches", trim_caches)?;
+    cx.export_function("frameCreate", frame::frame_create)?;
+    cx.export_function("frameInfo", frame::frame_info)?;
+    cx.export_function("frameClone", frame::frame_clone)?;
+    cx.export_function("frameClose", frame::frame_close)?;
+    cx.export_function("frameCopyPlanes", frame::frame_copy_planes)?;
+    cx.export_function("frameConvert", frame::frame_convert)?;
+    session::export(&mut cx)?;
+    Ok(())
+}

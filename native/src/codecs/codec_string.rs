@@ -1,0 +1,117 @@
+//! codecs layer (pure table): parse WebCodecs codec strings as Chrome does. Ambiguous forms
+//! (`vp9`, `av01`, bare `avc1`, `hvc1`) are not supported, with a message naming the full form.
+use crate::error::{Error, Result};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VideoCodec {
+    /// `avc1.PPCCLL` / `avc3.PPCCLL`: profile_idc, constraint flags byte, level_idc.
+    Avc { profile: u8, constraints: u8, level: u8, in_band: bool },
+    Hevc { profile: u8, tier_high: bool, level: u8 },
+    Vp8,
+    Vp9 { profile: u8, level: u8, bit_depth: u8 },
+    Av1 { profile: u8, level: u8, tier_high: bool, bit_depth: u8 },
+}
+
+fn hex_byte(s: &str) -> Option<u8> {
+    (s.len() == 2).then(|| u8::from_str_radix(s, 16).ok()).flatten()
+}
+
+fn dec(s: &str, max: u32) -> Option<u8> {
+    (!s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok().filter(|v| *v <= max).map(|v| v as u8)).flatten()
+}
+
+pub fn parse_video(codec: &str) -> Result<VideoCodec> {
+    let bad = |hint: &str| Error::not_supported(format!("unsupported codec string {codec:?}{hint}"));
+    let parts: Vec<&str> = codec.split('.').collect();
+    match parts[0] {
+        "avc1" | "avc3" => {
+            if parts.len() != 2 || parts[1].len() != 6 {
+                return Err(bad(": use the full form avc1.PPCCLL, e.g. avc1.42001E"));
+            }
+            let p = &parts[1];
+            let (profile, constraints, level) = match (hex_byte(&p[0..2]), hex_byte(&p[2..4]), hex_byte(&p[4..6])) {
+                (Some(a), Some(b), Some(c)) => (a, b, c),
+                _ => return Err(bad(": PPCCLL must be hexadecimal, e.g. avc1.42001E")),
+            };
+            Ok(VideoCodec::Avc { profile, constraints, level, in_band: parts[0] == "avc3" })
+        }
+        "hvc1" | "hev1" => {
+            // hvc1.P.C.TL.B — profile space/idc, compatibility, tier+level, constraints
+            if parts.len() < 4 {
+                return Err(bad(": use the full form, e.g. hvc1.1.6.L93.B0"));
+            }
+            let prof = parts[1].trim_start_matches(['A', 'B', 'C']);
+            let profile = dec(prof, 255).ok_or_else(|| bad(": bad HEVC profile"))?;
+            let tl = parts[3];
+            let tier_high = match tl.chars().next() {
+                Some('L') => false,
+                Some('H') => true,
+                _ => return Err(bad(": HEVC tier must be L or H")),
+            };
+            let level = dec(&tl[1..], 255).ok_or_else(|| bad(": bad HEVC level"))?;
+            Ok(VideoCodec::Hevc { profile, tier_high, level })
+        }
+        "vp8" if parts.len() == 1 => Ok(VideoCodec::Vp8),
+        "vp9" => Err(bad(": use the full form vp09.PP.LL.DD, e.g. vp09.00.10.08")),
+        "vp09" => {
+            if parts.len() < 4 {
+                return Err(bad(": use the full form vp09.PP.LL.DD, e.g. vp09.00.10.08"));
+            }
+            let profile = dec(parts[1], 3).filter(|_| parts[1].len() == 2).ok_or_else(|| bad(": VP9 profile must be 00-03"))?;
+            let level = dec(parts[2], 62).filter(|_| parts[2].len() == 2).ok_or_else(|| bad(": bad VP9 level"))?;
+            const LEVELS: [u8; 14] = [10, 11, 20, 21, 30, 31, 40, 41, 50, 51, 52, 60, 61, 62];
+            if !LEVELS.contains(&level) {
+                return Err(bad(": bad VP9 level"));
+            }
+            let bit_depth = dec(parts[3], 12).filter(|d| [8, 10, 12].contains(d) && parts[3].len() == 2).ok_or_else(|| bad(": VP9 bit depth must be 08, 10 or 12"))?;
+            Ok(VideoCodec::Vp9 { profile, level, bit_depth })
+        }
+        "av01" => {
+            if parts.len() < 4 {
+                return Err(bad(": use the full form av01.P.LLT.DD, e.g. av01.0.04M.08"));
+            }
+            let profile = dec(parts[1], 2).filter(|_| parts[1].len() == 1).ok_or_else(|| bad(": AV1 profile must be 0, 1 or 2"))?;
+            let lt = parts[2];
+            if lt.len() != 3 {
+                return Err(bad(": AV1 level must be two digits and a tier (M or H)"));
+            }
+            let level = dec(&lt[..2], 31).ok_or_else(|| bad(": bad AV1 level"))?;
+            let tier_high = match &lt[2..] {
+                "M" => false,
+                "H" => true,
+                _ => return Err(bad(": AV1 tier must be M or H")),
+            };
+            let bit_depth = dec(parts[3], 12).filter(|d| [8, 10, 12].contains(d) && parts[3].len() == 2).ok_or_else(|| bad(": AV1 bit depth must be 08, 10 or 12"))?;
+            Ok(VideoCodec::Av1 { profile, level, tier_high, bit_depth })
+        }
+        _ => Err(bad("")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn avc() {
+        assert_eq!(parse_video("avc1.42001E").unwrap(), VideoCodec::Avc { profile: 0x42, constraints: 0, level: 0x1e, in_band: false });
+        assert_eq!(parse_video("avc3.64001f").unwrap(), VideoCodec::Avc { profile: 0x64, constraints: 0, level: 0x1f, in_band: true });
+        let e = parse_video("avc1").unwrap_err();
+        assert_eq!(e.name(), "NotSupportedError");
+        assert!(e.message.contains("avc1.42001E"));
+        assert!(parse_video("avc1.42001").is_err());
+        assert!(parse_video("avc1.4200ZZ").is_err());
+    }
+    #[test]
+    fn others() {
+        assert_eq!(parse_video("vp8").unwrap(), VideoCodec::Vp8);
+        assert!(parse_video("vp9").unwrap_err().message.contains("vp09.00.10.08"));
+        assert_eq!(parse_video("vp09.00.10.08").unwrap(), VideoCodec::Vp9 { profile: 0, level: 10, bit_depth: 8 });
+        assert!(parse_video("vp09.00.99.08").is_err());
+        assert_eq!(parse_video("av01.0.04M.08").unwrap(), VideoCodec::Av1 { profile: 0, level: 4, tier_high: false, bit_depth: 8 });
+        assert!(parse_video("av01").is_err());
+        assert_eq!(parse_video("hvc1.1.6.L93.B0").unwrap(), VideoCodec::Hevc { profile: 1, tier_high: false, level: 93 });
+        assert!(parse_video("hvc1").is_err());
+        assert!(parse_video("h264").is_err());
+        assert!(parse_video("").is_err());
+    }
+}

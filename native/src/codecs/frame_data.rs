@@ -1,0 +1,320 @@
+//! codecs layer: the pixels of a VideoFrame. One `FrameData` is shared by every clone of a frame
+//! (`Arc`), and freed when the last handle is closed. Buffers come from a bounded per-size pool
+//! so create/close loops reuse memory instead of growing the heap (DESIGN.md §2).
+use super::pixel_format::{by_av, by_name, PixelFormatInfo};
+use crate::counters::{Kind, Live};
+use crate::error::{Error, Result};
+use crate::ffi::scale::{self, ImageDesc, Matrix, Planes, PlanesMut, Scaler};
+use crate::ffi::Frame;
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+/// Where one plane lies in a byte buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlaneLayout {
+    pub offset: usize,
+    pub stride: usize,
+    pub row_bytes: usize,
+    pub rows: usize,
+}
+
+impl PlaneLayout {
+    /// Bytes the plane spans from `offset` (the last row need not be padded to `stride`).
+    fn span(&self) -> usize {
+        if self.rows == 0 {
+            0
+        } else {
+            (self.rows - 1) * self.stride + self.row_bytes
+        }
+    }
+}
+
+/// One rectangular copy out of a plane into a destination buffer (x in bytes, y in rows).
+#[derive(Clone, Copy, Debug)]
+pub struct CopyOp {
+    pub plane: usize,
+    pub x: usize,
+    pub y: usize,
+    pub row_bytes: usize,
+    pub rows: usize,
+    pub dst_offset: usize,
+    pub dst_stride: usize,
+}
+
+// ---- bounded byte-buffer pool -------------------------------------------------------------
+
+const POOL_MAX_BUFFERS: usize = 16;
+const POOL_MAX_BYTES: usize = 64 << 20;
+static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// A byte buffer that goes back to the pool on drop.
+pub struct PooledBytes(Vec<u8>);
+
+impl PooledBytes {
+    pub fn take(len: usize) -> PooledBytes {
+        if let Ok(mut pool) = POOL.lock() {
+            if let Some(i) = pool.iter().position(|v| v.len() == len) {
+                return PooledBytes(pool.swap_remove(i));
+            }
+        }
+        PooledBytes(vec![0u8; len])
+    }
+}
+
+impl Drop for PooledBytes {
+    fn drop(&mut self) {
+        let v = std::mem::take(&mut self.0);
+        if v.is_empty() {
+            return;
+        }
+        if let Ok(mut pool) = POOL.lock() {
+            let held: usize = pool.iter().map(|b| b.len()).sum();
+            if held + v.len() <= POOL_MAX_BYTES {
+                if pool.len() >= POOL_MAX_BUFFERS {
+                    pool.remove(0);
+                }
+                pool.push(v);
+            }
+        }
+    }
+}
+
+/// Empty the pool (tests, and after the last frame of a size).
+pub fn trim_pool() {
+    if let Ok(mut pool) = POOL.lock() {
+        pool.clear();
+    }
+}
+
+// ---- frame pixels -------------------------------------------------------------------------
+
+enum Storage {
+    Bytes(PooledBytes),
+    /// A decoder's reference-counted output, kept as is (zero copy).
+    Av(Frame),
+}
+
+pub struct FrameData {
+    pub format: &'static PixelFormatInfo,
+    pub width: u32,
+    pub height: u32,
+    planes: Vec<PlaneLayout>,
+    storage: Storage,
+    _live: Live,
+}
+
+/// Colour information the caller knows about the source (VideoColorSpace matrix / fullRange).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SourceColor<'a> {
+    pub matrix: Option<&'a str>,
+    pub full_range: Option<bool>,
+}
+
+fn matrix_of(name: Option<&str>) -> Matrix {
+    match name {
+        Some("bt470bg") | Some("smpte170m") => Matrix::Bt601,
+        Some("bt2020-ncl") => Matrix::Bt2020,
+        _ => Matrix::Bt709,
+    }
+}
+
+thread_local! {
+    static SCALER: RefCell<Option<Scaler>> = const { RefCell::new(None) };
+}
+
+/// Run `f` with a cached scaler for (src, dst, flags) on this thread.
+pub fn with_scaler<T>(src: ImageDesc, dst: ImageDesc, flags: i32, f: impl FnOnce(&mut Scaler) -> Result<T>) -> Result<T> {
+    SCALER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if !slot.as_ref().is_some_and(|s| s.matches(&src, &dst, flags)) {
+            *slot = None;
+            *slot = Some(Scaler::new(src, dst, flags).map_err(|e| Error::not_supported(e.to_error(crate::error::ErrorKind::NotSupported).message))?);
+        }
+        f(slot.as_mut().expect("scaler just set"))
+    })
+}
+
+/// Drop this thread's cached scaler (so live counters can reach zero).
+pub fn drop_cached_scaler() {
+    SCALER.with(|cell| *cell.borrow_mut() = None);
+}
+
+impl FrameData {
+    /// Copy `format` planes out of `src` (each where `sources` says) into a new pooled buffer.
+    pub fn from_planes(format_name: &str, width: u32, height: u32, src: &[u8], sources: &[PlaneLayout]) -> Result<FrameData> {
+        let format = by_name(format_name).ok_or_else(|| Error::type_error(format!("unknown pixel format {format_name:?}")))?;
+        if width == 0 || height == 0 || width > 16384 || height > 16384 {
+            return Err(Error::type_error(format!("expected a coded size between 1×1 and 16384×16384, got {width}×{height}")));
+        }
+        if sources.len() != format.planes.len() {
+            return Err(Error::type_error(format!("{} has {} planes, got {}", format.name, format.planes.len(), sources.len())));
+        }
+        let mut planes = Vec::with_capacity(sources.len());
+        let mut total = 0usize;
+        for (p, s) in sources.iter().enumerate() {
+            let (row_bytes, rows) = (format.row_bytes(p, width), format.rows(p, height));
+            if s.row_bytes != row_bytes || s.rows != rows || s.stride < row_bytes {
+                return Err(Error::type_error(format!("plane {p} of {} {width}×{height} needs {rows} rows of {row_bytes} bytes, got {} rows of {} with stride {}", format.name, s.rows, s.row_bytes, s.stride)));
+            }
+            if s.offset.checked_add(s.span()).is_none_or(|end| end > src.len()) {
+                return Err(Error::type_error(format!("plane {p} ends past the end of the data ({} bytes)", src.len())));
+            }
+            planes.push(PlaneLayout { offset: total, stride: row_bytes, row_bytes, rows });
+            total += row_bytes * rows;
+        }
+        let mut bytes = PooledBytes::take(total);
+        for (s, d) in sources.iter().zip(&planes) {
+            copy_rows(&src[s.offset..], s.stride, &mut bytes.0[d.offset..], d.stride, d.row_bytes, d.rows);
+        }
+        Ok(FrameData { format, width, height, planes, storage: Storage::Bytes(bytes), _live: Live::new(Kind::VideoFrames) })
+    }
+
+    /// Keep a decoded AVFrame as the frame's pixels (no copy).
+    pub fn from_av_frame(frame: Frame) -> Result<FrameData> {
+        let av = frame.pixel_format().ok_or_else(|| Error::encoding("decoder produced a frame without a pixel format"))?;
+        let format = by_av(av).ok_or_else(|| Error::not_supported(format!("decoder output pixel format {av:?} has no VideoPixelFormat")))?;
+        let (width, height) = (frame.width(), frame.height());
+        let mut planes = Vec::new();
+        for p in 0..format.planes.len() {
+            let len = frame.plane(p).map(|s| s.len()).ok_or_else(|| Error::encoding(format!("decoded frame lacks plane {p}")))?;
+            let pl = PlaneLayout { offset: 0, stride: frame.linesize(p), row_bytes: format.row_bytes(p, width), rows: format.rows(p, height) };
+            if pl.span() > len {
+                return Err(Error::encoding("decoded frame planes are smaller than their geometry"));
+            }
+            planes.push(pl);
+        }
+        Ok(FrameData { format, width, height, planes, storage: Storage::Av(frame), _live: Live::new(Kind::VideoFrames) })
+    }
+
+    pub fn planes(&self) -> &[PlaneLayout] {
+        &self.planes
+    }
+
+    /// Plane `p` from its first byte (rows are `planes()[p].stride` apart).
+    pub fn plane(&self, p: usize) -> &[u8] {
+        let l = &self.planes[p];
+        match &self.storage {
+            Storage::Bytes(b) => &b.0[l.offset..l.offset + l.span()],
+            Storage::Av(f) => f.plane(p).map(|s| &s[..l.span()]).unwrap_or(&[]),
+        }
+    }
+
+    /// Copy rectangles out of planes into `dest`, every range checked.
+    pub fn copy_planes(&self, dest: &mut [u8], ops: &[CopyOp]) -> Result<()> {
+        for op in ops {
+            let l = self.planes.get(op.plane).ok_or_else(|| Error::type_error(format!("no plane {}", op.plane)))?;
+            if op.x + op.row_bytes > l.row_bytes || op.y + op.rows > l.rows {
+                return Err(Error::type_error(format!("copy rectangle outside plane {}", op.plane)));
+            }
+            let dst = PlaneLayout { offset: op.dst_offset, stride: op.dst_stride, row_bytes: op.row_bytes, rows: op.rows };
+            if (op.rows > 1 && op.dst_stride < op.row_bytes) || op.dst_offset.checked_add(dst.span()).is_none_or(|e| e > dest.len()) {
+                return Err(Error::type_error(format!("destination is too small for plane {}", op.plane)));
+            }
+            let src = &self.plane(op.plane)[op.y * l.stride + op.x..];
+            copy_rows(src, l.stride, &mut dest[op.dst_offset..], op.dst_stride, op.row_bytes, op.rows);
+        }
+        Ok(())
+    }
+
+    /// Planes starting at the pixel (x, y), which must sit on the chroma grid.
+    pub fn planes_at(&self, x: u32, y: u32) -> Result<Planes<'_>> {
+        let mut data: [&[u8]; 4] = [&[], &[], &[], &[]];
+        let mut stride = [0usize; 4];
+        for (p, g) in self.format.planes.iter().enumerate() {
+            if x % g.sub_x != 0 || y % g.sub_y != 0 {
+                return Err(Error::type_error(format!("rect origin ({x}, {y}) is not aligned to the {} chroma grid", self.format.name)));
+            }
+            let l = &self.planes[p];
+            let start = (y / g.sub_y) as usize * l.stride + (x / g.sub_x * g.bytes) as usize;
+            data[p] = self.plane(p).get(start..).unwrap_or(&[]);
+            stride[p] = l.stride;
+        }
+        Ok(Planes { data, stride })
+    }
+
+    pub fn image_desc(&self, width: u32, height: u32) -> Result<ImageDesc> {
+        let av = self.format.av.ok_or_else(|| Error::not_supported(format!("{} frames cannot be converted", self.format.name)))?;
+        Ok(ImageDesc { format: av, width, height })
+    }
+
+    /// Convert the rect (x, y, w, h) to a packed RGB format into `dest` at (offset, stride).
+    #[allow(clippy::too_many_arguments)]
+    pub fn convert_to_rgb(&self, dest: &mut [u8], rect: (u32, u32, u32, u32), dst_format: &str, dst_offset: usize, dst_stride: usize, color: SourceColor) -> Result<()> {
+        let (x, y, w, h) = rect;
+        if w == 0 || h == 0 || x + w > self.width || y + h > self.height {
+            return Err(Error::type_error(format!("rect {x},{y} {w}×{h} is outside the coded size {}×{}", self.width, self.height)));
+        }
+        let dst = by_name(dst_format).filter(|f| f.rgb).ok_or_else(|| Error::not_supported(format!("conversion to {dst_format:?} is not supported (RGBA, RGBX, BGRA, BGRX are)")))?;
+        let dst_desc = ImageDesc { format: dst.av.expect("RGB formats map to FFmpeg"), width: w, height: h };
+        let src_desc = self.image_desc(w, h)?;
+        let src = self.planes_at(x, y)?;
+        let need = PlaneLayout { offset: dst_offset, stride: dst_stride, row_bytes: w as usize * 4, rows: h as usize };
+        if dst_stride < need.row_bytes || dst_offset.checked_add(need.span()).is_none_or(|e| e > dest.len()) {
+            return Err(Error::type_error("destination is too small for the converted rect"));
+        }
+        let out = &mut dest[dst_offset..];
+        with_scaler(src_desc, dst_desc, scale::BILINEAR | scale::ACCURATE, |s| {
+            if !self.format.rgb {
+                s.set_colorspace(matrix_of(color.matrix), color.full_range.unwrap_or(false), Matrix::Bt709, true)?;
+            }
+            s.scale(&src, &mut PlanesMut { data: [out, &mut [], &mut [], &mut []], stride: [dst_stride, 0, 0, 0] })?;
+            Ok(())
+        })
+    }
+}
+
+fn copy_rows(src: &[u8], src_stride: usize, dst: &mut [u8], dst_stride: usize, row_bytes: usize, rows: usize) {
+    if src_stride == row_bytes && dst_stride == row_bytes {
+        let n = row_bytes * rows;
+        dst[..n].copy_from_slice(&src[..n]);
+        return;
+    }
+    for r in 0..rows {
+        dst[r * dst_stride..r * dst_stride + row_bytes].copy_from_slice(&src[r * src_stride..r * src_stride + row_bytes]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    fn tight(format: &str, w: u32, h: u32) -> (Vec<PlaneLayout>, usize) {
+        let f = by_name(format).unwrap();
+        let mut off = 0;
+        let mut v = vec![];
+        for p in 0..f.planes.len() {
+            let (rb, rows) = (f.row_bytes(p, w), f.rows(p, h));
+            v.push(PlaneLayout { offset: off, stride: rb, row_bytes: rb, rows });
+            off += rb * rows;
+        }
+        (v, off)
+    }
+    #[test]
+    fn create_copy_round_trip_odd_size() {
+        let (layout, size) = tight("I420", 33, 17);
+        let src: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let f = FrameData::from_planes("I420", 33, 17, &src, &layout).unwrap();
+        let mut out = vec![0u8; size];
+        let ops: Vec<CopyOp> = layout.iter().enumerate().map(|(p, l)| CopyOp { plane: p, x: 0, y: 0, row_bytes: l.row_bytes, rows: l.rows, dst_offset: l.offset, dst_stride: l.stride }).collect();
+        f.copy_planes(&mut out, &ops).unwrap();
+        assert_eq!(out, src);
+        assert!(f.copy_planes(&mut out[..10], &ops).is_err());
+    }
+    #[test]
+    fn rejects_short_source() {
+        let (layout, size) = tight("RGBA", 4, 4);
+        assert!(FrameData::from_planes("RGBA", 4, 4, &vec![0; size - 1], &layout).is_err());
+        assert!(FrameData::from_planes("RGBA", 4, 4, &vec![0; size], &layout[..0]).is_err());
+    }
+    #[test]
+    fn i420_to_rgba() {
+        let (layout, size) = tight("I420", 2, 2);
+        let mut src = vec![0u8; size];
+        src[..4].fill(235); // white in limited range
+        src[4..].fill(128);
+        let f = FrameData::from_planes("I420", 2, 2, &src, &layout).unwrap();
+        let mut out = vec![0u8; 16];
+        f.convert_to_rgb(&mut out, (0, 0, 2, 2), "RGBA", 0, 8, SourceColor::default()).unwrap();
+        assert!(out.chunks(4).all(|p| p[0] >= 253 && p[1] >= 253 && p[2] >= 253 && p[3] == 255), "{out:?}");
+        drop_cached_scaler();
+    }
+}

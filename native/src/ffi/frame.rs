@@ -1,0 +1,300 @@
+//! ffi layer: `Frame` owns an AVFrame (freed in Drop); `FramePool` hands out writable video
+//! frames backed by one AVBufferPool of a fixed (format, width, height), so steady-state coding
+//! reuses the same buffers instead of malloc/free per frame (DESIGN.md §2, allocator note).
+use super::error::{AvError, ENOMEM};
+use super::sys;
+use crate::counters::{Kind, Live};
+use std::os::raw::c_int;
+use std::ptr::NonNull;
+
+pub struct Frame {
+    ptr: NonNull<sys::AVFrame>,
+    _live: Live,
+}
+
+// SAFETY: an AVFrame has no thread affinity; we hand it between threads by value, never share it.
+unsafe impl Send for Frame {}
+// SAFETY: every method taking &self only reads the frame (plane bytes, fields), so sharing
+// references across threads is sound; mutation needs &mut self.
+unsafe impl Sync for Frame {}
+
+/// Number of planes of a pixel format (0 for an invalid one).
+pub fn plane_count(format: sys::AVPixelFormat) -> usize {
+    // SAFETY: pure lookup in a static table; invalid formats return a negative value.
+    let n = unsafe { sys::av_pix_fmt_count_planes(format) };
+    n.max(0) as usize
+}
+
+/// Chroma shift (log2 w, log2 h) of a pixel format.
+pub fn chroma_shift(format: sys::AVPixelFormat) -> (u32, u32) {
+    // SAFETY: av_pix_fmt_desc_get returns a pointer into a static table or null.
+    let d = unsafe { sys::av_pix_fmt_desc_get(format) };
+    if d.is_null() {
+        return (0, 0);
+    }
+    // SAFETY: non-null pointer into libavutil's static, immutable descriptor table.
+    let d = unsafe { &*d };
+    (d.log2_chroma_w as u32, d.log2_chroma_h as u32)
+}
+
+/// Bytes in one row of plane `p` for a frame `width` wide (0 if the plane does not exist).
+pub fn plane_row_bytes(format: sys::AVPixelFormat, width: u32, p: usize) -> usize {
+    // SAFETY: pure computation over the static descriptor table.
+    let n = unsafe { sys::av_image_get_linesize(format, width as c_int, p as c_int) };
+    n.max(0) as usize
+}
+
+/// Rows in plane `p` for a frame `height` tall. Planes 1 and 2 of YUV formats are chroma.
+pub fn plane_rows(format: sys::AVPixelFormat, height: u32, p: usize) -> usize {
+    let (_, sh) = chroma_shift(format);
+    let is_chroma = (p == 1 || p == 2) && plane_count(format) >= 2 && !matches!(format, sys::AVPixelFormat::AV_PIX_FMT_GBRP);
+    if is_chroma {
+        ((height + (1 << sh) - 1) >> sh) as usize
+    } else {
+        height as usize
+    }
+}
+
+/// The AVPixelFormat stored in an int field, if it is a known one.
+pub fn pixel_format_from_int(v: c_int) -> Option<sys::AVPixelFormat> {
+    if v < 0 || v >= sys::AVPixelFormat::AV_PIX_FMT_NB as c_int {
+        return None;
+    }
+    // SAFETY: AVPixelFormat is a C enum of i32 whose values 0..AV_PIX_FMT_NB are all declared
+    // (bindgen emits them contiguously); we checked the range above.
+    Some(unsafe { std::mem::transmute::<c_int, sys::AVPixelFormat>(v) })
+}
+
+impl Frame {
+    pub fn new() -> Result<Frame, AvError> {
+        // SAFETY: av_frame_alloc has no preconditions; null means out of memory.
+        let p = unsafe { sys::av_frame_alloc() };
+        NonNull::new(p)
+            .map(|ptr| Frame { ptr, _live: Live::new(Kind::AvFrames) })
+            .ok_or(AvError { code: ENOMEM, what: "av_frame_alloc" })
+    }
+
+    pub fn as_ptr(&self) -> *const sys::AVFrame {
+        self.ptr.as_ptr()
+    }
+
+    pub fn as_mut_ptr(&mut self) -> *mut sys::AVFrame {
+        self.ptr.as_ptr()
+    }
+
+    fn raw(&self) -> &sys::AVFrame {
+        // SAFETY: ptr is a live AVFrame owned by self for self's lifetime.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    fn raw_mut(&mut self) -> &mut sys::AVFrame {
+        // SAFETY: as raw(); &mut self guarantees exclusive access.
+        unsafe { self.ptr.as_mut() }
+    }
+
+    pub fn width(&self) -> u32 {
+        self.raw().width.max(0) as u32
+    }
+    pub fn height(&self) -> u32 {
+        self.raw().height.max(0) as u32
+    }
+    pub fn pixel_format(&self) -> Option<sys::AVPixelFormat> {
+        pixel_format_from_int(self.raw().format)
+    }
+    pub fn pts(&self) -> Option<i64> {
+        let p = self.raw().pts;
+        (p != sys::AV_NOPTS_VALUE).then_some(p)
+    }
+    pub fn set_pts(&mut self, pts: Option<i64>) {
+        self.raw_mut().pts = pts.unwrap_or(sys::AV_NOPTS_VALUE);
+    }
+    pub fn duration(&self) -> i64 {
+        self.raw().pkt_duration
+    }
+    pub fn set_duration(&mut self, d: i64) {
+        self.raw_mut().pkt_duration = d;
+    }
+    /// Ask the encoder for a key frame (or let it choose).
+    pub fn set_force_key(&mut self, key: bool) {
+        self.raw_mut().pict_type = if key { sys::AVPictureType::AV_PICTURE_TYPE_I } else { sys::AVPictureType::AV_PICTURE_TYPE_NONE };
+    }
+    pub fn set_quality(&mut self, q: c_int) {
+        self.raw_mut().quality = q;
+    }
+    pub fn set_color(&mut self, range: sys::AVColorRange, space: sys::AVColorSpace, primaries: sys::AVColorPrimaries, trc: sys::AVColorTransferCharacteristic) {
+        let f = self.raw_mut();
+        f.color_range = range;
+        f.colorspace = space;
+        f.color_primaries = primaries;
+        f.color_trc = trc;
+    }
+    pub fn color(&self) -> (sys::AVColorRange, sys::AVColorSpace, sys::AVColorPrimaries, sys::AVColorTransferCharacteristic) {
+        let f = self.raw();
+        (f.color_range, f.colorspace, f.color_primaries, f.color_trc)
+    }
+    pub fn linesize(&self, p: usize) -> usize {
+        if p >= 8 {
+            return 0;
+        }
+        self.raw().linesize[p].max(0) as usize
+    }
+
+    fn plane_len(&self, p: usize) -> Option<usize> {
+        let f = self.raw();
+        if p >= 8 || f.data[p].is_null() || f.linesize[p] <= 0 {
+            return None;
+        }
+        let fmt = self.pixel_format()?;
+        if p >= plane_count(fmt) {
+            return None;
+        }
+        Some(f.linesize[p] as usize * plane_rows(fmt, self.height(), p))
+    }
+
+    /// Plane `p` as bytes: `linesize(p) * rows` (video frames with positive line sizes only).
+    pub fn plane(&self, p: usize) -> Option<&[u8]> {
+        let len = self.plane_len(p)?;
+        // SAFETY: video frames from FFmpeg (get_buffer2 / our pool) hold at least linesize*rows
+        // bytes per plane for their width/height/format; the slice borrows self.
+        Some(unsafe { std::slice::from_raw_parts(self.raw().data[p], len) })
+    }
+
+    /// Plane `p` writable. Only for frames we allocated writable (FramePool::get).
+    pub fn plane_mut(&mut self, p: usize) -> Option<&mut [u8]> {
+        let len = self.plane_len(p)?;
+        // SAFETY: av_frame_is_writable checks the buffers are not shared.
+        if unsafe { sys::av_frame_is_writable(self.ptr.as_ptr()) } == 0 {
+            return None;
+        }
+        // SAFETY: as plane(); the buffer is exclusively ours (checked writable) and &mut self is unique.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.raw().data[p], len) })
+    }
+
+    /// Raw plane pointers and line sizes, for swscale.
+    pub(crate) fn data_ptrs(&self) -> ([*const u8; 4], [c_int; 4]) {
+        let f = self.raw();
+        ([f.data[0], f.data[1], f.data[2], f.data[3]], [f.linesize[0], f.linesize[1], f.linesize[2], f.linesize[3]])
+    }
+
+    pub fn unref(&mut self) {
+        // SAFETY: ptr is a live AVFrame; unref leaves it blank and reusable.
+        unsafe { sys::av_frame_unref(self.ptr.as_ptr()) }
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        let mut p = self.ptr.as_ptr();
+        // SAFETY: we own the frame; av_frame_free unrefs its buffers and frees it.
+        unsafe { sys::av_frame_free(&mut p) }
+    }
+}
+
+/// Writable frames of one (format, width, height), all planes in one pooled buffer.
+pub struct FramePool {
+    pool: NonNull<sys::AVBufferPool>,
+    format: sys::AVPixelFormat,
+    width: u32,
+    height: u32,
+    linesize: [c_int; 4],
+    offset: [usize; 4],
+    planes: usize,
+}
+
+// SAFETY: AVBufferPool is thread-safe (internally locked); we own the pool pointer.
+unsafe impl Send for FramePool {}
+
+const ALIGN: usize = 64;
+
+impl FramePool {
+    pub fn new(format: sys::AVPixelFormat, width: u32, height: u32) -> Result<FramePool, AvError> {
+        let planes = plane_count(format);
+        if planes == 0 || planes > 4 || width == 0 || height == 0 {
+            return Err(AvError { code: super::error::EINVAL, what: "FramePool::new" });
+        }
+        let mut linesize = [0 as c_int; 4];
+        let mut offset = [0usize; 4];
+        let mut size = 0usize;
+        for p in 0..planes {
+            let row = plane_row_bytes(format, width, p);
+            let ls = (row + ALIGN - 1) / ALIGN * ALIGN;
+            linesize[p] = ls as c_int;
+            offset[p] = size;
+            size += ls * plane_rows(format, height, p);
+        }
+        // SAFETY: av_buffer_pool_init with the default allocator; null means out of memory.
+        let pool = unsafe { sys::av_buffer_pool_init(size + ALIGN, Some(sys::av_buffer_allocz)) };
+        let pool = NonNull::new(pool).ok_or(AvError { code: ENOMEM, what: "av_buffer_pool_init" })?;
+        Ok(FramePool { pool, format, width, height, linesize, offset, planes })
+    }
+
+    pub fn matches(&self, format: sys::AVPixelFormat, width: u32, height: u32) -> bool {
+        self.format == format && self.width == width && self.height == height
+    }
+
+    pub fn format(&self) -> sys::AVPixelFormat {
+        self.format
+    }
+
+    /// A writable frame from the pool (its buffer returns to the pool when the frame is unref'd).
+    pub fn get(&self) -> Result<Frame, AvError> {
+        let mut frame = Frame::new()?;
+        // SAFETY: the pool is live; returns a new reference or null on OOM.
+        let buf = unsafe { sys::av_buffer_pool_get(self.pool.as_ptr()) };
+        if buf.is_null() {
+            return Err(AvError { code: ENOMEM, what: "av_buffer_pool_get" });
+        }
+        let f = frame.raw_mut();
+        f.buf[0] = buf;
+        // SAFETY: buf is a valid AVBufferRef whose data holds size + ALIGN bytes; every offset
+        // plus its plane size lies within `size` (computed in new()).
+        let base = unsafe { (*buf).data };
+        for p in 0..self.planes {
+            // SAFETY: see above — offset[p] < size.
+            f.data[p] = unsafe { base.add(self.offset[p]) };
+            f.linesize[p] = self.linesize[p];
+        }
+        f.format = self.format as c_int;
+        f.width = self.width as c_int;
+        f.height = self.height as c_int;
+        Ok(frame)
+    }
+}
+
+impl Drop for FramePool {
+    fn drop(&mut self) {
+        let mut p = self.pool.as_ptr();
+        // SAFETY: we own the pool; uninit frees it once every outstanding buffer has returned.
+        unsafe { sys::av_buffer_pool_uninit(&mut p) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::counters::{get, Kind};
+    #[test]
+    fn pool_frames_are_writable_and_freed() {
+        let pool = FramePool::new(sys::AVPixelFormat::AV_PIX_FMT_YUV420P, 33, 17).unwrap();
+        let before = get(Kind::AvFrames);
+        {
+            let mut f = pool.get().unwrap();
+            assert_eq!(get(Kind::AvFrames), before + 1);
+            assert_eq!(f.plane(0).unwrap().len(), 64 * 17);
+            assert_eq!(f.plane(1).unwrap().len(), 64 * 9);
+            f.plane_mut(2).unwrap()[0] = 7;
+            assert!(f.plane(3).is_none());
+        }
+        assert_eq!(get(Kind::AvFrames), before);
+    }
+    #[test]
+    fn geometry() {
+        use sys::AVPixelFormat::*;
+        assert_eq!(plane_count(AV_PIX_FMT_NV12), 2);
+        assert_eq!(plane_row_bytes(AV_PIX_FMT_NV12, 5, 1), 6);
+        assert_eq!(plane_rows(AV_PIX_FMT_NV12, 5, 1), 3);
+        assert_eq!(plane_rows(AV_PIX_FMT_YUVA420P, 5, 3), 5);
+        assert_eq!(plane_row_bytes(AV_PIX_FMT_YUV420P10LE, 5, 1), 6);
+        assert_eq!(plane_row_bytes(AV_PIX_FMT_RGBA, 5, 0), 20);
+    }
+}

@@ -1,0 +1,192 @@
+//! ffi layer: `Scaler` owns a SwsContext (freed in Drop). `scale` takes plane slices and checks
+//! every plane covers its rows × stride before swscale touches it, so callers stay safe Rust.
+use super::error::{check, AvError, EINVAL, ENOMEM};
+use super::frame::{plane_count, plane_row_bytes, plane_rows, Frame};
+use super::sys;
+use crate::counters::{Kind, Live};
+use std::os::raw::c_int;
+use std::ptr::NonNull;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImageDesc {
+    pub format: sys::AVPixelFormat,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Colour matrix of YUV data, as swscale names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matrix {
+    Bt601,
+    Bt709,
+    Bt2020,
+}
+
+impl Matrix {
+    fn sws(self) -> c_int {
+        match self {
+            Matrix::Bt601 => sys::SWS_CS_ITU601,
+            Matrix::Bt709 => sys::SWS_CS_ITU709,
+            Matrix::Bt2020 => sys::SWS_CS_BT2020,
+        }
+    }
+}
+
+/// Read-only planes of an image: plane p starts at data[p][0], rows are stride[p] apart.
+pub struct Planes<'a> {
+    pub data: [&'a [u8]; 4],
+    pub stride: [usize; 4],
+}
+
+pub struct PlanesMut<'a> {
+    pub data: [&'a mut [u8]; 4],
+    pub stride: [usize; 4],
+}
+
+pub struct Scaler {
+    ptr: NonNull<sys::SwsContext>,
+    src: ImageDesc,
+    dst: ImageDesc,
+    flags: c_int,
+    color: Option<(Matrix, bool, Matrix, bool)>,
+    _live: Live,
+}
+
+// SAFETY: a SwsContext is used by one thread at a time (we move it, never share it).
+unsafe impl Send for Scaler {}
+
+fn covers(desc: &ImageDesc, lens: [usize; 4], stride: [usize; 4]) -> bool {
+    let n = plane_count(desc.format);
+    (0..n).all(|p| {
+        let rows = plane_rows(desc.format, desc.height, p);
+        let row = plane_row_bytes(desc.format, desc.width, p);
+        rows == 0 || (stride[p] >= row && stride[p] <= i32::MAX as usize && lens[p] >= (rows - 1) * stride[p] + row)
+    })
+}
+
+pub const FAST_BILINEAR: c_int = 1;
+pub const BICUBIC: c_int = sys::SWS_BICUBIC;
+pub const BILINEAR: c_int = sys::SWS_BILINEAR;
+pub const ACCURATE: c_int = sys::SWS_ACCURATE_RND | sys::SWS_FULL_CHR_H_INT;
+
+impl Scaler {
+    pub fn new(src: ImageDesc, dst: ImageDesc, flags: c_int) -> Result<Scaler, AvError> {
+        if src.width == 0 || src.height == 0 || dst.width == 0 || dst.height == 0 {
+            return Err(AvError { code: EINVAL, what: "sws_getContext" });
+        }
+        // SAFETY: plain values; null filters/params are allowed; null result means unsupported.
+        let p = unsafe {
+            sys::sws_getContext(
+                src.width as c_int,
+                src.height as c_int,
+                src.format,
+                dst.width as c_int,
+                dst.height as c_int,
+                dst.format,
+                flags,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null(),
+            )
+        };
+        let ptr = NonNull::new(p).ok_or(AvError { code: EINVAL, what: "sws_getContext" })?;
+        Ok(Scaler { ptr, src, dst, flags, color: None, _live: Live::new(Kind::SwsContexts) })
+    }
+
+    pub fn matches(&self, src: &ImageDesc, dst: &ImageDesc, flags: c_int) -> bool {
+        self.src == *src && self.dst == *dst && self.flags == flags
+    }
+
+    /// Set the YUV matrix and ranges of source and destination (ignored for RGB sides).
+    pub fn set_colorspace(&mut self, src: Matrix, src_full: bool, dst: Matrix, dst_full: bool) -> Result<(), AvError> {
+        if self.color == Some((src, src_full, dst, dst_full)) {
+            return Ok(());
+        }
+        // SAFETY: sws_getCoefficients returns a pointer to a static table of 4 ints.
+        let (inv, table) = unsafe { (sys::sws_getCoefficients(src.sws()), sys::sws_getCoefficients(dst.sws())) };
+        // SAFETY: ctx is live; the tables are static; brightness/contrast/saturation are the defaults.
+        let r = unsafe { sys::sws_setColorspaceDetails(self.ptr.as_ptr(), inv, src_full as c_int, table, dst_full as c_int, 0, 1 << 16, 1 << 16) };
+        // sws_setColorspaceDetails returns -1 when the conversion does not use the tables (e.g. RGB→RGB): not an error.
+        let _ = r;
+        self.color = Some((src, src_full, dst, dst_full));
+        Ok(())
+    }
+
+    /// Convert/scale `src` (described by self.src) into `dst` (self.dst).
+    pub fn scale(&mut self, src: &Planes, dst: &mut PlanesMut) -> Result<(), AvError> {
+        let slens = [src.data[0].len(), src.data[1].len(), src.data[2].len(), src.data[3].len()];
+        let dlens = [dst.data[0].len(), dst.data[1].len(), dst.data[2].len(), dst.data[3].len()];
+        if !covers(&self.src, slens, src.stride) || !covers(&self.dst, dlens, dst.stride) {
+            return Err(AvError { code: EINVAL, what: "sws_scale (plane buffers too small)" });
+        }
+        let sp: [*const u8; 4] = [src.data[0].as_ptr(), src.data[1].as_ptr(), src.data[2].as_ptr(), src.data[3].as_ptr()];
+        let ss: [c_int; 4] = src.stride.map(|s| s as c_int);
+        let dp: [*mut u8; 4] = [dst.data[0].as_mut_ptr(), dst.data[1].as_mut_ptr(), dst.data[2].as_mut_ptr(), dst.data[3].as_mut_ptr()];
+        let ds: [c_int; 4] = dst.stride.map(|s| s as c_int);
+        // SAFETY: every plane the formats use was checked above to cover rows × stride of the
+        // declared sizes; unused planes are ignored by swscale; the context is live and ours.
+        let r = unsafe { sys::sws_scale(self.ptr.as_ptr(), sp.as_ptr(), ss.as_ptr(), 0, self.src.height as c_int, dp.as_ptr(), ds.as_ptr()) };
+        check(r, "sws_scale").map(|_| ())
+    }
+
+    /// Convert `src` planes into a writable pooled frame of self.dst's geometry.
+    pub fn scale_into_frame(&mut self, src: &Planes, frame: &mut Frame) -> Result<(), AvError> {
+        if frame.pixel_format() != Some(self.dst.format) || frame.width() != self.dst.width || frame.height() != self.dst.height {
+            return Err(AvError { code: EINVAL, what: "sws_scale (frame geometry)" });
+        }
+        let (ptrs, lines) = frame.data_ptrs();
+        let n = plane_count(self.dst.format);
+        let mut lens = [0usize; 4];
+        for p in 0..n {
+            lens[p] = frame.plane(p).map(|s| s.len()).ok_or(AvError { code: ENOMEM, what: "sws_scale (frame plane)" })?;
+        }
+        let _ = frame.plane_mut(0).ok_or(AvError { code: EINVAL, what: "sws_scale (frame not writable)" })?;
+        let sp: [*const u8; 4] = [src.data[0].as_ptr(), src.data[1].as_ptr(), src.data[2].as_ptr(), src.data[3].as_ptr()];
+        let slens = [src.data[0].len(), src.data[1].len(), src.data[2].len(), src.data[3].len()];
+        if !covers(&self.src, slens, src.stride) || !covers(&self.dst, lens, lines.map(|l| l.max(0) as usize)) {
+            return Err(AvError { code: EINVAL, what: "sws_scale (plane buffers too small)" });
+        }
+        let ss: [c_int; 4] = src.stride.map(|s| s as c_int);
+        let dp: [*mut u8; 4] = ptrs.map(|p| p as *mut u8);
+        // SAFETY: source planes checked as in scale(); destination is a writable frame (checked)
+        // whose planes cover linesize × rows of self.dst (Frame::plane lengths checked above).
+        let r = unsafe { sys::sws_scale(self.ptr.as_ptr(), sp.as_ptr(), ss.as_ptr(), 0, self.src.height as c_int, dp.as_ptr(), lines.as_ptr()) };
+        check(r, "sws_scale").map(|_| ())
+    }
+}
+
+impl Drop for Scaler {
+    fn drop(&mut self) {
+        // SAFETY: we own the context; freed once.
+        unsafe { sys::sws_freeContext(self.ptr.as_ptr()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sys::AVPixelFormat::*;
+    #[test]
+    fn rgba_to_i420_and_back() {
+        let (w, h) = (4u32, 2u32);
+        let rgba: Vec<u8> = (0..w * h).flat_map(|_| [200u8, 30, 60, 255]).collect();
+        let mut y = vec![0u8; 8];
+        let mut u = vec![0u8; 2];
+        let mut v = vec![0u8; 2];
+        let mut s = Scaler::new(ImageDesc { format: AV_PIX_FMT_RGBA, width: w, height: h }, ImageDesc { format: AV_PIX_FMT_YUV420P, width: w, height: h }, BICUBIC | ACCURATE).unwrap();
+        s.scale(&Planes { data: [&rgba, &[], &[], &[]], stride: [16, 0, 0, 0] }, &mut PlanesMut { data: [&mut y, &mut u, &mut v, &mut []], stride: [4, 2, 2, 0] }).unwrap();
+        let mut back = vec![0u8; 32];
+        let mut s2 = Scaler::new(ImageDesc { format: AV_PIX_FMT_YUV420P, width: w, height: h }, ImageDesc { format: AV_PIX_FMT_RGBA, width: w, height: h }, BICUBIC | ACCURATE).unwrap();
+        s2.scale(&Planes { data: [&y, &u, &v, &[]], stride: [4, 2, 2, 0] }, &mut PlanesMut { data: [&mut back, &mut [], &mut [], &mut []], stride: [16, 0, 0, 0] }).unwrap();
+        for px in back.chunks(4) {
+            assert!((px[0] as i32 - 200).abs() <= 3 && (px[1] as i32 - 30).abs() <= 3 && (px[2] as i32 - 60).abs() <= 3, "{px:?}");
+        }
+    }
+    #[test]
+    fn short_buffers_are_refused() {
+        let mut s = Scaler::new(ImageDesc { format: AV_PIX_FMT_RGBA, width: 4, height: 2 }, ImageDesc { format: AV_PIX_FMT_RGBA, width: 4, height: 2 }, BILINEAR).unwrap();
+        let small = vec![0u8; 20];
+        let mut out = vec![0u8; 32];
+        assert!(s.scale(&Planes { data: [&small, &[], &[], &[]], stride: [16, 0, 0, 0] }, &mut PlanesMut { data: [&mut out, &mut [], &mut [], &mut []], stride: [16, 0, 0, 0] }).is_err());
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust unit tests, then every node:test suite (node's summary ends the run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --release --lib 2>&1 | grep -vE '^\s+(Compiling|Fresh)'
+mapfile -t files < <(find test -name '*.test.js' -o -name '*.test.mjs' | sort)
+exec node --test --test-concurrency=1 "${files[@]}"
