@@ -17,6 +17,7 @@ fn live_counts(mut cx: FunctionContext) -> JsResult<JsObject> {
 fn trim_caches(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     crate::codecs::frame_data::drop_cached_scaler();
     crate::codecs::frame_data::trim_pool();
+    crate::ffi::mem::trim();
     Ok(cx.undefined())
 }
 

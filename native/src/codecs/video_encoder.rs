@@ -348,7 +348,14 @@ impl Backend for VideoEncoderBackend {
         while self.drain(out)? != Status::Eof {}
         let a = self.active.as_mut().expect("active");
         a.in_flight.clear();
-        a.drained = true;
+        // libx264 supports avcodec_flush_buffers (AV_CODEC_CAP_ENCODER_FLUSH): it accepts frames
+        // again without being reopened.
+        if a.ctx.supports_encoder_flush() {
+            a.ctx.flush_buffers();
+        } else {
+            a.drained = true;
+        }
+        crate::ffi::mem::trim();
         Ok(())
     }
 

@@ -147,7 +147,9 @@ impl<B: Backend> Worker<B> {
                 break;
             }
         }
-        // Dropping self frees the backend (codec contexts, frames) on this thread.
+        // Free the backend (codec contexts, frames) on this thread, then hand the memory back.
+        drop(self);
+        crate::ffi::mem::trim();
     }
 
     fn stale(&self, gen: u64) -> bool {

@@ -35,6 +35,12 @@ impl Codec {
         let p = unsafe { sys::avcodec_find_decoder(id) } as *mut sys::AVCodec;
         NonNull::new(p).map(Codec)
     }
+    /// Whether an encoder can be reset by avcodec_flush_buffers (AV_CODEC_CAP_ENCODER_FLUSH).
+    pub fn can_flush_encoder(&self) -> bool {
+        // SAFETY: reading an immutable field of a static AVCodec.
+        let caps = unsafe { self.0.as_ref().capabilities };
+        caps & sys::AV_CODEC_CAP_ENCODER_FLUSH as i32 != 0
+    }
     pub fn name(&self) -> String {
         // SAFETY: AVCodec.name is a static NUL-terminated string.
         unsafe { CStr::from_ptr(self.0.as_ref().name) }.to_string_lossy().into_owned()
@@ -243,6 +249,9 @@ impl CodecContext<Opened> {
         // SAFETY: ptr is a live context (an AVClass-enabled object); strings are valid C strings.
         let r = unsafe { sys::av_opt_set(self.ptr.as_ptr() as *mut std::ffi::c_void, k.as_ptr(), v.as_ptr(), sys::AV_OPT_SEARCH_CHILDREN) };
         check(r, "av_opt_set").map(|_| ())
+    }
+    pub fn supports_encoder_flush(&self) -> bool {
+        self.codec.can_flush_encoder()
     }
     /// Drop all buffered data (after a drain, to accept input again).
     pub fn flush_buffers(&mut self) {

@@ -1,0 +1,339 @@
+// Type declarations for native-webcodecs: the W3C WebCodecs API for Node.js.
+// Names and shapes follow the WebIDL of https://www.w3.org/TR/webcodecs/ .
+/// <reference types="node" />
+
+// ---------------------------------------------------------------------------------------------
+// Buffers and geometry
+
+/** WebIDL BufferSource. */
+export type BufferSource = ArrayBuffer | ArrayBufferView;
+/** WebIDL AllowSharedBufferSource. */
+export type AllowSharedBufferSource = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+
+/** W3C Geometry DOMRectInit. */
+export interface DOMRectInit {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+/** W3C Geometry DOMRectReadOnly (the global one when the host has it). */
+export declare class DOMRectReadOnly {
+  constructor(x?: number, y?: number, width?: number, height?: number);
+  static fromRect(other?: DOMRectInit): DOMRectReadOnly;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly left: number;
+  toJSON(): {
+    x: number; y: number; width: number; height: number;
+    top: number; right: number; bottom: number; left: number;
+  };
+}
+
+/** W3C Geometry DOMRect. */
+export declare class DOMRect extends DOMRectReadOnly {
+  constructor(x?: number, y?: number, width?: number, height?: number);
+  static fromRect(other?: DOMRectInit): DOMRect;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pixel formats and color spaces
+
+export type VideoPixelFormat =
+  // 4:2:0 Y, U, V
+  | 'I420' | 'I420P10' | 'I420P12'
+  // 4:2:0 Y, U, V, A
+  | 'I420A' | 'I420AP10' | 'I420AP12'
+  // 4:2:2 Y, U, V
+  | 'I422' | 'I422P10' | 'I422P12'
+  // 4:2:2 Y, U, V, A
+  | 'I422A' | 'I422AP10' | 'I422AP12'
+  // 4:4:4 Y, U, V
+  | 'I444' | 'I444P10' | 'I444P12'
+  // 4:4:4 Y, U, V, A
+  | 'I444A' | 'I444AP10' | 'I444AP12'
+  // 4:2:0 Y, UV
+  | 'NV12'
+  // 4:4:4 packed RGB
+  | 'RGBA' | 'RGBX' | 'BGRA' | 'BGRX';
+
+export type VideoColorPrimaries = 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020' | 'smpte432';
+export type VideoTransferCharacteristics = 'bt709' | 'smpte170m' | 'iec61966-2-1' | 'linear' | 'pq' | 'hlg';
+export type VideoMatrixCoefficients = 'rgb' | 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020-ncl';
+/** HTML PredefinedColorSpace (copyTo() RGB conversion target). Only 'srgb' is implemented. */
+export type PredefinedColorSpace = 'srgb' | 'display-p3';
+
+export interface VideoColorSpaceInit {
+  primaries?: VideoColorPrimaries | null;
+  transfer?: VideoTransferCharacteristics | null;
+  matrix?: VideoMatrixCoefficients | null;
+  fullRange?: boolean | null;
+}
+
+export declare class VideoColorSpace {
+  constructor(init?: VideoColorSpaceInit);
+  readonly primaries: VideoColorPrimaries | null;
+  readonly transfer: VideoTransferCharacteristics | null;
+  readonly matrix: VideoMatrixCoefficients | null;
+  readonly fullRange: boolean | null;
+  toJSON(): {
+    primaries: VideoColorPrimaries | null;
+    transfer: VideoTransferCharacteristics | null;
+    matrix: VideoMatrixCoefficients | null;
+    fullRange: boolean | null;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// VideoFrame
+
+export type AlphaOption = 'keep' | 'discard';
+
+export interface PlaneLayout {
+  /** Byte offset of the plane's first row in the buffer. */
+  offset: number;
+  /** Bytes from one row of the plane to the next, padding included. */
+  stride: number;
+}
+
+/** Members are recorded in the WebCodecs VideoFrame Metadata Registry; values must be serializable. */
+export interface VideoFrameMetadata {
+  [member: string]: unknown;
+}
+
+export interface VideoFrameInit {
+  /** Microseconds. */
+  duration?: number;
+  /** Microseconds. */
+  timestamp?: number;
+  alpha?: AlphaOption;
+  visibleRect?: DOMRectInit;
+  /** Degrees clockwise; rounded to a multiple of 90. */
+  rotation?: number;
+  flip?: boolean;
+  displayWidth?: number;
+  displayHeight?: number;
+  metadata?: VideoFrameMetadata;
+}
+
+export interface VideoFrameBufferInit {
+  format: VideoPixelFormat;
+  codedWidth: number;
+  codedHeight: number;
+  /** Microseconds. */
+  timestamp: number;
+  /** Microseconds. */
+  duration?: number;
+  /** Where each plane lies in the buffer; tightly packed when absent. */
+  layout?: PlaneLayout[];
+  visibleRect?: DOMRectInit;
+  rotation?: number;
+  flip?: boolean;
+  displayWidth?: number;
+  displayHeight?: number;
+  colorSpace?: VideoColorSpaceInit;
+  /** ArrayBuffers to detach once the frame has taken its copy. */
+  transfer?: ArrayBuffer[];
+  metadata?: VideoFrameMetadata;
+}
+
+export interface VideoFrameCopyToOptions {
+  rect?: DOMRectInit;
+  layout?: PlaneLayout[];
+  /** Convert to this RGB format while copying. */
+  format?: VideoPixelFormat;
+  colorSpace?: PredefinedColorSpace;
+}
+
+export declare class VideoFrame {
+  /** A new frame sharing `image`'s pixels (CanvasImageSource types do not exist in Node.js). */
+  constructor(image: VideoFrame, init?: VideoFrameInit);
+  /** A new frame holding a copy of the pixels in `data`. */
+  constructor(data: AllowSharedBufferSource, init: VideoFrameBufferInit);
+
+  /** null once closed. */
+  readonly format: VideoPixelFormat | null;
+  readonly codedWidth: number;
+  readonly codedHeight: number;
+  /** null once closed. */
+  readonly codedRect: DOMRectReadOnly | null;
+  /** null once closed. */
+  readonly visibleRect: DOMRectReadOnly | null;
+  /** Degrees clockwise: 0, 90, 180 or 270. */
+  readonly rotation: number;
+  readonly flip: boolean;
+  readonly displayWidth: number;
+  readonly displayHeight: number;
+  /** Microseconds, or null. */
+  readonly duration: number | null;
+  /** Microseconds. */
+  readonly timestamp: number;
+  readonly colorSpace: VideoColorSpace;
+
+  metadata(): VideoFrameMetadata;
+  allocationSize(options?: VideoFrameCopyToOptions): number;
+  copyTo(destination: AllowSharedBufferSource, options?: VideoFrameCopyToOptions): Promise<PlaneLayout[]>;
+  clone(): VideoFrame;
+  /** Releases the pixels now (the last close of a shared buffer frees it). Idempotent. */
+  close(): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// EncodedVideoChunk
+
+export type EncodedVideoChunkType = 'key' | 'delta';
+
+export interface EncodedVideoChunkInit {
+  type: EncodedVideoChunkType;
+  /** Microseconds. */
+  timestamp: number;
+  /** Microseconds. */
+  duration?: number;
+  data: AllowSharedBufferSource;
+  /** ArrayBuffers to detach; if `data`'s buffer is listed, the chunk takes it over without a copy. */
+  transfer?: ArrayBuffer[];
+}
+
+export declare class EncodedVideoChunk {
+  constructor(init: EncodedVideoChunkInit);
+  readonly type: EncodedVideoChunkType;
+  /** Microseconds. */
+  readonly timestamp: number;
+  /** Microseconds, or null. */
+  readonly duration: number | null;
+  readonly byteLength: number;
+  copyTo(destination: AllowSharedBufferSource): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Codec configuration shared by encoders and decoders
+
+export type CodecState = 'unconfigured' | 'configured' | 'closed';
+export type HardwareAcceleration = 'no-preference' | 'prefer-hardware' | 'prefer-software';
+export type LatencyMode = 'quality' | 'realtime';
+export type VideoEncoderBitrateMode = 'constant' | 'variable' | 'quantizer';
+
+export type WebCodecsErrorCallback = (error: DOMException) => void;
+
+export interface VideoDecoderConfig {
+  codec: string;
+  description?: AllowSharedBufferSource;
+  codedWidth?: number;
+  codedHeight?: number;
+  displayAspectWidth?: number;
+  displayAspectHeight?: number;
+  colorSpace?: VideoColorSpaceInit;
+  hardwareAcceleration?: HardwareAcceleration;
+  optimizeForLatency?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// VideoEncoder
+
+/** AVC (H.264) codec registration extension. */
+export interface AvcEncoderConfig {
+  format?: 'annexb' | 'avc';
+}
+/** HEVC (H.265) codec registration extension. */
+export interface HevcEncoderConfig {
+  format?: 'annexb' | 'hevc';
+}
+/** AV1 codec registration extension. */
+export interface AV1EncoderConfig {
+  forceScreenContentTools?: boolean;
+}
+
+export interface VideoEncoderConfig {
+  codec: string;
+  width: number;
+  height: number;
+  displayWidth?: number;
+  displayHeight?: number;
+  /** Bits per second. */
+  bitrate?: number;
+  framerate?: number;
+  hardwareAcceleration?: HardwareAcceleration;
+  alpha?: AlphaOption;
+  scalabilityMode?: string;
+  bitrateMode?: VideoEncoderBitrateMode;
+  latencyMode?: LatencyMode;
+  contentHint?: string;
+  avc?: AvcEncoderConfig;
+  hevc?: HevcEncoderConfig;
+  av1?: AV1EncoderConfig;
+}
+
+export interface VideoEncoderEncodeOptionsForVp9 { quantizer?: number | null }
+export interface VideoEncoderEncodeOptionsForAv1 { quantizer?: number | null }
+export interface VideoEncoderEncodeOptionsForAvc { quantizer?: number | null }
+export interface VideoEncoderEncodeOptionsForHevc { quantizer?: number | null }
+
+export interface VideoEncoderEncodeOptions {
+  keyFrame?: boolean;
+  vp9?: VideoEncoderEncodeOptionsForVp9;
+  av1?: VideoEncoderEncodeOptionsForAv1;
+  avc?: VideoEncoderEncodeOptionsForAvc;
+  hevc?: VideoEncoderEncodeOptionsForHevc;
+}
+
+export interface SvcOutputMetadata {
+  temporalLayerId?: number;
+}
+
+export interface EncodedVideoChunkMetadata {
+  decoderConfig?: VideoDecoderConfig;
+  svc?: SvcOutputMetadata;
+  alphaSideData?: BufferSource;
+}
+
+export type EncodedVideoChunkOutputCallback =
+  (chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) => void;
+
+export interface VideoEncoderInit {
+  output: EncodedVideoChunkOutputCallback;
+  error: WebCodecsErrorCallback;
+}
+
+export interface VideoEncoderSupport {
+  supported?: boolean;
+  config?: VideoEncoderConfig;
+}
+
+export declare class VideoEncoder extends EventTarget {
+  constructor(init: VideoEncoderInit);
+  readonly state: CodecState;
+  readonly encodeQueueSize: number;
+  ondequeue: ((this: VideoEncoder, ev: Event) => any) | null;
+  configure(config: VideoEncoderConfig): void;
+  encode(frame: VideoFrame, options?: VideoEncoderEncodeOptions): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: VideoEncoderConfig): Promise<VideoEncoderSupport>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics
+
+/** Live native objects; all zero once everything has been closed. */
+export interface LiveCounts {
+  /** Native pixel buffers behind VideoFrames (one per buffer, shared by clones). */
+  frames: number;
+  /** FFmpeg AVFrames. */
+  avFrames: number;
+  packets: number;
+  codecContexts: number;
+  sessions: number;
+  swsContexts: number;
+}
+export declare function liveCounts(): LiveCounts;

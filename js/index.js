@@ -1,0 +1,24 @@
+'use strict';
+// native-webcodecs: the WebCodecs classes (CommonJS entry). `require('native-webcodecs/polyfill')`
+// installs them on globalThis instead.
+const { VideoFrame } = require('./lib/video-frame');
+const { VideoColorSpace } = require('./lib/video-color-space');
+const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
+const { DOMRectReadOnly, DOMRect } = require('./lib/dom-rect');
+const { VideoEncoder } = require('./lib/video-encoder');
+const native = require('./lib/native');
+
+/** Live native objects (frames, packets, codec contexts, sessions …): all zero once everything is closed. */
+function liveCounts() {
+  return native.liveCounts();
+}
+
+module.exports = {
+  VideoFrame,
+  VideoColorSpace,
+  EncodedVideoChunk,
+  DOMRectReadOnly,
+  DOMRect,
+  VideoEncoder,
+  liveCounts,
+};

@@ -1,0 +1,6 @@
+// native-webcodecs: ESM entry (the same classes as the CommonJS entry).
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const api = require('./index.js');
+export const { VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, DOMRect, VideoEncoder, liveCounts } = api;
+export default api;

@@ -1,0 +1,187 @@
+'use strict';
+// js/ layer: VideoEncoder — config validation, frame hand-off and output wrapping on top of the
+// shared codec state machine (codec-base.js). The frame's pixels are handed to the worker by
+// reference at encode() time, so the caller may close() the frame right after.
+
+const native = require('./native');
+const { CodecBase } = require('./codec-base');
+const { typeError, describe } = require('./errors');
+const { frameHandle, isVideoFrame } = require('./video-frame');
+const { wrapChunkBytes } = require('./encoded-video-chunk');
+const { toDictionary, toEnum, toUnsignedLong, toUnsignedLongLong, toDouble, enforceRange } = require('./buffer-source');
+
+const WHAT = 'VideoEncoder';
+const HARDWARE = ['no-preference', 'prefer-hardware', 'prefer-software'];
+const ALPHA = ['keep', 'discard'];
+const BITRATE_MODES = ['constant', 'variable', 'quantizer'];
+const LATENCY_MODES = ['quality', 'realtime'];
+const AVC_FORMATS = ['annexb', 'avc'];
+
+/** WebIDL DOMString conversion: ToString, which throws a TypeError for a Symbol (String(sym) does not). */
+function toDOMString(v, what, member) {
+  if (typeof v === 'symbol') throw typeError(`${what}: expected a string ${member}, got a symbol`);
+  return String(v);
+}
+/** Infra "strip leading and trailing ASCII whitespace" (TAB, LF, FF, CR, SPACE only — not String.prototype.trim's set). */
+const stripAsciiWhitespace = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
+
+/**
+ * WebIDL conversion of a VideoEncoderConfig, then "check if config is a valid VideoEncoderConfig".
+ * Returns the clean dictionary (recognised members only, defaults filled) or throws TypeError.
+ */
+function validateConfig(input, what) {
+  const c = toDictionary(input, what);
+  const out = {};
+  // Members in lexicographic order, as WebIDL reads them.
+  if (c.alpha !== undefined) out.alpha = toEnum(c.alpha, ALPHA, what, 'alpha'); else out.alpha = 'discard';
+  if (c.avc !== undefined) {
+    const avc = toDictionary(c.avc, `${what}: avc`);
+    out.avc = { format: avc.format === undefined ? 'avc' : toEnum(avc.format, AVC_FORMATS, what, 'avc.format') };
+  }
+  if (c.bitrate !== undefined) out.bitrate = toUnsignedLongLong(c.bitrate, what, 'bitrate');
+  out.bitrateMode = c.bitrateMode === undefined ? 'variable' : toEnum(c.bitrateMode, BITRATE_MODES, what, 'bitrateMode');
+  if (c.codec === undefined) throw typeError(`${what}: config.codec is required`);
+  out.codec = toDOMString(c.codec, what, 'codec');
+  if (c.contentHint !== undefined) out.contentHint = toDOMString(c.contentHint, what, 'contentHint');
+  if (c.displayHeight !== undefined) out.displayHeight = toUnsignedLong(c.displayHeight, what, 'displayHeight');
+  if (c.displayWidth !== undefined) out.displayWidth = toUnsignedLong(c.displayWidth, what, 'displayWidth');
+  if (c.framerate !== undefined) out.framerate = toDouble(c.framerate, what, 'framerate');
+  out.hardwareAcceleration = c.hardwareAcceleration === undefined ? 'no-preference' : toEnum(c.hardwareAcceleration, HARDWARE, what, 'hardwareAcceleration');
+  if (c.height === undefined) throw typeError(`${what}: config.height is required`);
+  out.height = toUnsignedLong(c.height, what, 'height');
+  out.latencyMode = c.latencyMode === undefined ? 'quality' : toEnum(c.latencyMode, LATENCY_MODES, what, 'latencyMode');
+  if (c.scalabilityMode !== undefined) out.scalabilityMode = toDOMString(c.scalabilityMode, what, 'scalabilityMode');
+  if (c.width === undefined) throw typeError(`${what}: config.width is required`);
+  out.width = toUnsignedLong(c.width, what, 'width');
+
+  // Check if config is a valid VideoEncoderConfig.
+  // step 1: codec is empty after stripping whitespace → invalid.
+  if (stripAsciiWhitespace(out.codec) === '') throw typeError(`${what}: expected a non-empty codec string, got ${describe(out.codec)}`);
+  // step 2: width/height 0 → invalid.
+  if (out.width === 0 || out.height === 0) throw typeError(`${what}: expected width and height of at least 1, got ${out.width}×${out.height}`);
+  // step 3: displayWidth/displayHeight 0 → invalid.
+  if (out.displayWidth === 0 || out.displayHeight === 0) throw typeError(`${what}: expected displayWidth and displayHeight of at least 1, got ${out.displayWidth}×${out.displayHeight}`);
+  if ((out.displayWidth === undefined) !== (out.displayHeight === undefined)) {
+    throw typeError(`${what}: expected displayWidth and displayHeight together, got only ${out.displayWidth === undefined ? 'displayHeight' : 'displayWidth'}`);
+  }
+  if (out.framerate !== undefined && !(out.framerate > 0)) throw typeError(`${what}: expected a framerate above 0, got ${out.framerate}`);
+  // A width/height no encoder can produce is valid but unsupported (NotSupportedError / {supported: false}),
+  // not a TypeError: WPT video-encoder-config "Width is too large" (1000000).
+  return out;
+}
+
+/** The plain object the native session reads. */
+function nativeConfig(cfg) {
+  return {
+    codec: cfg.codec,
+    width: cfg.width,
+    height: cfg.height,
+    displayWidth: cfg.displayWidth === undefined ? cfg.width : cfg.displayWidth,
+    displayHeight: cfg.displayHeight === undefined ? cfg.height : cfg.displayHeight,
+    bitrate: cfg.bitrate,
+    framerate: cfg.framerate,
+    bitrateMode: cfg.bitrateMode,
+    latencyMode: cfg.latencyMode,
+    avcFormat: cfg.avc ? cfg.avc.format : 'avc',
+    alpha: cfg.alpha,
+    scalabilityMode: cfg.scalabilityMode,
+    hardwareAcceleration: cfg.hardwareAcceleration,
+  };
+}
+
+const sameBytes = (a, b) => {
+  if (a === b) return true;
+  if (!a || !b || a.byteLength !== b.byteLength) return false;
+  return Buffer.from(a).equals(Buffer.from(b));
+};
+
+function sameDecoderConfig(a, b) {
+  return !!a && !!b && a.codec === b.codec && a.codedWidth === b.codedWidth && a.codedHeight === b.codedHeight &&
+    a.displayAspectWidth === b.displayAspectWidth && a.displayAspectHeight === b.displayAspectHeight &&
+    sameBytes(a.description, b.description);
+}
+
+class VideoEncoder extends CodecBase {
+  /** [[active output config]]: the last decoderConfig given to the output callback. */
+  #activeOutputConfig = null;
+
+  constructor(init) {
+    super(init, native, 'video-encoder', 'VideoEncoder');
+  }
+
+  get encodeQueueSize() { return this._queueSize; }
+
+  configure(config) {
+    // configure() step 1: if config is not a valid VideoEncoderConfig, throw a TypeError.
+    const cfg = validateConfig(config, 'VideoEncoder.configure');
+    // configure() steps 2–6 (closed → InvalidStateError; state; queue the message).
+    this._configure(nativeConfig(cfg));
+  }
+
+  encode(frame, options) {
+    // encode() step 1: a detached (closed) frame → TypeError.
+    if (!isVideoFrame(frame)) throw typeError(`VideoEncoder.encode: expected a VideoFrame, got ${describe(frame)}`);
+    const opts = toDictionary(options, 'VideoEncoder.encode: options');
+    const keyFrame = opts.keyFrame === undefined ? false : Boolean(opts.keyFrame);
+    let quantizer;
+    if (opts.avc !== undefined) {
+      const avc = toDictionary(opts.avc, 'VideoEncoder.encode: options.avc');
+      if (avc.quantizer !== undefined && avc.quantizer !== null) {
+        quantizer = enforceRange(avc.quantizer, 0, 51, 'VideoEncoder.encode: expected an integer avc.quantizer between 0 and 51');
+      }
+    }
+    const handle = frameHandle(frame); // TypeError if closed
+    const v = frame.visibleRect;
+    const cs = frame.colorSpace;
+    const item = {
+      frame: handle,
+      visible: { x: v.x, y: v.y, width: v.width, height: v.height },
+      timestamp: frame.timestamp,
+      duration: frame.duration === null ? undefined : frame.duration,
+      keyFrame,
+      quantizer,
+      color: { matrix: cs.matrix, fullRange: cs.fullRange },
+    };
+    // encode() steps 2–6: state check, queue size, the control message (the worker takes its own
+    // reference to the pixels now, so the caller may close the frame at once).
+    this._enqueueWork(item);
+  }
+
+  _wrapOutput(out) {
+    const chunk = wrapChunkBytes(out.data, { type: out.type, timestamp: out.timestamp, duration: out.duration });
+    const metadata = {};
+    const dc = out.decoderConfig;
+    // Output EncodedVideoChunks step: include decoderConfig when it differs from [[active output config]].
+    if (dc && !sameDecoderConfig(dc, this.#activeOutputConfig)) {
+      this.#activeOutputConfig = dc;
+      const decoderConfig = {
+        codec: dc.codec,
+        codedWidth: dc.codedWidth,
+        codedHeight: dc.codedHeight,
+        displayAspectWidth: dc.displayAspectWidth,
+        displayAspectHeight: dc.displayAspectHeight,
+        colorSpace: { primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: false },
+      };
+      if (dc.description) decoderConfig.description = dc.description.slice(0);
+      metadata.decoderConfig = decoderConfig;
+    }
+    return [chunk, metadata];
+  }
+
+  _onReset() {
+    // Reset steps 3–4: [[active encoder config]] and [[active output config]] become null.
+    this.#activeOutputConfig = null;
+  }
+
+  static async isConfigSupported(config) {
+    // isConfigSupported() step 1: an invalid config rejects with TypeError.
+    const cfg = validateConfig(config, 'VideoEncoder.isConfigSupported');
+    // steps 2–3: check support on a helper thread (opens and closes the encoder once).
+    const r = await native.videoEncoderSupport(nativeConfig(cfg));
+    return { supported: r.supported, config: cfg };
+  }
+}
+
+Object.defineProperty(VideoEncoder.prototype, Symbol.toStringTag, { value: 'VideoEncoder', configurable: true });
+
+module.exports = { VideoEncoder, validateVideoEncoderConfig: validateConfig };

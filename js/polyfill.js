@@ -1,0 +1,13 @@
+'use strict';
+// Installs the WebCodecs classes on globalThis, never overwriting ones that already exist.
+const api = require('./index.js');
+
+const NAMES = ['VideoFrame', 'VideoColorSpace', 'EncodedVideoChunk', 'DOMRectReadOnly', 'DOMRect', 'VideoEncoder'];
+const installed = [];
+for (const name of NAMES) {
+  if (typeof globalThis[name] === 'undefined') {
+    Object.defineProperty(globalThis, name, { value: api[name], writable: true, configurable: true, enumerable: false });
+    installed.push(name);
+  }
+}
+module.exports = { installed };
