@@ -337,7 +337,9 @@ class CodecBase extends EventTarget {
           const p = this.#pendingFlushes.get(ev.id);
           if (p) {
             this.#pendingFlushes.delete(ev.id);
-            p.resolve(undefined);
+            // Resolved in a task queued after any dequeue event already scheduled (setImmediate is
+            // FIFO), as the spec's task order has it.
+            setImmediate(() => p.resolve(undefined));
           }
           break;
         }

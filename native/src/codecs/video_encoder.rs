@@ -98,7 +98,7 @@ struct Plan {
 }
 
 /// Check a config and work out how to open libx264 for it (NotSupportedError if it can't be).
-fn plan(cfg: &EncoderConfig) -> Result<Plan> {
+fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
     let unsupported = |m: String| Err(Error::not_supported(m));
     let VideoCodec::Avc { profile, level, .. } = parse_video(&cfg.codec)? else {
         return unsupported(format!("VideoEncoder: codec {:?} has no encoder yet (H.264 avc1/avc3 is supported)", cfg.codec));
@@ -138,7 +138,7 @@ fn plan(cfg: &EncoderConfig) -> Result<Plan> {
     }
     match cfg.bitrate_mode {
         BitrateMode::Quantizer => {
-            options.push(("qp", "23".into()));
+            options.push(("qp", qp.to_string()));
             options.push(("x264-params", "ipratio=1:pbratio=1".into()));
         }
         _ if cfg.bitrate.is_none() => options.push(("crf", "23".into())),
@@ -170,11 +170,15 @@ pub struct VideoEncoderBackend {
 
 /// Validate and open once (isConfigSupported).
 pub fn check_support(cfg: &EncoderConfig) -> Result<()> {
-    open(cfg).map(|_| ())
+    open(cfg, DEFAULT_QP).map(|_| ())
 }
 
-fn open(cfg: &EncoderConfig) -> Result<Active> {
-    let p = plan(cfg)?;
+/// The quantizer used in 'quantizer' mode when a frame gives none.
+const DEFAULT_QP: u8 = 23;
+
+/// Open libx264 for `cfg` (`qp` is the constant quantizer of 'quantizer' mode).
+fn open(cfg: &EncoderConfig, qp: u8) -> Result<Active> {
+    let p = plan(cfg, qp)?;
     let mut ctx = CodecContext::new(p.codec)?;
     ctx.set_video(cfg.width, cfg.height, sys::AVPixelFormat::AV_PIX_FMT_YUV420P);
     ctx.set_time_base(p.time_base.0, p.time_base.1);
@@ -194,7 +198,8 @@ fn open(cfg: &EncoderConfig) -> Result<Active> {
     }
     ctx.set_color(sys::AVColorRange::AVCOL_RANGE_MPEG, sys::AVColorSpace::AVCOL_SPC_BT709, sys::AVColorPrimaries::AVCOL_PRI_BT709, sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709);
     let ctx = ctx.open(&p.options).map_err(|e| Error::not_supported(format!("VideoEncoder: libx264 refused the configuration: {}", e.to_error(crate::error::ErrorKind::NotSupported).message)))?;
-    Ok(Active { ctx, in_flight: HashMap::new(), sent_config: false, qp: None, drained: false })
+    let qp = (cfg.bitrate_mode == BitrateMode::Quantizer).then_some(qp);
+    Ok(Active { ctx, in_flight: HashMap::new(), sent_config: false, qp, drained: false })
 }
 
 impl VideoEncoderBackend {
@@ -294,7 +299,7 @@ impl Backend for VideoEncoderBackend {
             self.flush(out)?;
         }
         self.active = None;
-        let a = open(&cfg)?;
+        let a = open(&cfg, DEFAULT_QP)?;
         self.active = Some(a);
         self.cfg = Some(cfg);
         Ok(())
@@ -302,9 +307,18 @@ impl Backend for VideoEncoderBackend {
 
     fn push(&mut self, item: EncodeItem, out: &mut Vec<EncodedChunk>) -> Result<()> {
         let cfg = self.cfg.clone().ok_or_else(|| Error::new(crate::error::ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
-        if self.active.as_ref().is_none_or(|a| a.drained) {
-            let mut a = open(&cfg).map_err(|e| Error::encoding(e.message))?;
-            a.sent_config = true; // same configuration as before the flush: nothing new to announce
+        // libx264 cannot change its constant quantizer mid-stream (x264_encoder_reconfig ignores
+        // it), so a new avc.quantizer drains the encoder and reopens it at that quantizer: the
+        // next chunk is then a key chunk.
+        let want_qp = (cfg.bitrate_mode == BitrateMode::Quantizer).then(|| item.quantizer.unwrap_or(DEFAULT_QP).min(51));
+        let qp_changed = want_qp.is_some() && self.active.as_ref().is_some_and(|a| a.qp != want_qp);
+        if qp_changed {
+            self.flush(out)?;
+        }
+        if qp_changed || self.active.as_ref().is_none_or(|a| a.drained) {
+            let had_config = self.active.as_ref().is_some_and(|a| a.sent_config);
+            let mut a = open(&cfg, want_qp.unwrap_or(DEFAULT_QP)).map_err(|e| Error::encoding(e.message))?;
+            a.sent_config = had_config; // same configuration: nothing new to announce
             self.active = Some(a);
         }
         let mut frame = self.prepare(&item)?;
@@ -313,13 +327,6 @@ impl Backend for VideoEncoderBackend {
         frame.set_pts(Some(seq));
         frame.set_force_key(item.key_frame);
         let a = self.active.as_mut().expect("active");
-        if cfg.bitrate_mode == BitrateMode::Quantizer {
-            let q = item.quantizer.unwrap_or(23).min(51);
-            if a.qp != Some(q) {
-                a.ctx.set_option("qp", &q.to_string())?;
-                a.qp = Some(q);
-            }
-        }
         if a.in_flight.len() >= MAX_IN_FLIGHT {
             return Err(Error::encoding(format!("VideoEncoder: the encoder holds more than {MAX_IN_FLIGHT} frames")));
         }

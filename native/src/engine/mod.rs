@@ -67,9 +67,11 @@ impl<B: Backend> Session<B> {
         let (tx, rx) = unbounded();
         let current = Arc::new(AtomicU64::new(0));
         let cur = current.clone();
+        // Counted from creation (on the caller's thread) until the worker has freed the backend.
+        let live = Live::new(Kind::Sessions);
         std::thread::Builder::new()
             .name(format!("webcodecs-{name}"))
-            .spawn(move || Worker { backend, rx, current: cur, broken: None, _live: Live::new(Kind::Sessions) }.run(sink))
+            .spawn(move || Worker { backend, rx, current: cur, broken: None, _live: live }.run(sink))
             .map_err(|e| Error::operation(format!("could not start the codec thread: {e}")))?;
         Ok(Session { tx, current, closed: false })
     }
