@@ -255,7 +255,10 @@ impl VideoEncoderBackend {
         let (x, y, w, h) = item.visible;
         let src = item.frame.planes_at(x, y)?;
         let src_fmt = item.frame.format;
-        if src_fmt.without_alpha().name == "I420" && w == cfg.width && h == cfg.height {
+        // Plane copy only when nothing needs converting: I420 at the configured size, already
+        // BT.709 limited range (what the encoder signals); otherwise swscale converts.
+        let bt709_limited = matches!(item.color.matrix.as_deref(), None | Some("bt709")) && item.color.full_range != Some(true);
+        if src_fmt.without_alpha().name == "I420" && w == cfg.width && h == cfg.height && bt709_limited {
             for p in 0..3 {
                 let rows = src_fmt.rows(p, h);
                 let row = src_fmt.row_bytes(p, w);
@@ -318,7 +321,9 @@ impl Backend for VideoEncoderBackend {
         if qp_changed || self.active.as_ref().is_none_or(|a| a.drained) {
             let had_config = self.active.as_ref().is_some_and(|a| a.sent_config);
             let mut a = open(&cfg, want_qp.unwrap_or(DEFAULT_QP)).map_err(|e| Error::encoding(e.message))?;
-            a.sent_config = had_config; // same configuration: nothing new to announce
+            // A new QP changes the PPS (pic_init_qp), so the description is announced again; a
+            // reopen after a drain at the same QP has nothing new to announce.
+            a.sent_config = had_config && !qp_changed;
             self.active = Some(a);
         }
         let mut frame = self.prepare(&item)?;
