@@ -213,8 +213,7 @@ impl CodecContext<Unopened> {
             return Err(AvError { code: EINVAL, what: "avcodec_open2 (unknown codec option)" });
         }
         let me = std::mem::ManuallyDrop::new(self);
-        // SAFETY: `me` is never dropped, so moving `_live` out with ptr::read transfers it
-        // exactly once; the context pointer now belongs to the returned value alone.
+        // SAFETY: `me` is never dropped, so moving `_live` out with ptr::read transfers it exactly once; the context pointer now belongs to the returned value alone.
         let live = unsafe { std::ptr::read(&me._live) };
         Ok(CodecContext { ptr: me.ptr, codec: me.codec, _live: live, _state: PhantomData })
     }

@@ -26,8 +26,7 @@ pub const EINVAL: c_int = -(libc::EINVAL);
 /// `av_strerror` text for a code.
 pub fn error_text(code: c_int) -> String {
     let mut buf = [0 as c_char; 128];
-    // SAFETY: buf is a writable 128-byte array and we pass its exact length; av_strerror
-    // always NUL-terminates within that length.
+    // SAFETY: buf is a writable 128-byte array and we pass its exact length; av_strerror always NUL-terminates within that length.
     let r = unsafe { sys::av_strerror(code, buf.as_mut_ptr(), buf.len()) };
     if r < 0 {
         return format!("unknown error {code}");

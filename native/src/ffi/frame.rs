@@ -14,8 +14,7 @@ pub struct Frame {
 
 // SAFETY: an AVFrame has no thread affinity; we hand it between threads by value, never share it.
 unsafe impl Send for Frame {}
-// SAFETY: every method taking &self only reads the frame (plane bytes, fields), so sharing
-// references across threads is sound; mutation needs &mut self.
+// SAFETY: every method taking &self only reads the frame (plane bytes, fields), so sharing references across threads is sound; mutation needs &mut self.
 unsafe impl Sync for Frame {}
 
 /// Number of planes of a pixel format (0 for an invalid one).
@@ -60,8 +59,7 @@ pub fn pixel_format_from_int(v: c_int) -> Option<sys::AVPixelFormat> {
     if v < 0 || v >= sys::AVPixelFormat::AV_PIX_FMT_NB as c_int {
         return None;
     }
-    // SAFETY: AVPixelFormat is a C enum of i32 whose values 0..AV_PIX_FMT_NB are all declared
-    // (bindgen emits them contiguously); we checked the range above.
+    // SAFETY: AVPixelFormat is a C enum of i32 whose values 0..AV_PIX_FMT_NB are all declared (bindgen emits them contiguously); we checked the range above.
     Some(unsafe { std::mem::transmute::<c_int, sys::AVPixelFormat>(v) })
 }
 
@@ -154,8 +152,7 @@ impl Frame {
     /// Plane `p` as bytes: `linesize(p) * rows` (video frames with positive line sizes only).
     pub fn plane(&self, p: usize) -> Option<&[u8]> {
         let len = self.plane_len(p)?;
-        // SAFETY: video frames from FFmpeg (get_buffer2 / our pool) hold at least linesize*rows
-        // bytes per plane for their width/height/format; the slice borrows self.
+        // SAFETY: video frames from FFmpeg (get_buffer2 / our pool) hold at least linesize*rows bytes per plane for their width/height/format; the slice borrows self.
         Some(unsafe { std::slice::from_raw_parts(self.raw().data[p], len) })
     }
 
@@ -246,8 +243,7 @@ impl FramePool {
         }
         let f = frame.raw_mut();
         f.buf[0] = buf;
-        // SAFETY: buf is a valid AVBufferRef whose data holds size + ALIGN bytes; every offset
-        // plus its plane size lies within `size` (computed in new()).
+        // SAFETY: buf is a valid AVBufferRef whose data holds size + ALIGN bytes; every offset plus its plane size lies within `size` (computed in new()).
         let base = unsafe { (*buf).data };
         for p in 0..self.planes {
             // SAFETY: see above — offset[p] < size.

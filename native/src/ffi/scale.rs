@@ -123,8 +123,7 @@ impl Scaler {
         let ss: [c_int; 4] = src.stride.map(|s| s as c_int);
         let dp: [*mut u8; 4] = [dst.data[0].as_mut_ptr(), dst.data[1].as_mut_ptr(), dst.data[2].as_mut_ptr(), dst.data[3].as_mut_ptr()];
         let ds: [c_int; 4] = dst.stride.map(|s| s as c_int);
-        // SAFETY: every plane the formats use was checked above to cover rows × stride of the
-        // declared sizes; unused planes are ignored by swscale; the context is live and ours.
+        // SAFETY: every plane the formats use was checked above to cover rows × stride of the declared sizes; unused planes are ignored by swscale; the context is live and ours.
         let r = unsafe { sys::sws_scale(self.ptr.as_ptr(), sp.as_ptr(), ss.as_ptr(), 0, self.src.height as c_int, dp.as_ptr(), ds.as_ptr()) };
         check(r, "sws_scale").map(|_| ())
     }
@@ -148,8 +147,7 @@ impl Scaler {
         }
         let ss: [c_int; 4] = src.stride.map(|s| s as c_int);
         let dp: [*mut u8; 4] = ptrs.map(|p| p as *mut u8);
-        // SAFETY: source planes checked as in scale(); destination is a writable frame (checked)
-        // whose planes cover linesize × rows of self.dst (Frame::plane lengths checked above).
+        // SAFETY: source planes checked as in scale(); destination is a writable frame (checked) whose planes cover linesize × rows of self.dst (Frame::plane lengths checked above).
         let r = unsafe { sys::sws_scale(self.ptr.as_ptr(), sp.as_ptr(), ss.as_ptr(), 0, self.src.height as c_int, dp.as_ptr(), lines.as_ptr()) };
         check(r, "sws_scale").map(|_| ())
     }
