@@ -52,7 +52,28 @@ export interface Native {
   sessionReset(s: SessionHandle, gen: number): void;
   /** Stop the worker and free everything; idempotent. No event is delivered afterwards. */
   sessionClose(s: SessionHandle): void;
+
+  /** Whether an ImageDecoder can decode this MIME type (lower-case essence, e.g. 'image/png'). */
+  imageTypeSupported(type: string): boolean;
 }
+
+// --- ImageDecoder (kind 'image-decoder'): the same session functions with these shapes.
+//   sessionConfigure(s, gen, ImageDecoderNativeConfig)  — an unsupported type → {type:'error', name:'NotSupportedError'}
+//   sessionPush(s, gen, {data: Uint8Array})             — append encoded bytes (copied natively)
+//   sessionPush(s, gen, {end: true})                     — no more bytes will come
+//   sessionPush(s, gen, {decode: {id, frameIndex, completeFramesOnly}}) — answered by a 'frame' or 'decodeError'
+//     output; a frame not yet available is answered once enough data has arrived (or with a
+//     RangeError 'decodeError' once the data is complete and the index is out of range).
+//   sessionPush(s, gen, {track: index})                  — select a track
+// Output payloads ({type:'output', output}):
+//   {kind:'tracks', tracks: ImageTrackInfo[], selectedIndex, complete} — sent once the header is parsed,
+//     again whenever a frame count grows, and last with complete: true (all data arrived and parsed).
+//   {kind:'frame', id, frame: FrameHandle, timestamp, duration: number|null, rotation, flip,
+//     colorSpace: {primaries, transfer, matrix, fullRange}} — the new handle belongs to JS.
+//   {kind:'decodeError', id, name: 'RangeError'|'EncodingError', message}
+// A fatal {type:'error'} (EncodingError: data that cannot be parsed at all) means: close the decoder.
+export interface ImageDecoderNativeConfig { type: string; desiredWidth?: number; desiredHeight?: number; preferAnimation?: boolean; colorSpaceConversion: 'default' | 'none' }
+export interface ImageTrackInfo { animated: boolean; frameCount: number; repetitionCount: number /* Infinity = forever */ }
 
 /** Every event carries the generation of the command that produced it; js/ drops stale ones. */
 export type NativeEvent =

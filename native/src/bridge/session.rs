@@ -4,10 +4,12 @@
 //! ArrayBuffer there and the native packet is dropped right away (DESIGN.md §2).
 use super::frame::{frame_arg_of, FrameBox};
 use super::js::{get_index, get_num, get_opt_bool, get_opt_num, get_opt_str, throw};
+use crate::codecs::image_decoder::{self, ImageConfig, ImageDecoderBackend, ImageItem, ImageOutput};
 use crate::codecs::video_encoder::{self, BitrateMode, EncodeItem, EncodedChunk, EncoderConfig, FrameColor, VideoEncoderBackend};
 use crate::engine::{Backend, Batch, Event, Session, Sink};
 use crate::error::Error;
 use neon::prelude::*;
+use neon::types::buffer::TypedArray;
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
@@ -179,6 +181,7 @@ fn session_create(mut cx: FunctionContext) -> JsResult<JsBox<SessionBox>> {
     let callback = cx.argument::<JsFunction>(1)?.root(&mut cx);
     let b = match kind.as_str() {
         "video-encoder" => spawn::<VideoEncoderBackend>(&mut cx, callback)?,
+        "image-decoder" => spawn::<ImageDecoderBackend>(&mut cx, callback)?,
         other => {
             let e = Error::not_supported(format!("no native codec session of kind {other:?}"));
             return throw(&mut cx, &e);
@@ -347,7 +350,112 @@ fn video_encoder_support(mut cx: FunctionContext) -> JsResult<JsPromise> {
     Ok(promise)
 }
 
+// ---- ImageDecoder ------------------------------------------------------------------------
+
+impl Kind for ImageDecoderBackend {
+    const NAME: &'static str = "image-decoder";
+    fn read_config<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<ImageConfig> {
+        let mime = get_opt_str(cx, o, "type")?.unwrap_or_default();
+        let w = get_opt_num(cx, o, "desiredWidth")?;
+        let h = get_opt_num(cx, o, "desiredHeight")?;
+        let desired = match (w, h) {
+            (Some(w), Some(h)) if w >= 1.0 && h >= 1.0 => Some((w as u32, h as u32)),
+            _ => None,
+        };
+        Ok(ImageConfig { mime, desired })
+    }
+    fn read_item<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<ImageItem> {
+        if let Some(d) = o.get_opt::<JsTypedArray<u8>, _, _>(cx, "data")? {
+            return Ok(ImageItem::Data(d.as_slice(cx).to_vec()));
+        }
+        if get_opt_bool(cx, o, "end")? == Some(true) {
+            return Ok(ImageItem::End);
+        }
+        if let Some(d) = o.get_opt::<JsObject, _, _>(cx, "decode")? {
+            let id = get_index(cx, d, "id")? as u64;
+            let index = get_index(cx, d, "frameIndex")? as u32;
+            let complete_only = get_opt_bool(cx, d, "completeFramesOnly")?.unwrap_or(true);
+            return Ok(ImageItem::Decode { id, index, complete_only });
+        }
+        if let Some(t) = get_opt_num(cx, o, "track")? {
+            return Ok(ImageItem::Track(t as u32));
+        }
+        cx.throw_type_error("image-decoder session: expected {data}, {end}, {decode} or {track}")
+    }
+    fn write_output<'a>(cx: &mut Cx<'a>, out: ImageOutput) -> JsResult<'a, JsObject> {
+        let o = cx.empty_object();
+        match out {
+            ImageOutput::Tracks { tracks, selected, complete } => {
+                let k = cx.string("tracks");
+                o.set(cx, "kind", k)?;
+                let arr = cx.empty_array();
+                for (i, t) in tracks.iter().enumerate() {
+                    let to = cx.empty_object();
+                    let v = cx.boolean(t.animated);
+                    to.set(cx, "animated", v)?;
+                    let v = cx.number(t.frame_count);
+                    to.set(cx, "frameCount", v)?;
+                    let v = cx.number(t.repetitions.map_or(f64::INFINITY, |r| r as f64));
+                    to.set(cx, "repetitionCount", v)?;
+                    arr.set(cx, i as u32, to)?;
+                }
+                o.set(cx, "tracks", arr)?;
+                let v = cx.number(selected);
+                o.set(cx, "selectedIndex", v)?;
+                let v = cx.boolean(complete);
+                o.set(cx, "complete", v)?;
+            }
+            ImageOutput::Frame { id, data, timestamp, duration, rotation, flip, color } => {
+                let k = cx.string("frame");
+                o.set(cx, "kind", k)?;
+                let v = cx.number(id as f64);
+                o.set(cx, "id", v)?;
+                let h = cx.boxed(FrameBox::new(std::sync::Arc::new(data)));
+                o.set(cx, "frame", h)?;
+                let v = cx.number(timestamp as f64);
+                o.set(cx, "timestamp", v)?;
+                let v: Handle<JsValue> = match duration {
+                    Some(d) => cx.number(d as f64).upcast(),
+                    None => cx.null().upcast(),
+                };
+                o.set(cx, "duration", v)?;
+                let v = cx.number(rotation);
+                o.set(cx, "rotation", v)?;
+                let v = cx.boolean(flip);
+                o.set(cx, "flip", v)?;
+                let c = cx.empty_object();
+                let v = cx.string(color.primaries);
+                c.set(cx, "primaries", v)?;
+                let v = cx.string(color.transfer);
+                c.set(cx, "transfer", v)?;
+                let v = cx.string(color.matrix);
+                c.set(cx, "matrix", v)?;
+                let v = cx.boolean(color.full_range);
+                c.set(cx, "fullRange", v)?;
+                o.set(cx, "colorSpace", c)?;
+            }
+            ImageOutput::DecodeError { id, error } => {
+                let k = cx.string("decodeError");
+                o.set(cx, "kind", k)?;
+                let v = cx.number(id as f64);
+                o.set(cx, "id", v)?;
+                let v = cx.string(error.name());
+                o.set(cx, "name", v)?;
+                let v = cx.string(&error.message);
+                o.set(cx, "message", v)?;
+            }
+        }
+        Ok(o)
+    }
+}
+
+fn image_type_supported(mut cx: FunctionContext) -> JsResult<JsBoolean> {
+    let t = cx.argument::<JsString>(0)?.value(&mut cx);
+    Ok(cx.boolean(image_decoder::type_supported(&t)))
+}
+
 pub fn export(cx: &mut ModuleContext) -> NeonResult<()> {
+    cx.export_function("imageTypeSupported", image_type_supported)?;
     cx.export_function("sessionCreate", session_create)?;
     cx.export_function("sessionConfigure", session_configure)?;
     cx.export_function("sessionPush", session_push)?;

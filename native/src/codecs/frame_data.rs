@@ -169,6 +169,21 @@ impl FrameData {
         Ok(FrameData { format, width, height, planes, storage: Storage::Bytes(bytes), _live: Live::new(Kind::VideoFrames) })
     }
 
+    /// A new frame of `format`, tightly packed, filled by `fill(bytes, layouts)`.
+    pub fn new_with(format_name: &str, width: u32, height: u32, fill: impl FnOnce(&mut [u8], &[PlaneLayout]) -> Result<()>) -> Result<FrameData> {
+        let format = by_name(format_name).ok_or_else(|| Error::type_error(format!("unknown pixel format {format_name:?}")))?;
+        let mut planes = Vec::with_capacity(format.planes.len());
+        let mut total = 0usize;
+        for p in 0..format.planes.len() {
+            let (row_bytes, rows) = (format.row_bytes(p, width), format.rows(p, height));
+            planes.push(PlaneLayout { offset: total, stride: row_bytes, row_bytes, rows });
+            total += row_bytes * rows;
+        }
+        let mut bytes = PooledBytes::take(total);
+        fill(&mut bytes.0, &planes)?;
+        Ok(FrameData { format, width, height, planes, storage: Storage::Bytes(bytes), _live: Live::new(Kind::VideoFrames) })
+    }
+
     /// Keep a decoded AVFrame as the frame's pixels (no copy).
     pub fn from_av_frame(frame: Frame) -> Result<FrameData> {
         let av = frame.pixel_format().ok_or_else(|| Error::encoding("decoder produced a frame without a pixel format"))?;

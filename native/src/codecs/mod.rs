@@ -3,5 +3,7 @@
 pub mod codec_string;
 pub mod frame_data;
 pub mod h264;
+pub mod image_decoder;
+pub mod image_info;
 pub mod video_encoder;
 pub mod pixel_format;

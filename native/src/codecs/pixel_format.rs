@@ -105,7 +105,13 @@ pub fn by_name(name: &str) -> Option<&'static PixelFormatInfo> {
 }
 
 pub fn by_av(av: Av) -> Option<&'static PixelFormatInfo> {
-    FORMATS.iter().find(|f| f.av == Some(av))
+    FORMATS.iter().find(|f| f.av == Some(av)).or_else(|| match av {
+        // JPEG's full-range ("J") variants have the same memory layout; the range travels in the colour space.
+        Av::AV_PIX_FMT_YUVJ420P => by_name("I420"),
+        Av::AV_PIX_FMT_YUVJ422P => by_name("I422"),
+        Av::AV_PIX_FMT_YUVJ444P => by_name("I444"),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -101,6 +101,10 @@ impl CodecContext<Unopened> {
         let ptr = NonNull::new(p).ok_or(AvError { code: ENOMEM, what: "avcodec_alloc_context3" })?;
         Ok(CodecContext { ptr, codec, _live: Live::new(Kind::CodecContexts), _state: PhantomData })
     }
+    /// For ffi code that fills the context from stream parameters.
+    pub(crate) fn as_mut_ptr_unopened(&mut self) -> *mut sys::AVCodecContext {
+        self.ptr.as_ptr()
+    }
     fn raw_mut(&mut self) -> &mut sys::AVCodecContext {
         // SAFETY: live and unique through &mut self; only plain-value fields are written by setters.
         unsafe { self.ptr.as_mut() }

@@ -68,6 +68,9 @@ impl Packet {
     pub fn duration(&self) -> i64 {
         self.raw().duration
     }
+    pub fn stream_index(&self) -> usize {
+        self.raw().stream_index.max(0) as usize
+    }
     pub fn is_key(&self) -> bool {
         self.raw().flags & sys::AV_PKT_FLAG_KEY != 0
     }

@@ -128,6 +128,26 @@ impl Scaler {
         check(r, "sws_scale").map(|_| ())
     }
 
+    /// Convert a decoded frame (any FFmpeg format, palette included) into `dst` planes.
+    pub fn scale_frame(&mut self, src: &Frame, dst: &mut PlanesMut) -> Result<(), AvError> {
+        if src.pixel_format() != Some(self.src.format) || src.width() != self.src.width || src.height() != self.src.height {
+            return Err(AvError { code: EINVAL, what: "sws_scale (source frame geometry)" });
+        }
+        let dlens = [dst.data[0].len(), dst.data[1].len(), dst.data[2].len(), dst.data[3].len()];
+        if !covers(&self.dst, dlens, dst.stride) {
+            return Err(AvError { code: EINVAL, what: "sws_scale (plane buffers too small)" });
+        }
+        let (sp, ss) = src.data_ptrs();
+        if ss.iter().take(plane_count(self.src.format)).any(|l| *l <= 0) {
+            return Err(AvError { code: EINVAL, what: "sws_scale (negative line size)" });
+        }
+        let dp: [*mut u8; 4] = [dst.data[0].as_mut_ptr(), dst.data[1].as_mut_ptr(), dst.data[2].as_mut_ptr(), dst.data[3].as_mut_ptr()];
+        let ds: [c_int; 4] = dst.stride.map(|s| s as c_int);
+        // SAFETY: a decoded frame holds valid planes (and palette for PAL8) for its own format and size, which equal self.src (checked); destination planes were checked to cover self.dst.
+        let r = unsafe { sys::sws_scale(self.ptr.as_ptr(), sp.as_ptr(), ss.as_ptr(), 0, self.src.height as c_int, dp.as_ptr(), ds.as_ptr()) };
+        check(r, "sws_scale").map(|_| ())
+    }
+
     /// Convert `src` planes into a writable pooled frame of self.dst's geometry.
     pub fn scale_into_frame(&mut self, src: &Planes, frame: &mut Frame) -> Result<(), AvError> {
         if frame.pixel_format() != Some(self.dst.format) || frame.width() != self.dst.width || frame.height() != self.dst.height {

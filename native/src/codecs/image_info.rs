@@ -1,0 +1,329 @@
+//! codecs layer (pure): what an image file says about itself before (or without) decoding —
+//! container kind, frame count so far, loop count, EXIF orientation — from possibly partial bytes.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Container {
+    Jpeg,
+    Png,
+    Gif,
+    Webp,
+    Avif,
+    Bmp,
+    Ico,
+}
+
+/// MIME type essence → container (the types ImageDecoder supports).
+pub fn container_for_type(mime: &str) -> Option<Container> {
+    Some(match mime {
+        "image/jpeg" | "image/jpg" | "image/pjpeg" => Container::Jpeg,
+        "image/png" | "image/apng" | "image/x-png" => Container::Png,
+        "image/gif" => Container::Gif,
+        "image/webp" => Container::Webp,
+        "image/avif" => Container::Avif,
+        "image/bmp" | "image/x-ms-bmp" | "image/x-bmp" => Container::Bmp,
+        "image/x-icon" | "image/vnd.microsoft.icon" | "image/ico" => Container::Ico,
+        _ => return None,
+    })
+}
+
+/// What the bytes received so far tell.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Info {
+    /// Enough bytes to know the image is of this kind and to size it.
+    pub header: bool,
+    /// Frames whose bytes have fully arrived.
+    pub complete_frames: u32,
+    pub animated: bool,
+    /// Spec repetitionCount: None = loop forever (Infinity).
+    pub repetitions: Option<u32>,
+    /// The container's end marker was seen (GIF trailer, PNG IEND, full RIFF size …).
+    pub ended: bool,
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+pub fn info(c: Container, b: &[u8]) -> Info {
+    match c {
+        Container::Gif => gif(b),
+        Container::Png => png(b),
+        Container::Webp => webp(b),
+        // Still formats: one frame, known complete only when all the data has arrived.
+        Container::Jpeg => Info { header: b.len() >= 4 && b[..2] == [0xff, 0xd8], ended: b.ends_with(&[0xff, 0xd9]), ..still() },
+        Container::Bmp => Info { header: b.len() >= 26 && &b[..2] == b"BM", ended: le32(b, 2).is_some_and(|n| b.len() >= n as usize), ..still() },
+        Container::Ico => Info { header: b.len() >= 6 && b[..4] == [0, 0, 1, 0], ..still() },
+        Container::Avif => Info { header: b.len() >= 12 && &b[4..8] == b"ftyp", ..still() },
+    }
+}
+
+fn still() -> Info {
+    Info { header: false, complete_frames: 0, animated: false, repetitions: Some(0), ended: false }
+}
+
+/// Skip GIF data sub-blocks from `i`; returns the index after the terminator, if present.
+fn gif_sub_blocks(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        let n = *b.get(i)? as usize;
+        i += 1;
+        if n == 0 {
+            return Some(i);
+        }
+        i += n;
+        if i > b.len() {
+            return None;
+        }
+    }
+}
+
+fn gif(b: &[u8]) -> Info {
+    let mut inf = Info { repetitions: Some(0), ..Info::default() };
+    if b.len() < 13 || (&b[..6] != b"GIF87a" && &b[..6] != b"GIF89a") {
+        return inf;
+    }
+    inf.header = true;
+    let packed = b[10];
+    let mut i = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+    while let Some(&kind) = b.get(i) {
+        match kind {
+            0x21 => {
+                let Some(&label) = b.get(i + 1) else { break };
+                if label == 0xff && b.get(i + 2) == Some(&11) && b.get(i + 3..i + 14) == Some(b"NETSCAPE2.0") {
+                    if b.get(i + 14) == Some(&3) && b.get(i + 15) == Some(&1) {
+                        if let Some(n) = le16(b, i + 16) {
+                            // GIF loop count n: n repetitions after the first play; 0 = forever.
+                            inf.repetitions = if n == 0 { None } else { Some(n as u32) };
+                        }
+                    }
+                }
+                match gif_sub_blocks(b, i + 2) {
+                    Some(next) => i = next,
+                    None => break,
+                }
+            }
+            0x2c => {
+                let Some(&p) = b.get(i + 9) else { break };
+                let mut j = i + 10 + if p & 0x80 != 0 { 3 << ((p & 7) + 1) } else { 0 };
+                j += 1; // LZW minimum code size
+                match gif_sub_blocks(b, j) {
+                    Some(next) => {
+                        inf.complete_frames += 1;
+                        i = next;
+                    }
+                    None => break,
+                }
+            }
+            0x3b => {
+                inf.ended = true;
+                break;
+            }
+            _ => break,
+        }
+    }
+    inf.animated = inf.complete_frames > 1 || inf.repetitions != Some(0);
+    inf
+}
+
+fn png(b: &[u8]) -> Info {
+    let mut inf = Info { repetitions: Some(0), ..Info::default() };
+    if b.len() < 8 || b[..8] != [0x89, b'P', b'N', b'G', 13, 10, 26, 10] {
+        return inf;
+    }
+    let mut i = 8;
+    let mut fctl = 0u32;
+    let mut declared = None;
+    while let (Some(len), Some(kind)) = (be32(b, i), b.get(i + 4..i + 8)) {
+        let end = i + 12 + len as usize;
+        if end > b.len() {
+            break;
+        }
+        match kind {
+            b"IHDR" => inf.header = true,
+            b"acTL" => {
+                declared = be32(b, i + 8);
+                // APNG num_plays: 0 = forever; n plays = n − 1 repetitions.
+                inf.repetitions = match be32(b, i + 12) {
+                    Some(0) => None,
+                    Some(n) => Some(n - 1),
+                    None => Some(0),
+                };
+            }
+            b"fcTL" => {
+                // The previous frame is complete once the next one's control chunk has arrived.
+                if fctl > 0 {
+                    inf.complete_frames = fctl;
+                }
+                fctl += 1;
+            }
+            b"IEND" => {
+                inf.ended = true;
+                inf.complete_frames = if declared.is_some() { fctl.max(1) } else { 1 };
+            }
+            _ => {}
+        }
+        i = end;
+    }
+    inf.animated = declared.is_some_and(|n| n > 1);
+    if !inf.animated {
+        inf.repetitions = Some(0);
+    }
+    inf
+}
+
+fn webp(b: &[u8]) -> Info {
+    let mut inf = Info { repetitions: Some(0), ..Info::default() };
+    if b.len() < 16 || &b[..4] != b"RIFF" || &b[8..12] != b"WEBP" {
+        return inf;
+    }
+    let riff_end = (le32(b, 4).unwrap_or(0) as usize).saturating_add(8);
+    let mut i = 12;
+    let mut anmf = 0;
+    let mut animated = false;
+    while let (Some(kind), Some(len)) = (b.get(i..i + 4), le32(b, i + 4)) {
+        let end = i + 8 + len as usize + (len as usize & 1);
+        let have = end <= b.len() || (i + 8 + len as usize) <= b.len();
+        match kind {
+            b"VP8X" => {
+                inf.header = true;
+                animated = b.get(i + 8).is_some_and(|f| f & 0x02 != 0);
+            }
+            b"VP8 " | b"VP8L" => {
+                inf.header = true;
+                if have {
+                    inf.complete_frames = 1;
+                }
+            }
+            b"ANIM" if have => {
+                let n = le16(b, i + 12).unwrap_or(0);
+                // WebP loop count: 0 = forever; n plays = n − 1 repetitions.
+                inf.repetitions = if n == 0 { None } else { Some(n as u32 - 1) };
+            }
+            b"ANMF" if have => anmf += 1,
+            _ => {}
+        }
+        if !have {
+            break;
+        }
+        i = end;
+    }
+    if animated {
+        inf.animated = true;
+        inf.complete_frames = anmf;
+    } else {
+        inf.repetitions = Some(0);
+    }
+    inf.ended = b.len() >= riff_end;
+    inf
+}
+
+/// EXIF orientation (1–8) of a JPEG, from its APP1 "Exif" segment.
+pub fn jpeg_orientation(b: &[u8]) -> Option<u16> {
+    if b.len() < 4 || b[..2] != [0xff, 0xd8] {
+        return None;
+    }
+    let mut i = 2;
+    while i + 4 <= b.len() && b[i] == 0xff {
+        let marker = b[i + 1];
+        if marker == 0xda || marker == 0xd9 {
+            return None; // image data: no EXIF before it
+        }
+        let len = u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
+        let seg = b.get(i + 4..i + 2 + len)?;
+        if marker == 0xe1 && seg.starts_with(b"Exif\0\0") {
+            return tiff_orientation(&seg[6..]);
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+fn tiff_orientation(t: &[u8]) -> Option<u16> {
+    let le = match t.get(..2)? {
+        b"II" => true,
+        b"MM" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| t.get(at..at + 2).map(|s| if le { u16::from_le_bytes([s[0], s[1]]) } else { u16::from_be_bytes([s[0], s[1]]) });
+    let u32_at = |at: usize| t.get(at..at + 4).map(|s| if le { u32::from_le_bytes([s[0], s[1], s[2], s[3]]) } else { u32::from_be_bytes([s[0], s[1], s[2], s[3]]) });
+    let ifd = u32_at(4)? as usize;
+    let n = u16_at(ifd)? as usize;
+    (0..n).find_map(|k| {
+        let e = ifd + 2 + k * 12;
+        (u16_at(e)? == 0x0112).then(|| u16_at(e + 8)).flatten()
+    }).filter(|o| (1..=8).contains(o))
+}
+
+/// EXIF orientation → VideoFrame (rotation clockwise in degrees, flip), as Chrome maps it.
+pub fn orientation_to_rotation_flip(o: u16) -> (u32, bool) {
+    match o {
+        2 => (0, true),
+        3 => (180, false),
+        4 => (180, true),
+        5 => (90, true),
+        6 => (90, false),
+        7 => (270, true),
+        8 => (270, false),
+        _ => (0, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    fn gif_bytes(frames: usize, loop_count: Option<u16>, trailer: bool) -> Vec<u8> {
+        let mut g = b"GIF89a".to_vec();
+        g.extend_from_slice(&[2, 0, 2, 0, 0x80, 0, 0]); // 2×2, GCT of 2 entries
+        g.extend_from_slice(&[0, 0, 0, 255, 255, 255]);
+        if let Some(n) = loop_count {
+            g.extend_from_slice(&[0x21, 0xff, 11]);
+            g.extend_from_slice(b"NETSCAPE2.0");
+            g.extend_from_slice(&[3, 1, n as u8, (n >> 8) as u8, 0]);
+        }
+        for _ in 0..frames {
+            g.extend_from_slice(&[0x21, 0xf9, 4, 0, 10, 0, 0, 0]);
+            g.extend_from_slice(&[0x2c, 0, 0, 0, 0, 2, 0, 2, 0, 0, 2, 2, 0x44, 0x01, 0]);
+        }
+        if trailer {
+            g.push(0x3b);
+        }
+        g
+    }
+    #[test]
+    fn gif_counts_frames_and_loops() {
+        let g = gif_bytes(3, Some(0), true);
+        assert_eq!(info(Container::Gif, &g), Info { header: true, complete_frames: 3, animated: true, repetitions: None, ended: true });
+        let partial = &g[..g.len() - 5];
+        let i = info(Container::Gif, partial);
+        assert_eq!((i.complete_frames, i.ended), (2, false));
+        let once = info(Container::Gif, &gif_bytes(1, None, true));
+        assert_eq!((once.animated, once.repetitions), (false, Some(0)));
+        assert_eq!(info(Container::Gif, &gif_bytes(2, Some(3), true)).repetitions, Some(3));
+        assert!(!info(Container::Gif, b"not a gif").header);
+    }
+    #[test]
+    fn exif_orientation() {
+        // SOI, APP1 Exif with a big-endian TIFF IFD holding Orientation = 6, then SOS.
+        let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+        tiff.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0]);
+        let mut seg = b"Exif\0\0".to_vec();
+        seg.extend_from_slice(&tiff);
+        let mut j = vec![0xff, 0xd8, 0xff, 0xe1];
+        j.extend_from_slice(&((seg.len() + 2) as u16).to_be_bytes());
+        j.extend_from_slice(&seg);
+        j.extend_from_slice(&[0xff, 0xda, 0, 2]);
+        assert_eq!(jpeg_orientation(&j), Some(6));
+        assert_eq!(orientation_to_rotation_flip(6), (90, false));
+        assert_eq!(jpeg_orientation(&[0xff, 0xd8, 0xff, 0xda, 0, 2]), None);
+    }
+    #[test]
+    fn types() {
+        assert_eq!(container_for_type("image/png"), Some(Container::Png));
+        assert_eq!(container_for_type("image/svg+xml"), None);
+    }
+}
