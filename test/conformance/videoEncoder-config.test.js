@@ -4,25 +4,12 @@
 // also run with an H.264 codec string, where only the named reason makes it unsupported. The
 // validConfigs WPT marks optional (assert_implements_optional) are skipped when unsupported.
 
-const { test, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { VideoEncoder } = require('../..');
+const { closeAfterEach, isTypeError, isDOMException } = require('./wpt-utils');
 
-const isTypeError = (e) => {
-  assert.ok(e instanceof TypeError, `expected a TypeError, got ${e && e.name}: ${e && e.message}`);
-  return true;
-};
-const isDOMException = (name) => (e) => {
-  assert.ok(e instanceof DOMException, `expected a DOMException ${name}, got ${e && e.name}: ${e && e.message}`);
-  assert.equal(e.name, name);
-  return true;
-};
-
-const open = new Set();
-afterEach(() => {
-  for (const e of open) if (e.state !== 'closed') e.close();
-  open.clear();
-});
+const open = closeAfterEach();
 
 const invalidConfigs = [
   { comment: 'Missing codec', config: { width: 640, height: 480 } },

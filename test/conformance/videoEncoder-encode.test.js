@@ -10,36 +10,18 @@
 // WPT's own video-encoder-config.https.any.js have configure() succeed and the error callback
 // receive NotSupportedError, closing the codec. We test the spec text.
 
-const { test, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { VideoEncoder, VideoFrame } = require('../..');
+const {
+  closeAfterEach, isTypeError, isDOMException, endAfterEventLoopTurn, stepWait, createQuadrantFrame,
+} = require('./wpt-utils');
 
 const defaultConfig = { codec: 'avc1.42001E', width: 64, height: 48 };
 
 // ---------------------------------------------------------------- helpers (after WPT's)
 
-/** createFrame(): four coloured quadrants (yellow, red, blue, green) as I420, 30 fps duration. */
-function createFrame(width, height, ts = 0) {
-  const yuv = [[210, 16, 146], [63, 102, 240], [32, 240, 118], [173, 42, 26]]; // BT.709 limited
-  const cw = width >> 1;
-  const ch = height >> 1;
-  const data = new Uint8Array(width * height + 2 * cw * ch);
-  const q = (x, y, w, h) => (y * 2 >= h ? 2 : 0) + (x * 2 >= w ? 1 : 0);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = yuv[q(x, y, width, height)][0] ^ (ts & 7);
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
-      data[width * height + y * cw + x] = yuv[q(x, y, cw, ch)][1];
-      data[width * height + cw * ch + y * cw + x] = yuv[q(x, y, cw, ch)][2];
-    }
-  }
-  return new VideoFrame(data, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: ts, duration: 33333 });
-}
-
-const open = new Set();
-afterEach(() => {
-  for (const e of open) if (e.state !== 'closed') e.close();
-  open.clear();
-});
+const open = closeAfterEach();
 
 /** getDefaultCodecInit(): callbacks that fail the test when called (recorded, checked by the test). */
 function defaultInit(unexpected) {
@@ -54,23 +36,15 @@ function make(init) {
   return e;
 }
 
-const isDOMException = (name) => (e) => {
-  assert.ok(e instanceof DOMException, `expected a DOMException ${name}, got ${e && e.name}: ${e && e.message}`);
-  assert.equal(e.name, name);
-  return true;
-};
-const isTypeError = (e) => {
-  assert.ok(e instanceof TypeError, `expected a TypeError, got ${e && e.name}: ${e && e.message}`);
-  return true;
-};
-const endAfterEventLoopTurn = () => new Promise((r) => setTimeout(r, 0));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function stepWait(cond, what, ms = 10000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await sleep(1);
+/** encode() (of a clone of input) throws and flush() rejects, both with InvalidStateError. */
+async function testEncodeAndFlushThrow(codec, input) {
+  const clone = input.clone();
+  try {
+    assert.throws(() => codec.encode(clone), isDOMException('InvalidStateError'), 'encode');
+  } finally {
+    clone.close();
   }
+  await assert.rejects(codec.flush(), isDOMException('InvalidStateError'), 'flush');
 }
 
 /** testClosedCodec() */
@@ -81,13 +55,7 @@ async function testClosedCodec(codec, validConfig, input) {
   assert.throws(() => codec.configure(validConfig), isDOMException('InvalidStateError'), 'configure');
   assert.throws(() => codec.reset(), isDOMException('InvalidStateError'), 'reset');
   assert.throws(() => codec.close(), isDOMException('InvalidStateError'), 'close');
-  const clone = input.clone();
-  try {
-    assert.throws(() => codec.encode(clone), isDOMException('InvalidStateError'), 'encode');
-  } finally {
-    clone.close();
-  }
-  await assert.rejects(codec.flush(), isDOMException('InvalidStateError'), 'flush');
+  await testEncodeAndFlushThrow(codec, input);
 }
 
 /** testUnconfiguredCodec() */
@@ -95,13 +63,7 @@ async function testUnconfiguredCodec(codec, input) {
   assert.equal(codec.state, 'unconfigured');
   codec.reset(); // resetting an unconfigured encoder is a no-op
   assert.equal(codec.state, 'unconfigured');
-  const clone = input.clone();
-  try {
-    assert.throws(() => codec.encode(clone), isDOMException('InvalidStateError'), 'encode');
-  } finally {
-    clone.close();
-  }
-  await assert.rejects(codec.flush(), isDOMException('InvalidStateError'), 'flush');
+  await testEncodeAndFlushThrow(codec, input);
 }
 
 // ---------------------------------------------------------------- the WPT tests
@@ -165,8 +127,8 @@ test('Test successful configure(), encode(), and flush()', async () => {
     error: (e) => unexpected.push(e.name),
   });
   encoder.configure(encoderConfig);
-  const frame1 = createFrame(64, 48, 0);
-  const frame2 = createFrame(64, 48, 33333);
+  const frame1 = createQuadrantFrame(64, 48, 0);
+  const frame2 = createQuadrantFrame(64, 48, 33333);
   try {
     encoder.encode(frame1);
     encoder.encode(frame2);
@@ -198,7 +160,7 @@ test('encodeQueueSize test', async () => {
   assert.equal(encoder.encodeQueueSize, 0); // still no encodes
   const framesCount = 40;
   const frames = [];
-  for (let i = 0; i < framesCount; i++) frames.push(createFrame(32, 20, i * 16000));
+  for (let i = 0; i < framesCount; i++) frames.push(createQuadrantFrame(32, 20, i * 16000));
   const violations = [];
   let lastDequeueSize = Infinity;
   encoder.ondequeue = () => {
@@ -231,7 +193,7 @@ test('Test successful reset() and re-confiugre()', async () => {
   const timestampStep = 40000;
   const expectedCallbacksBeforeReset = 3;
   const unexpected = [];
-  const original = createFrame(32, 20, 0);
+  const original = createQuadrantFrame(32, 20, 0);
   let encoder = null;
   let resetCompleted = false;
   encoder = make({
@@ -271,7 +233,7 @@ test('Test successful reset() and re-confiugre()', async () => {
   encoder.configure({ ...defaultConfig, width: 80, height: 60 });
   const framesAfterReset = 5;
   for (let i = 0; i < framesAfterReset; i++) {
-    const frame = createFrame(80, 60, timestamp + 1);
+    const frame = createQuadrantFrame(80, 60, timestamp + 1);
     timestamp += timestampStep;
     encoder.encode(frame);
     frame.close();
@@ -289,8 +251,8 @@ test('Test successful encode() after re-configure().', async () => {
   const encoder = make({ output: (chunk) => outputChunks.push(chunk), error: (e) => errors.push(e) });
   assert.equal(encoder.encodeQueueSize, 0);
   encoder.configure(defaultConfig);
-  const frame1 = createFrame(64, 48, 0);
-  const frame2 = createFrame(64, 48, 33333);
+  const frame1 = createQuadrantFrame(64, 48, 0);
+  const frame2 = createQuadrantFrame(64, 48, 33333);
   encoder.encode(frame1);
   encoder.configure(defaultConfig);
   encoder.encode(frame2);
@@ -303,7 +265,7 @@ test('Test successful encode() after re-configure().', async () => {
   assert.equal(outputChunks[1].timestamp, 33333);
 
   outputChunks = [];
-  const frame3 = createFrame(64, 48, 66666);
+  const frame3 = createQuadrantFrame(64, 48, 66666);
   encoder.encode(frame3);
   frame3.close();
   assert.throws(() => encoder.configure({ ...defaultConfig, codec: '' }), isTypeError);
@@ -317,7 +279,7 @@ test('Test successful encode() after re-configure().', async () => {
 test('Verify closed VideoEncoder operations', async () => {
   const unexpected = [];
   const encoder = make(defaultInit(unexpected));
-  const frame = createFrame(64, 48, 0);
+  const frame = createQuadrantFrame(64, 48, 0);
   try {
     await testClosedCodec(encoder, defaultConfig, frame);
   } finally {
@@ -329,7 +291,7 @@ test('Verify closed VideoEncoder operations', async () => {
 test('Verify unconfigured VideoEncoder operations', async () => {
   const unexpected = [];
   const encoder = make(defaultInit(unexpected));
-  const frame = createFrame(64, 48, 0);
+  const frame = createQuadrantFrame(64, 48, 0);
   try {
     await testUnconfiguredCodec(encoder, frame);
   } finally {
@@ -341,7 +303,7 @@ test('Verify unconfigured VideoEncoder operations', async () => {
 test('Verify encoding closed frames throws.', () => {
   const unexpected = [];
   const encoder = make(defaultInit(unexpected));
-  const frame = createFrame(64, 48, 0);
+  const frame = createQuadrantFrame(64, 48, 0);
   frame.close();
   encoder.configure(defaultConfig);
   assert.throws(() => encoder.encode(frame), isTypeError);
@@ -352,7 +314,7 @@ test('Encode video with negative timestamp', async () => {
   const errors = [];
   const encoder = make({ output: (chunk) => outputChunks.push(chunk), error: (e) => errors.push(e) });
   encoder.configure(defaultConfig);
-  const frame = createFrame(64, 48, -10000);
+  const frame = createQuadrantFrame(64, 48, -10000);
   encoder.encode(frame);
   frame.close();
   await encoder.flush();

@@ -2,33 +2,17 @@
 // test/conformance: mirrors web-platform-tests webcodecs/video-encoder-flush.https.any.js, variants
 // ?vp8 (skipped while this build has no VP8 encoder) and ?h264_avc, at 64×48 instead of 640×480.
 
-const { test, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { VideoEncoder, VideoFrame } = require('../..');
+const { VideoEncoder } = require('../..');
+const { closeAfterEach, isDOMException, createRampFrame } = require('./wpt-utils');
 
 const VARIANTS = {
   vp8: { codec: 'vp8', width: 64, height: 48, displayWidth: 80, displayHeight: 60 },
   h264_avc: { codec: 'avc1.42001e', width: 64, height: 48, displayWidth: 80, displayHeight: 60, avc: { format: 'avc' } },
 };
 
-function createFrame(width, height, ts) {
-  const data = new Uint8Array(width * height * 3 / 2);
-  for (let i = 0; i < width * height; i++) data[i] = (i * 5 + ts) & 0xff;
-  data.fill(128, width * height);
-  return new VideoFrame(data, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: ts, duration: 33333 });
-}
-
-const isDOMException = (name) => (e) => {
-  assert.ok(e instanceof DOMException, `expected a DOMException ${name}, got ${e && e.name}: ${e && e.message}`);
-  assert.equal(e.name, name);
-  return true;
-};
-
-const open = new Set();
-afterEach(() => {
-  for (const e of open) if (e.state !== 'closed') e.close();
-  open.clear();
-});
+const open = closeAfterEach();
 
 for (const [variant, CONFIG] of Object.entries(VARIANTS)) {
   test(`Test reset during flush (?${variant})`, async (t) => {
@@ -53,8 +37,8 @@ for (const [variant, CONFIG] of Object.entries(VARIANTS)) {
     });
     open.add(encoder);
     encoder.configure(CONFIG);
-    const frame1 = createFrame(64, 48, 0);
-    const frame2 = createFrame(64, 48, 33333);
+    const frame1 = createRampFrame(64, 48, 0);
+    const frame2 = createRampFrame(64, 48, 33333);
     try {
       encoder.encode(frame1);
       encoder.encode(frame2);
@@ -75,8 +59,8 @@ for (const [variant, CONFIG] of Object.entries(VARIANTS)) {
       t.skip(`${CONFIG.codec} is not supported by this build`);
       return;
     }
-    const frame1 = createFrame(64, 48, 0);
-    const frame2 = createFrame(64, 48, 33333);
+    const frame1 = createRampFrame(64, 48, 0);
+    const frame2 = createRampFrame(64, 48, 33333);
     const errors = [];
     const callbacks = {};
     const encoder = new VideoEncoder({ output: (...a) => callbacks.output(...a), error: (e) => errors.push(e) });

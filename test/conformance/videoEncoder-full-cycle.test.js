@@ -8,138 +8,17 @@
 // (WPT: "the decoder shouldn't change it"). The "w/ stripped color space" variant only changes the
 // decoder's input, so it has no encoder half of its own here.
 
-const { test, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
-const { VideoEncoder, VideoFrame } = require('../..');
+const { VideoEncoder } = require('../..');
+const {
+  closeAfterEach, hasCommand, YELLOW, RED, BLUE, GREEN, createDottedFrame, hasBlackDots, rgbAt,
+  annexbStreamOf, ffmpegDecode, ffprobeStream,
+} = require('./wpt-utils');
 
-const HAS_FFMPEG = spawnSync('ffmpeg', ['-version']).status === 0 && spawnSync('ffprobe', ['-version']).status === 0;
+const HAS_FFMPEG = hasCommand('ffmpeg') && hasCommand('ffprobe');
 
-const open = new Set();
-afterEach(() => {
-  for (const e of open) if (e.state !== 'closed') e.close();
-  open.clear();
-});
-
-// ---------------------------------------------------------------- frames (after video-encoder-utils.js)
-
-const YELLOW = [255, 255, 0];
-const RED = [255, 0, 0];
-const BLUE = [0, 0, 255];
-const GREEN = [0, 255, 0];
-const DOT = 8;
-const STEP = DOT * 2;
-
-/** Top-left corners of the `count` dots putBlackDots() paints. */
-function dotPositions(width, count) {
-  const out = [];
-  for (let i = 1; i <= count; i++) {
-    let x = i * STEP;
-    const y = Math.floor(STEP * (x / width + 1));
-    x %= width;
-    out.push([x, y]);
-  }
-  return out;
-}
-
-/** createDottedFrame(): four coloured quadrants with `dots` black dots, as an RGBX frame (a canvas's pixels). */
-function createDottedFrame(width, height, dots, ts = dots) {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const c = y * 2 < height ? (x * 2 < width ? YELLOW : RED) : (x * 2 < width ? BLUE : GREEN);
-      data.set([...c, 255], (y * width + x) * 4);
-    }
-  }
-  for (const [dx, dy] of dotPositions(width, dots)) {
-    for (let y = dy; y < Math.min(height, dy + DOT); y++) {
-      for (let x = dx; x < Math.min(width, dx + DOT); x++) data.set([0, 0, 0, 255], (y * width + x) * 4);
-    }
-  }
-  return new VideoFrame(data, { format: 'RGBX', codedWidth: width, codedHeight: height, timestamp: ts, duration: 33333 });
-}
-
-// ---------------------------------------------------------------- decoding through ffmpeg
-
-const bytesOf = (chunk) => {
-  const b = new Uint8Array(chunk.byteLength);
-  chunk.copyTo(b);
-  return b;
-};
-const u8 = (src) => (ArrayBuffer.isView(src) ? new Uint8Array(src.buffer, src.byteOffset, src.byteLength) : new Uint8Array(src));
-const START = Buffer.from([0, 0, 0, 1]);
-
-/** The chunks as one Annex B stream: for "avc", parameter sets from the avcC, lengths → start codes. */
-function annexbStream(chunks, description) {
-  const parts = [];
-  if (description) {
-    const d = u8(description);
-    let p = 6;
-    for (const count of [d[5] & 0x1f, null]) {
-      const n = count === null ? d[p++] : count;
-      for (let i = 0; i < n; i++) {
-        const len = (d[p] << 8) | d[p + 1];
-        parts.push(START, d.subarray(p + 2, p + 2 + len));
-        p += 2 + len;
-      }
-    }
-  }
-  for (const chunk of chunks) {
-    const b = bytesOf(chunk);
-    if (!description) { parts.push(b); continue; }
-    for (let p = 0; p < b.length;) {
-      const len = b[p] * 2 ** 24 + (b[p + 1] << 16) + (b[p + 2] << 8) + b[p + 3];
-      parts.push(START, b.subarray(p + 4, p + 4 + len));
-      p += 4 + len;
-    }
-  }
-  return Buffer.concat(parts);
-}
-
-/** Decode an Annex B stream to I420 frames (display order) with the ffmpeg CLI. */
-function ffmpegDecode(stream, width, height) {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p',
-    '-vsync', 'passthrough', 'pipe:1'], { input: stream, maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, `ffmpeg failed: ${r.stderr}`);
-  const size = width * height * 3 / 2;
-  assert.equal(r.stdout.length % size, 0, `decoded ${r.stdout.length} bytes, not a whole number of ${width}×${height} frames`);
-  const frames = [];
-  for (let p = 0; p < r.stdout.length; p += size) frames.push(r.stdout.subarray(p, p + size));
-  return frames;
-}
-
-function ffprobeStream(stream) {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-f', 'h264', '-show_streams', '-of', 'json', 'pipe:0'], { input: stream });
-  assert.equal(r.status, 0, `ffprobe failed: ${r.stderr}`);
-  return JSON.parse(r.stdout).streams[0];
-}
-
-/** Mean RGB of a w×h block of a decoded I420 frame (BT.709, limited range: what the stream signals). */
-function rgbAt(frame, width, height, x0, y0, w, h) {
-  let Y = 0; let U = 0; let V = 0; let n = 0;
-  const cw = width >> 1;
-  for (let y = y0; y < y0 + h; y++) {
-    for (let x = x0; x < x0 + w; x++) {
-      Y += frame[y * width + x];
-      U += frame[width * height + (y >> 1) * cw + (x >> 1)];
-      V += frame[width * height * 5 / 4 + (y >> 1) * cw + (x >> 1)];
-      n++;
-    }
-  }
-  const yy = (Y / n - 16) * 255 / 219;
-  const cb = (U / n - 128) * 255 / 224;
-  const cr = (V / n - 128) * 255 / 224;
-  const clamp = (v) => Math.max(0, Math.min(255, v));
-  return [clamp(yy + 1.5748 * cr), clamp(yy - 0.1873 * cb - 0.4681 * cr), clamp(yy + 1.8556 * cb)];
-}
-
-/** validateBlackDots(): every one of the `count` dots is dark (all channels ≤ 60 in its centre). */
-function hasBlackDots(frame, width, height, count) {
-  return dotPositions(width, count).every(([x, y]) => {
-    if (y + DOT > height) return true;
-    return rgbAt(frame, width, height, x + DOT / 2 - 1, y + DOT / 2 - 1, 2, 2).every((c) => c <= 60);
-  });
-}
+const open = closeAfterEach();
 
 // ---------------------------------------------------------------- the WPT test
 
@@ -198,7 +77,7 @@ for (const [variant, base] of Object.entries(VARIANTS)) {
     assert.equal(!!decoderConfig.description, base.avc.format === 'avc', 'description only for "avc"');
     for (const i of [0, 5, 10, 15]) assert.equal(chunks[i].type, 'key', `keyFrame: true at ${i}`);
 
-    const stream = annexbStream(chunks, decoderConfig.description);
+    const stream = annexbStreamOf(chunks, decoderConfig.description);
     const frames = ffmpegDecode(stream, w, h);
     assert.equal(frames.length, framesToEncode, 'frames_decoded');
     frames.forEach((frame, i) => {

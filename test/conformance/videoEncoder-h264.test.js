@@ -7,114 +7,14 @@
 // a unit-test run on a shared 2-core machine. On top of WPT, the SPS itself is parsed: its
 // profile and its (cropped) size must match the config.
 
-const { test, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { VideoEncoder, VideoFrame } = require('../..');
+const { VideoEncoder } = require('../..');
+const {
+  closeAfterEach, createStripedFrame, bytesOf, u8, annexbNals, avccParameterSets, parseSps,
+} = require('./wpt-utils');
 
-const open = new Set();
-afterEach(() => {
-  for (const e of open) if (e.state !== 'closed') e.close();
-  open.clear();
-});
-
-function createFrame(width, height, ts, index = 0) {
-  const data = new Uint8Array(width * height * 3 / 2);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) data[y * width + x] = ((x + index * 3) & 16) ? 200 : 40 + (y & 0x3f);
-  }
-  data.fill(110, width * height, width * height * 5 / 4);
-  data.fill(140, width * height * 5 / 4);
-  return new VideoFrame(data, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: ts, duration: 33333 });
-}
-
-const bytesOf = (chunk) => {
-  const b = new Uint8Array(chunk.byteLength);
-  chunk.copyTo(b);
-  return b;
-};
-const u8 = (src) => (ArrayBuffer.isView(src) ? new Uint8Array(src.buffer, src.byteOffset, src.byteLength) : new Uint8Array(src));
-
-/** NAL units of an Annex B buffer (start codes removed). */
-function annexbNals(b) {
-  const starts = [];
-  for (let i = 0; i + 3 <= b.length; i++) {
-    if (b[i] === 0 && b[i + 1] === 0 && b[i + 2] === 1) { starts.push(i + 3); i += 2; }
-  }
-  return starts.map((s, k) => {
-    let end = k + 1 < starts.length ? starts[k + 1] - 3 : b.length;
-    if (k + 1 < starts.length && b[end - 1] === 0) end--;
-    return b.subarray(s, end);
-  });
-}
-
-/** SPS NAL units of an avcC record. */
-function avccSps(d) {
-  const out = [];
-  let p = 6;
-  for (let i = 0; i < (d[5] & 0x1f); i++) {
-    const len = (d[p] << 8) | d[p + 1];
-    out.push(d.subarray(p + 2, p + 2 + len));
-    p += 2 + len;
-  }
-  return out;
-}
-
-/** RBSP bit reader of a NAL unit (header byte skipped, emulation prevention removed). */
-class Bits {
-  constructor(nal) {
-    const out = [];
-    for (let i = 1; i < nal.length; i++) {
-      if (i + 2 < nal.length && nal[i] === 0 && nal[i + 1] === 0 && nal[i + 2] === 3) { out.push(0, 0); i += 2; continue; }
-      out.push(nal[i]);
-    }
-    this.b = out;
-    this.p = 0;
-  }
-  u(n) {
-    let v = 0;
-    for (let i = 0; i < n; i++, this.p++) {
-      if ((this.p >> 3) >= this.b.length) throw new Error('SPS ends early');
-      v = v * 2 + ((this.b[this.p >> 3] >> (7 - (this.p & 7))) & 1);
-    }
-    return v;
-  }
-  ue() {
-    let z = 0;
-    while (this.u(1) === 0) if (++z > 31) throw new Error('bad exp-Golomb code');
-    return 2 ** z - 1 + this.u(z);
-  }
-  se() { const k = this.ue(); return k % 2 ? (k + 1) / 2 : -k / 2; }
-}
-
-/** profile_idc, level_idc and the cropped picture size of an SPS (no scaling lists: libx264 writes none). */
-function parseSps(nal) {
-  const r = new Bits(nal);
-  const s = { profile: r.u(8), constraints: r.u(8), level: r.u(8) };
-  r.ue();
-  let chroma = 1;
-  if ([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135].includes(s.profile)) {
-    chroma = r.ue();
-    if (chroma === 3) r.u(1);
-    r.ue(); r.ue(); r.u(1);
-    assert.equal(r.u(1), 0, 'seq_scaling_matrix_present_flag (not parsed here)');
-  }
-  r.ue();
-  const pocType = r.ue();
-  if (pocType === 0) r.ue();
-  else if (pocType === 1) { r.u(1); r.se(); r.se(); const n = r.ue(); for (let i = 0; i < n; i++) r.se(); }
-  r.ue(); r.u(1);
-  const wMbs = r.ue() + 1;
-  const hUnits = r.ue() + 1;
-  const frameMbsOnly = r.u(1);
-  if (!frameMbsOnly) r.u(1);
-  r.u(1);
-  const crop = r.u(1) ? [r.ue(), r.ue(), r.ue(), r.ue()] : [0, 0, 0, 0];
-  const cx = chroma === 3 ? 1 : 2;
-  const cy = (chroma === 1 ? 2 : 1) * (2 - frameMbsOnly);
-  s.width = wMbs * 16 - cx * (crop[0] + crop[1]);
-  s.height = hUnits * 16 * (2 - frameMbsOnly) - cy * (crop[2] + crop[3]);
-  return s;
-}
+const open = closeAfterEach();
 
 // ---------------------------------------------------------------- video-encoder-h264.https.any.js
 
@@ -139,8 +39,8 @@ for (const [variant, codecString] of Object.entries(PROFILES)) {
     });
     open.add(encoder);
     encoder.configure(encoderConfig);
-    const frame1 = createFrame(64, 48, 0);
-    const frame2 = createFrame(64, 48, 33333, 1);
+    const frame1 = createStripedFrame(64, 48, 0);
+    const frame2 = createStripedFrame(64, 48, 33333, 1);
     try {
       encoder.encode(frame1);
       encoder.encode(frame2);
@@ -159,7 +59,7 @@ for (const [variant, codecString] of Object.entries(PROFILES)) {
     assert.ok(d[3] <= maximumLevel, `level ${d[3]} <= ${maximumLevel}`); // a maximum, not exact
 
     // Beyond WPT: the SPS agrees with the avcC header and the configured size.
-    const sps = avccSps(d).map(parseSps);
+    const sps = avccParameterSets(d).sps.map((nal) => parseSps(nal));
     assert.equal(sps.length, 1);
     assert.equal(sps[0].profile, expectedProfileIndication);
     assert.equal(sps[0].level, d[3]);
@@ -174,13 +74,13 @@ test('The SPS carries the configured size, cropped when it is not a multiple of 
     const encoder = new VideoEncoder({ output: (_, m) => { if (m.decoderConfig) dc = m.decoderConfig; }, error: (e) => errors.push(e) });
     open.add(encoder);
     encoder.configure({ codec: 'avc1.64001f', width: w, height: h });
-    const f = createFrame(w, h, 0);
+    const f = createStripedFrame(w, h, 0);
     encoder.encode(f);
     f.close();
     await encoder.flush();
     assert.deepEqual(errors, []);
     assert.deepEqual([dc.codedWidth, dc.codedHeight], [w, h]);
-    const sps = parseSps(avccSps(u8(dc.description))[0]);
+    const sps = parseSps(avccParameterSets(dc.description).sps[0]);
     assert.deepEqual([sps.width, sps.height], [w, h]);
     encoder.close();
   }
@@ -261,7 +161,7 @@ for (const variant of ['h264_annexb_software', 'h264_annexb_hardware']) {
     open.add(encoder);
     encoder.configure(config);
     for (let i = 0; i < 16; i++) {
-      const frame = createFrame(160, 100, i, i);
+      const frame = createStripedFrame(160, 100, i, i);
       encoder.encode(frame, { keyFrame: i % 5 === 0 });
       frame.close();
     }

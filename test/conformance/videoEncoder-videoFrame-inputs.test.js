@@ -10,23 +10,13 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 const { VideoEncoder, VideoFrame } = require('../..');
+const { hasCommand, quadrant, toYuv, annexbStreamOf, ffmpegDecode, rgbAt } = require('./wpt-utils');
 
-const HAS_FFMPEG = spawnSync('ffmpeg', ['-version']).status === 0;
+const HAS_FFMPEG = hasCommand('ffmpeg');
 const W = 64;
 const H = 48;
 const COLORS = [[255, 255, 0], [230, 20, 30], [20, 200, 60], [40, 40, 220]]; // TL, TR, BL, BR
-const quadrant = (x, y, w, h) => (y * 2 >= h ? 2 : 0) + (x * 2 >= w ? 1 : 0);
-
-/** YUV of an RGB colour with matrix coefficients (kr, kb), limited or full range. */
-function toYuv(rgb, { kr = 0.2126, kb = 0.0722, full = false } = {}) {
-  const [r, g, b] = rgb.map((c) => c / 255);
-  const y = kr * r + (1 - kr - kb) * g + kb * b;
-  const cb = (b - y) / (2 * (1 - kb));
-  const cr = (r - y) / (2 * (1 - kr));
-  return full ? [255 * y, 128 + 255 * cb, 128 + 255 * cr] : [16 + 219 * y, 128 + 224 * cb, 128 + 224 * cr];
-}
 
 /**
  * A coded cw×ch frame of `format` whose (vx, vy, W, H) rectangle shows the four COLORS and whose
@@ -131,73 +121,6 @@ const CASES = [
 
 // ---------------------------------------------------------------- encode once, decode once
 
-const bytesOf = (chunk) => {
-  const b = new Uint8Array(chunk.byteLength);
-  chunk.copyTo(b);
-  return b;
-};
-const u8 = (src) => (ArrayBuffer.isView(src) ? new Uint8Array(src.buffer, src.byteOffset, src.byteLength) : new Uint8Array(src));
-const START = Buffer.from([0, 0, 0, 1]);
-
-/** The chunks as one Annex B stream: for "avc", parameter sets from the avcC, lengths → start codes. */
-function annexbStream(chunks, description) {
-  const parts = [];
-  if (description) {
-    const d = u8(description);
-    let p = 6;
-    for (const count of [d[5] & 0x1f, null]) {
-      const n = count === null ? d[p++] : count;
-      for (let i = 0; i < n; i++) {
-        const len = (d[p] << 8) | d[p + 1];
-        parts.push(START, d.subarray(p + 2, p + 2 + len));
-        p += 2 + len;
-      }
-    }
-  }
-  for (const chunk of chunks) {
-    const b = bytesOf(chunk);
-    if (!description) { parts.push(b); continue; }
-    for (let p = 0; p < b.length;) {
-      const len = b[p] * 2 ** 24 + (b[p + 1] << 16) + (b[p + 2] << 8) + b[p + 3];
-      parts.push(START, b.subarray(p + 4, p + 4 + len));
-      p += 4 + len;
-    }
-  }
-  return Buffer.concat(parts);
-}
-
-/** Decode an Annex B stream to I420 frames (display order) with the ffmpeg CLI. */
-function ffmpegDecode(stream, width, height) {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p',
-    '-vsync', 'passthrough', 'pipe:1'], { input: stream, maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, `ffmpeg failed: ${r.stderr}`);
-  const size = width * height * 3 / 2;
-  assert.equal(r.stdout.length % size, 0, `decoded ${r.stdout.length} bytes, not a whole number of ${width}×${height} frames`);
-  const frames = [];
-  for (let p = 0; p < r.stdout.length; p += size) frames.push(r.stdout.subarray(p, p + size));
-  return frames;
-}
-
-/** Mean RGB of a w×h block of a decoded I420 frame (BT.709, limited range: what the stream signals). */
-function rgbAt(frame, width, height, x0, y0, w, h) {
-  let Y = 0; let U = 0; let V = 0; let n = 0;
-  const cw = width >> 1;
-  for (let y = y0; y < y0 + h; y++) {
-    for (let x = x0; x < x0 + w; x++) {
-      Y += frame[y * width + x];
-      U += frame[width * height + (y >> 1) * cw + (x >> 1)];
-      V += frame[width * height * 5 / 4 + (y >> 1) * cw + (x >> 1)];
-      n++;
-    }
-  }
-  const yy = (Y / n - 16) * 255 / 219;
-  const cb = (U / n - 128) * 255 / 224;
-  const cr = (V / n - 128) * 255 / 224;
-  const clamp = (v) => Math.max(0, Math.min(255, v));
-  return [clamp(yy + 1.5748 * cr), clamp(yy - 0.1873 * cb - 0.4681 * cr), clamp(yy + 1.8556 * cb)];
-}
-
-
 let decoded = null;
 let chunks = [];
 let decoderConfig = null;
@@ -220,7 +143,7 @@ before(async () => {
     encoder.close();
   }
   if (HAS_FFMPEG && errors.length === 0 && chunks.length === CASES.length) {
-    decoded = ffmpegDecode(annexbStream(chunks, null), W, H);
+    decoded = ffmpegDecode(annexbStreamOf(chunks, null), W, H);
   }
 });
 
