@@ -323,6 +323,67 @@ export declare class VideoEncoder extends EventTarget {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Image decoding
+
+/** HTML's ColorSpaceConversion (ImageBitmapOptions). */
+export type ColorSpaceConversion = 'default' | 'none';
+
+/** WebIDL (BufferSource or ReadableStream). */
+export type ImageBufferSource = BufferSource | ReadableStream<Uint8Array>;
+
+export interface ImageDecoderInit {
+  /** An image MIME type, e.g. 'image/png'. */
+  type: string;
+  data: ImageBufferSource;
+  colorSpaceConversion?: ColorSpaceConversion;
+  desiredWidth?: number;
+  desiredHeight?: number;
+  preferAnimation?: boolean;
+  transfer?: ArrayBuffer[];
+}
+
+export interface ImageDecodeOptions {
+  frameIndex?: number;
+  completeFramesOnly?: boolean;
+}
+
+export interface ImageDecodeResult {
+  image: VideoFrame;
+  complete: boolean;
+}
+
+export declare class ImageTrack {
+  private constructor();
+  readonly animated: boolean;
+  readonly frameCount: number;
+  /** Infinity for an animation that loops for ever. */
+  readonly repetitionCount: number;
+  selected: boolean;
+}
+
+export declare class ImageTrackList {
+  private constructor();
+  readonly [index: number]: ImageTrack;
+  readonly ready: Promise<void>;
+  readonly length: number;
+  readonly selectedIndex: number;
+  readonly selectedTrack: ImageTrack | null;
+  [Symbol.iterator](): IterableIterator<ImageTrack>;
+}
+
+export declare class ImageDecoder {
+  constructor(init: ImageDecoderInit);
+  readonly type: string;
+  readonly complete: boolean;
+  readonly completed: Promise<void>;
+  readonly tracks: ImageTrackList;
+  decode(options?: ImageDecodeOptions): Promise<ImageDecodeResult>;
+  reset(): void;
+  close(): void;
+  static isTypeSupported(type: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Diagnostics
 
 /** Live native objects; all zero once everything has been closed. */

@@ -6,6 +6,7 @@ const { VideoColorSpace } = require('./lib/video-color-space');
 const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
 const { DOMRectReadOnly, DOMRect } = require('./lib/dom-rect');
 const { VideoEncoder } = require('./lib/video-encoder');
+const { ImageDecoder, ImageTrackList, ImageTrack } = require('./lib/image-decoder');
 const native = require('./lib/native');
 
 /** Live native objects (frames, packets, codec contexts, sessions …): all zero once everything is closed. */
@@ -20,5 +21,8 @@ module.exports = {
   DOMRectReadOnly,
   DOMRect,
   VideoEncoder,
+  ImageDecoder,
+  ImageTrackList,
+  ImageTrack,
   liveCounts,
 };

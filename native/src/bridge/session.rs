@@ -18,7 +18,7 @@ trait Kind: Backend + Default {
     const NAME: &'static str;
     fn read_config<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<Self::Config>;
     fn read_item<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<Self::Item>;
-    fn write_output<'a>(cx: &mut Cx<'a>, out: Self::Output) -> JsResult<'a, JsObject>;
+    fn write_output<'a, C: Context<'a>>(cx: &mut C, out: Self::Output) -> JsResult<'a, JsObject>;
 }
 
 /// Keep-alive bookkeeping shared by the JS thread and the worker's sink.
@@ -43,18 +43,17 @@ impl Liveness {
     }
 }
 
-struct ChannelSink<O> {
+struct ChannelSink<B> {
     channel: Channel,
     callback: Arc<Root<JsFunction>>,
     live: Arc<Mutex<Liveness>>,
-    write: for<'a> fn(&mut Cx<'a>, O) -> JsResult<'a, JsObject>,
+    _backend: std::marker::PhantomData<fn() -> B>,
 }
 
-impl<O: Send + 'static> Sink<O> for ChannelSink<O> {
-    fn deliver(&mut self, batch: Batch<O>) -> bool {
+impl<B: Kind> Sink<B::Output> for ChannelSink<B> {
+    fn deliver(&mut self, batch: Batch<B::Output>) -> bool {
         let callback = self.callback.clone();
         let live = self.live.clone();
-        let write = self.write;
         let sent = self.channel.try_send(move |mut cx| {
             let closed = {
                 let mut l = live.lock().unwrap_or_else(|p| p.into_inner());
@@ -67,8 +66,12 @@ impl<O: Send + 'static> Sink<O> for ChannelSink<O> {
             }
             let arr = cx.empty_array();
             for (i, ev) in batch.events.into_iter().enumerate() {
-                let o = event_object(&mut cx, ev, write)?;
-                arr.set(&mut cx, i as u32, o)?;
+                // Each event in its own handle scope: temporaries die with it; the array keeps the result.
+                cx.execute_scoped(|mut scx| -> NeonResult<()> {
+                    let o = event_object::<B, _>(&mut scx, ev)?;
+                    arr.set(&mut scx, i as u32, o)?;
+                    Ok(())
+                })?;
             }
             let f = callback.to_inner(&mut cx);
             let this = cx.undefined();
@@ -79,11 +82,11 @@ impl<O: Send + 'static> Sink<O> for ChannelSink<O> {
     }
 }
 
-fn event_object<'a, O>(cx: &mut Cx<'a>, ev: Event<O>, write: for<'b> fn(&mut Cx<'b>, O) -> JsResult<'b, JsObject>) -> JsResult<'a, JsObject> {
+fn event_object<'a, B: Kind, C: Context<'a>>(cx: &mut C, ev: Event<B::Output>) -> JsResult<'a, JsObject> {
     let (kind, gen, o) = match ev {
         Event::Output(g, out) => {
             let o = cx.empty_object();
-            let payload = write(cx, out)?;
+            let payload = B::write_output(cx, out)?;
             o.set(cx, "output", payload)?;
             ("output", g, o)
         }
@@ -169,7 +172,7 @@ fn spawn<'a, B: Kind>(cx: &mut FunctionContext<'a>, callback: Root<JsFunction>) 
     channel.unref(cx);
     let worker_channel = channel.clone();
     let live = Arc::new(Mutex::new(Liveness { pending: 0, closed: false, channel }));
-    let sink = ChannelSink { channel: worker_channel, callback: Arc::new(callback), live: live.clone(), write: B::write_output };
+    let sink = ChannelSink::<B> { channel: worker_channel, callback: Arc::new(callback), live: live.clone(), _backend: std::marker::PhantomData };
     match Session::spawn(B::NAME, B::default(), sink) {
         Ok(s) => Ok(SessionBox(RefCell::new(Some((Box::new(Typed(s)), live))))),
         Err(e) => throw(cx, &e),
@@ -292,7 +295,7 @@ impl Kind for VideoEncoderBackend {
         };
         Ok(EncodeItem { frame, visible, timestamp, duration, key_frame, quantizer, color })
     }
-    fn write_output<'a>(cx: &mut Cx<'a>, c: EncodedChunk) -> JsResult<'a, JsObject> {
+    fn write_output<'a, C: Context<'a>>(cx: &mut C, c: EncodedChunk) -> JsResult<'a, JsObject> {
         let o = cx.empty_object();
         let data = JsArrayBuffer::from_slice(cx, c.data.as_slice())?;
         drop(c.data); // the native packet is freed here, not at GC
@@ -382,7 +385,7 @@ impl Kind for ImageDecoderBackend {
         }
         cx.throw_type_error("image-decoder session: expected {data}, {end}, {decode} or {track}")
     }
-    fn write_output<'a>(cx: &mut Cx<'a>, out: ImageOutput) -> JsResult<'a, JsObject> {
+    fn write_output<'a, C: Context<'a>>(cx: &mut C, out: ImageOutput) -> JsResult<'a, JsObject> {
         let o = cx.empty_object();
         match out {
             ImageOutput::Tracks { tracks, selected, complete } => {
