@@ -427,4 +427,8 @@ impl Backend for ImageDecoderBackend {
         self.pending.clear();
         self.cursor = None;
     }
+
+    fn survives_reset(item: &ImageItem) -> bool {
+        matches!(item, ImageItem::Data(_) | ImageItem::End)
+    }
 }
