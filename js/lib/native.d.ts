@@ -65,6 +65,8 @@ export interface Native {
 //     output; a frame not yet available is answered once enough data has arrived (or with a
 //     RangeError 'decodeError' once the data is complete and the index is out of range).
 //   sessionPush(s, gen, {track: index})                  — select a track
+//   sessionPush(s, gen, {abort: true})                   — ImageDecoder.reset(): drop pending decodes
+//   (ImageDecoder never calls sessionReset: a reset keeps the configuration and the bytes.)
 // Output payloads ({type:'output', output}):
 //   {kind:'tracks', tracks: ImageTrackInfo[], selectedIndex, complete} — sent once the header is parsed,
 //     again whenever a frame count grows, and last with complete: true (all data arrived and parsed).

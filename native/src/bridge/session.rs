@@ -383,7 +383,10 @@ impl Kind for ImageDecoderBackend {
         if let Some(t) = get_opt_num(cx, o, "track")? {
             return Ok(ImageItem::Track(t as u32));
         }
-        cx.throw_type_error("image-decoder session: expected {data}, {end}, {decode} or {track}")
+        if get_opt_bool(cx, o, "abort")? == Some(true) {
+            return Ok(ImageItem::Abort);
+        }
+        cx.throw_type_error("image-decoder session: expected {data}, {end}, {decode}, {track} or {abort}")
     }
     fn write_output<'a, C: Context<'a>>(cx: &mut C, out: ImageOutput) -> JsResult<'a, JsObject> {
         let o = cx.empty_object();

@@ -26,6 +26,8 @@ pub enum ImageItem {
     End,
     Decode { id: u64, index: u32, complete_only: bool },
     Track(u32),
+    /// ImageDecoder.reset(): drop pending decodes (the data and configuration stay).
+    Abort,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,13 +196,11 @@ impl FfCursor {
 
 impl ImageDecoderBackend {
     fn frame_count(&self) -> u32 {
-        let still_done = self.complete && self.info.header;
         if self.info.animated {
-            self.info.complete_frames.max(u32::from(still_done && self.info.complete_frames == 0))
-        } else if self.info.complete_frames > 0 || still_done {
-            1
+            // A frame cut short by the end of the data still counts (decoding it fails).
+            self.info.complete_frames + u32::from(self.complete && self.info.partial_frame)
         } else {
-            0
+            u32::from(self.info.frame_data || self.info.complete_frames > 0)
         }
     }
 
@@ -212,6 +212,19 @@ impl ImageDecoderBackend {
             self.info.complete_frames
         } else {
             0
+        }
+    }
+
+    /// Whether frame `index` is known to be cut short (Chrome rejects it with EncodingError;
+    /// FFmpeg would conceal the missing part).
+    fn truncated(&self, index: u32) -> bool {
+        if !self.complete {
+            return false;
+        }
+        if self.info.animated {
+            self.info.partial_frame && index == self.info.complete_frames
+        } else {
+            (self.info.end_known && !self.info.ended) || self.info.partial_frame
         }
     }
 
@@ -232,8 +245,9 @@ impl ImageDecoderBackend {
     }
 
     fn snapshot(&mut self) -> Arc<[u8]> {
-        if self.snapshot.as_ref().is_none_or(|s| s.len() != self.bytes.len()) {
-            self.snapshot = Some(Arc::from(&self.bytes[..]));
+        if self.snapshot.is_none() {
+            let cut = self.container == Some(Container::Webp) && self.info.animated && !self.info.ended;
+            self.snapshot = Some(if cut { Arc::from(image_info::webp_cut(&self.bytes, self.info.complete_end)) } else { Arc::from(&self.bytes[..]) });
         }
         self.snapshot.clone().expect("just set")
     }
@@ -249,7 +263,9 @@ impl ImageDecoderBackend {
         if stale {
             self.cursor = None;
             let data = self.snapshot();
-            let cur = if c == Container::Webp {
+            // image-webp for animated WebP (FFmpeg 5.1 cannot); FFmpeg's webp decoder for stills
+            // (lossy WebP then comes out as I420, as in Chrome).
+            let cur = if c == Container::Webp && self.info.animated {
                 let dec = image_webp::WebPDecoder::new(Cursor::new(data)).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
                 Cursor2::Webp(WebpCursor { dec, next: 0, elapsed_ms: 0 })
             } else {
@@ -334,7 +350,10 @@ impl ImageDecoderBackend {
     /// Answer every pending decode that can be answered now, in order.
     fn answer(&mut self, out: &mut Vec<ImageOutput>) {
         while let Some(&(id, index, _complete_only)) = self.pending.front() {
-            if index < self.available() {
+            if index < self.available() && self.truncated(index) {
+                self.pending.pop_front();
+                out.push(ImageOutput::DecodeError { id, error: Error::encoding("ImageDecoder.decode: the image data is truncated (its end marker is missing)") });
+            } else if index < self.available() {
                 self.pending.pop_front();
                 match self.decode_at(index) {
                     Ok(d) => out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color }),
@@ -415,6 +434,11 @@ impl Backend for ImageDecoderBackend {
                 Ok(())
             }
             ImageItem::Track(_) => Ok(()),
+            ImageItem::Abort => {
+                self.pending.clear();
+                self.cursor = None;
+                Ok(())
+            }
         }
     }
 
@@ -428,7 +452,4 @@ impl Backend for ImageDecoderBackend {
         self.cursor = None;
     }
 
-    fn survives_reset(item: &ImageItem) -> bool {
-        matches!(item, ImageItem::Data(_) | ImageItem::End)
-    }
 }

@@ -36,8 +36,17 @@ pub struct Info {
     pub animated: bool,
     /// Spec repetitionCount: None = loop forever (Infinity).
     pub repetitions: Option<u32>,
-    /// The container's end marker was seen (GIF trailer, PNG IEND, full RIFF size …).
+    /// The container's end marker was seen (GIF trailer, PNG IEND, JPEG EOI, full RIFF size …).
     pub ended: bool,
+    /// Image data of a still image has begun (JPEG SOS, PNG IDAT, WebP VP8/VP8L, …): before it,
+    /// there is no frame to count.
+    pub frame_data: bool,
+    /// WebP: where the last complete chunk ends (a truncated file can be cut there and decoded).
+    pub complete_end: usize,
+    /// The end marker is detectable for this container (so a missing one means truncated data).
+    pub end_known: bool,
+    /// A frame's data has begun but not finished (GIF image descriptor without its last block).
+    pub partial_frame: bool,
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
@@ -56,15 +65,49 @@ pub fn info(c: Container, b: &[u8]) -> Info {
         Container::Png => png(b),
         Container::Webp => webp(b),
         // Still formats: one frame, known complete only when all the data has arrived.
-        Container::Jpeg => Info { header: b.len() >= 4 && b[..2] == [0xff, 0xd8], ended: b.ends_with(&[0xff, 0xd9]), ..still() },
-        Container::Bmp => Info { header: b.len() >= 26 && &b[..2] == b"BM", ended: le32(b, 2).is_some_and(|n| b.len() >= n as usize), ..still() },
-        Container::Ico => Info { header: b.len() >= 6 && b[..4] == [0, 0, 1, 0], ..still() },
-        Container::Avif => Info { header: b.len() >= 12 && &b[4..8] == b"ftyp", ..still() },
+        Container::Jpeg => jpeg(b),
+        Container::Bmp => {
+            let header = b.len() >= 54 && &b[..2] == b"BM";
+            Info { header, frame_data: header, end_known: true, ended: le32(b, 2).is_some_and(|n| b.len() >= n as usize), ..still() }
+        }
+        Container::Ico => {
+            let header = b.len() >= 22 && b[..4] == [0, 0, 1, 0];
+            Info { header, frame_data: header, ..still() }
+        }
+        Container::Avif => {
+            let header = b.len() >= 12 && &b[4..8] == b"ftyp";
+            Info { header, frame_data: header, ..still() }
+        }
     }
 }
 
 fn still() -> Info {
-    Info { header: false, complete_frames: 0, animated: false, repetitions: Some(0), ended: false }
+    Info { repetitions: Some(0), ..Info::default() }
+}
+
+fn jpeg(b: &[u8]) -> Info {
+    let mut inf = still();
+    if b.len() < 4 || b[..2] != [0xff, 0xd8] {
+        return inf;
+    }
+    inf.header = true;
+    inf.end_known = true;
+    let mut i = 2;
+    while i + 4 <= b.len() && b[i] == 0xff {
+        let marker = b[i + 1];
+        match marker {
+            0xff => i += 1, // fill byte
+            0x01 | 0xd0..=0xd7 => i += 2,
+            0xda => {
+                inf.frame_data = true;
+                // EOI after the scan data (trailing bytes after it are allowed).
+                inf.ended = b[i..].windows(2).any(|w| w == [0xff, 0xd9]);
+                break;
+            }
+            _ => i += 2 + u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize,
+        }
+    }
+    inf
 }
 
 /// Skip GIF data sub-blocks from `i`; returns the index after the terminator, if present.
@@ -108,12 +151,14 @@ fn gif(b: &[u8]) -> Info {
                 }
             }
             0x2c => {
+                inf.partial_frame = true;
                 let Some(&p) = b.get(i + 9) else { break };
                 let mut j = i + 10 + if p & 0x80 != 0 { 3 << ((p & 7) + 1) } else { 0 };
                 j += 1; // LZW minimum code size
                 match gif_sub_blocks(b, j) {
                     Some(next) => {
                         inf.complete_frames += 1;
+                        inf.partial_frame = false;
                         i = next;
                     }
                     None => break,
@@ -127,6 +172,7 @@ fn gif(b: &[u8]) -> Info {
         }
     }
     inf.animated = inf.complete_frames > 1 || inf.repetitions != Some(0);
+    inf.frame_data = inf.complete_frames > 0 || inf.partial_frame;
     inf
 }
 
@@ -138,7 +184,11 @@ fn png(b: &[u8]) -> Info {
     let mut i = 8;
     let mut fctl = 0u32;
     let mut declared = None;
+    inf.end_known = true;
     while let (Some(len), Some(kind)) = (be32(b, i), b.get(i + 4..i + 8)) {
+        if kind == b"IDAT" {
+            inf.frame_data = true;
+        }
         let end = i + 12 + len as usize;
         if end > b.len() {
             break;
@@ -182,6 +232,7 @@ fn webp(b: &[u8]) -> Info {
         return inf;
     }
     let riff_end = (le32(b, 4).unwrap_or(0) as usize).saturating_add(8);
+    inf.end_known = true;
     let mut i = 12;
     let mut anmf = 0;
     let mut animated = false;
@@ -195,6 +246,7 @@ fn webp(b: &[u8]) -> Info {
             }
             b"VP8 " | b"VP8L" => {
                 inf.header = true;
+                inf.frame_data = true;
                 if have {
                     inf.complete_frames = 1;
                 }
@@ -211,6 +263,7 @@ fn webp(b: &[u8]) -> Info {
             break;
         }
         i = end;
+        inf.complete_end = end.min(b.len());
     }
     if animated {
         inf.animated = true;
@@ -220,6 +273,17 @@ fn webp(b: &[u8]) -> Info {
     }
     inf.ended = b.len() >= riff_end;
     inf
+}
+
+/// A truncated WebP cut after its last complete chunk, with the RIFF size made to match, so a
+/// decoder reads the frames that did arrive.
+pub fn webp_cut(b: &[u8], complete_end: usize) -> Vec<u8> {
+    let mut v = b[..complete_end.min(b.len())].to_vec();
+    if v.len() >= 8 {
+        let size = (v.len() - 8) as u32;
+        v[4..8].copy_from_slice(&size.to_le_bytes());
+    }
+    v
 }
 
 /// EXIF orientation (1–8) of a JPEG, from its APP1 "Exif" segment.
@@ -297,10 +361,10 @@ mod tests {
     #[test]
     fn gif_counts_frames_and_loops() {
         let g = gif_bytes(3, Some(0), true);
-        assert_eq!(info(Container::Gif, &g), Info { header: true, complete_frames: 3, animated: true, repetitions: None, ended: true });
+        assert_eq!(info(Container::Gif, &g), Info { header: true, complete_frames: 3, animated: true, repetitions: None, ended: true, frame_data: true, ..Info::default() });
         let partial = &g[..g.len() - 5];
         let i = info(Container::Gif, partial);
-        assert_eq!((i.complete_frames, i.ended), (2, false));
+        assert_eq!((i.complete_frames, i.ended, i.partial_frame), (2, false, true));
         let once = info(Container::Gif, &gif_bytes(1, None, true));
         assert_eq!((once.animated, once.repetitions), (false, Some(0)));
         assert_eq!(info(Container::Gif, &gif_bytes(2, Some(3), true)).repetitions, Some(3));
@@ -320,6 +384,17 @@ mod tests {
         assert_eq!(jpeg_orientation(&j), Some(6));
         assert_eq!(orientation_to_rotation_flip(6), (90, false));
         assert_eq!(jpeg_orientation(&[0xff, 0xd8, 0xff, 0xda, 0, 2]), None);
+    }
+    #[test]
+    fn jpeg_scan_and_end() {
+        let head = [0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0];
+        assert!(!info(Container::Jpeg, &head).frame_data);
+        let mut j = head.to_vec();
+        j.extend_from_slice(&[0xff, 0xda, 0, 2, 1, 2, 3]);
+        let i = info(Container::Jpeg, &j);
+        assert!(i.frame_data && !i.ended);
+        j.extend_from_slice(&[0xff, 0xd9]);
+        assert!(info(Container::Jpeg, &j).ended);
     }
     #[test]
     fn types() {

@@ -21,11 +21,6 @@ pub trait Backend: Send + 'static {
     fn flush(&mut self, out: &mut Vec<Self::Output>) -> Result<()>;
     /// Drop all codec state (back to unconfigured).
     fn reset(&mut self);
-    /// Items that a reset must not drop (ImageDecoder's encoded bytes: reset() aborts decodes,
-    /// not the data). They run in the generation current when they are taken.
-    fn survives_reset(_item: &Self::Item) -> bool {
-        false
-    }
 }
 
 pub enum Command<B: Backend> {
@@ -190,7 +185,6 @@ impl<B: Backend> Worker<B> {
                 if self.current.load(Ordering::SeqCst) == u64::MAX {
                     return; // closing
                 }
-                let gen = if B::survives_reset(&item) && self.broken.is_none() { gen.max(self.current.load(Ordering::SeqCst)) } else { gen };
                 if self.stale(gen) {
                     return;
                 }

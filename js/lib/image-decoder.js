@@ -1,0 +1,697 @@
+'use strict';
+// js/ layer: ImageDecoder, ImageTrackList and ImageTrack (WebCodecs "Image Decoding"). The spec
+// state (closed, complete, tracks, [[pending decode promises]], the reset generation) lives here;
+// demuxing and decoding run on the native session's worker thread (kind 'image-decoder').
+// Invariant: every FrameHandle the session hands over is owned by exactly one VideoFrame or is
+// closed here at once (a late answer to an aborted decode) — never left to the GC (DESIGN.md §2).
+//
+// Where the spec text and the browsers' tests disagree, this file follows the tests and says so:
+//  - decode() before the track list is established waits for it (WPT decodes right after
+//    construction; the spec's step 2 would reject, since [[selected index]] starts at -1).
+//  - Close ImageDecoder also rejects a still-pending tracks.ready and completed with its
+//    exception (WPT: NotSupportedError on tracks.ready; AbortError on completed after close()),
+//    and `type` reads '' once closed (WPT "Test ReadableStream of gif").
+//  - "valid ImageDecoderInit" step 3.1 reads "IsDetachedBuffer is false"; a detached buffer is
+//    what is meant (w3c/webcodecs wording slip).
+//  - A type that is a valid MIME type but not image/* throws TypeError as the spec says; WPT's
+//    'junk/type' expects NotSupportedError instead (open as w3c/webcodecs#794).
+
+const stream = require('node:stream');
+const native = require('./native');
+const { makeError, typeError, invalidState, dataError, abortError, describe } = require('./errors');
+const {
+  isArrayBuffer, isSharedArrayBuffer, isDetached, validateTransferList, detach,
+  enforceRange, toEnum, toDictionary,
+} = require('./buffer-source');
+const { wrapNativeFrame } = require('./video-frame');
+const {
+  VIDEO_COLOR_PRIMARIES, VIDEO_TRANSFER_CHARACTERISTICS, VIDEO_MATRIX_COEFFICIENTS,
+} = require('./video-color-space');
+
+const WHAT = 'ImageDecoder';
+const COLOR_SPACE_CONVERSIONS = Object.freeze(['default', 'none']);
+/** Passed to ImageTrackList/ImageTrack constructors by this module only. */
+const INTERNAL = Symbol('ImageDecoder internal');
+
+// ------------------------------------------------------------------------------------------
+// MIME types (RFC 9110 §8.3.1 media-type, as WHATWG mimesniff's "valid MIME type string").
+
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t \\x21\\x23-\\x5B\\x5D-\\x7E\\x80-\\xFF]|\\\\[\\t \\x21-\\x7E\\x80-\\xFF])*"';
+const MIME_RE = new RegExp(`^(${TOKEN})/(${TOKEN})((?:[\\t ]*;[\\t ]*(?:${TOKEN}=(?:${TOKEN}|${QUOTED}))?)*)$`);
+
+/**
+ * "valid image MIME type": a valid MIME type string whose type is `image` (ASCII
+ * case-insensitive). Returns the lower-case essence ('image/png') or null.
+ */
+function imageMimeEssence(s) {
+  const m = MIME_RE.exec(s);
+  if (!m) return null;
+  const type = m[1].toLowerCase();
+  if (type !== 'image') return null;
+  return `${type}/${m[2].toLowerCase()}`;
+}
+
+/** WebIDL DOMString: ToString, TypeError for a Symbol. */
+function toDOMString(v, what) {
+  if (typeof v === 'symbol') throw typeError(`${what}: expected a string, got a symbol`);
+  return String(v);
+}
+
+const isReadableStream = (v) => typeof ReadableStream === 'function' && v instanceof ReadableStream;
+/** A BufferSource (not [AllowShared]): ArrayBuffer or a view on one. */
+const isBufferSource = (v) => isArrayBuffer(v) || (ArrayBuffer.isView(v) && !isSharedArrayBuffer(v.buffer));
+const bufferOf = (v) => (ArrayBuffer.isView(v) ? v.buffer : v);
+
+/** Keep only values a VideoColorSpaceInit accepts (an unknown native value reads as null). */
+function cleanColorSpace(cs) {
+  if (!cs || typeof cs !== 'object') return undefined;
+  const pick = (v, list) => (typeof v === 'string' && list.includes(v) ? v : null);
+  return {
+    primaries: pick(cs.primaries, VIDEO_COLOR_PRIMARIES),
+    transfer: pick(cs.transfer, VIDEO_TRANSFER_CHARACTERISTICS),
+    matrix: pick(cs.matrix, VIDEO_MATRIX_COEFFICIENTS),
+    fullRange: typeof cs.fullRange === 'boolean' ? cs.fullRange : null,
+  };
+}
+
+/** A promise whose rejection never counts as unhandled (browsers mark these handled too). */
+function settleablePromise() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {});
+  return { promise, resolve, reject, settled: false };
+}
+
+// ------------------------------------------------------------------------------------------
+// ImageDecoderInit
+
+/**
+ * WebIDL conversion of an ImageDecoderInit (members in lexicographic order), then "valid
+ * ImageDecoderInit". Returns the clean dictionary or throws TypeError.
+ */
+function convertInit(input) {
+  if (input === undefined || input === null) {
+    throw typeError(`${WHAT}: expected an ImageDecoderInit dictionary with type and data, got ${describe(input)}`);
+  }
+  const d = toDictionary(input, WHAT);
+  const out = {};
+  out.colorSpaceConversion = d.colorSpaceConversion === undefined ? 'default'
+    : toEnum(d.colorSpaceConversion, COLOR_SPACE_CONVERSIONS, WHAT, 'colorSpaceConversion');
+  // data: required (BufferSource or ReadableStream).
+  const data = d.data;
+  if (data === undefined) throw typeError(`${WHAT}: init.data is required (a BufferSource or a ReadableStream)`);
+  if (isReadableStream(data)) {
+    out.stream = data;
+  } else if (isBufferSource(data)) {
+    out.buffer = data;
+  } else {
+    throw typeError(`${WHAT}: expected init.data to be an ArrayBuffer, TypedArray, DataView or ReadableStream, got ${describe(data)}`);
+  }
+  if (d.desiredHeight !== undefined) {
+    out.desiredHeight = enforceRange(d.desiredHeight, 0, 0xFFFFFFFF, `${WHAT}: expected an integer desiredHeight between 0 and 4294967295`);
+  }
+  if (d.desiredWidth !== undefined) {
+    out.desiredWidth = enforceRange(d.desiredWidth, 0, 0xFFFFFFFF, `${WHAT}: expected an integer desiredWidth between 0 and 4294967295`);
+  }
+  if (d.preferAnimation !== undefined) out.preferAnimation = Boolean(d.preferAnimation);
+  out.transfer = convertTransferSequence(d.transfer);
+  if (d.type === undefined) throw typeError(`${WHAT}: init.type is required (an image MIME type such as 'image/png')`);
+  out.type = toDOMString(d.type, `${WHAT}: init.type`);
+
+  // Valid ImageDecoderInit.
+  // 1. type must be a valid image MIME type.
+  out.essence = imageMimeEssence(out.type);
+  if (out.essence === null) {
+    throw typeError(`${WHAT}: expected init.type to be a valid image MIME type (image/<subtype>), got ${describe(out.type)}`);
+  }
+  // 2. A ReadableStream must be neither disturbed nor locked.
+  if (out.stream) {
+    if (out.stream.locked) throw typeError(`${WHAT}: init.data is a locked ReadableStream`);
+    if (stream.isDisturbed(out.stream)) throw typeError(`${WHAT}: init.data is a ReadableStream that has already been read from`);
+  }
+  // 3. A BufferSource must not be detached, nor empty.
+  if (out.buffer) {
+    if (isDetached(bufferOf(out.buffer))) throw typeError(`${WHAT}: init.data is a detached buffer`);
+    if (out.buffer.byteLength === 0) throw typeError(`${WHAT}: expected non-empty init.data, got 0 bytes`);
+  }
+  // 4.–5. desiredWidth and desiredHeight come together.
+  if ((out.desiredWidth === undefined) !== (out.desiredHeight === undefined)) {
+    throw typeError(`${WHAT}: expected desiredWidth and desiredHeight together, got only ${out.desiredWidth === undefined ? 'desiredHeight' : 'desiredWidth'}`);
+  }
+  return out;
+}
+
+/**
+ * sequence<ArrayBuffer> conversion of `transfer` (TypeError for a non-sequence or a non-ArrayBuffer
+ * element). The DataCloneError checks are constructor steps 2–3, after "valid ImageDecoderInit".
+ */
+function convertTransferSequence(list) {
+  if (list === undefined) return [];
+  if (list === null || typeof list !== 'object' || typeof list[Symbol.iterator] !== 'function') {
+    throw typeError(`${WHAT}: expected init.transfer to be a sequence of ArrayBuffers, got ${describe(list)}`);
+  }
+  const arr = Array.from(list);
+  arr.forEach((b, i) => {
+    if (!isArrayBuffer(b)) throw typeError(`${WHAT}: expected transfer[${i}] to be an ArrayBuffer, got ${describe(b)}`);
+  });
+  return arr;
+}
+
+// Module-private access to #private state across the three classes (set in static blocks).
+let decoderClosed;
+let decoderSelectTrack;
+let listInternals;
+let trackInternals;
+
+// ------------------------------------------------------------------------------------------
+
+class ImageDecoder {
+  #session = null;
+  /** Reset generation: bumped by reset(), track selection and close; passed with every command. */
+  #gen = 0;
+  // [[closed]]
+  #closed = false;
+  // [[type]]
+  #type = '';
+  // [[complete]] and [[completed promise]]
+  #complete = false;
+  #completed = settleablePromise();
+  // [[ImageTrackList]]
+  #tracks;
+  // [[tracks established]]
+  #tracksEstablished = false;
+  /** [[pending decode promises]], in call order: {id, resolve, reject, answer: null | {ok, value}}. */
+  #pending = [];
+  #nextId = 1;
+  /** The ReadableStream reader of a streamed source, while the Fetch Stream Data Loop runs. */
+  #reader = null;
+
+  /** ImageDecoder(init) */
+  constructor(init) {
+    // 1. If init is not a valid ImageDecoderInit, throw a TypeError.
+    const cfg = convertInit(init);
+    // 2.–3. transfer: no duplicates, nothing detached (DataCloneError).
+    const transfer = validateTransferList(cfg.transfer, WHAT);
+    // 4.–8. The control message queue and codec work queue are the native session; a new
+    //    ImageTrackList with an empty [[track list]] and [[selected index]] -1.
+    this.#tracks = new ImageTrackList(INTERNAL, this);
+    // 9. [[type]] = init.type.
+    this.#type = cfg.type;
+    // 10.–16. [[codec implementation]] null, [[prefer animation]], [[pending decode promises]],
+    //    [[internal selected track index]] -1, [[tracks established]] false, [[closed]] false.
+    const weak = new WeakRef(this);
+    this.#session = native.sessionCreate('image-decoder', (events) => {
+      const self = weak.deref();
+      if (self) self.#onEvents(events);
+    });
+    busy.add(this);
+    const nativeConfig = { type: cfg.essence, colorSpaceConversion: cfg.colorSpaceConversion };
+    if (cfg.desiredWidth !== undefined) {
+      nativeConfig.desiredWidth = cfg.desiredWidth;
+      nativeConfig.desiredHeight = cfg.desiredHeight;
+    }
+    if (cfg.preferAnimation !== undefined) nativeConfig.preferAnimation = cfg.preferAnimation;
+    if (cfg.stream) {
+      // 17.1–17.2 [[encoded data]] is a new list, [[complete]] false.
+      // 17.3–17.4 Queue and process "configure the image decoder" (an unsupported type comes
+      //    back as a NotSupportedError event that closes the decoder).
+      native.sessionConfigure(this.#session, this.#gen, nativeConfig);
+      // 17.5–17.6 Get a reader and run the Fetch Stream Data Loop.
+      this.#reader = cfg.stream.getReader();
+      this.#fetchStreamDataLoop(this.#reader).catch((err) => {
+        // Only an internal failure (the session refusing a chunk) gets here.
+        this.#closeDecoder(makeError('OperationError', `${WHAT}: reading the stream failed: ${err && err.message}`));
+      });
+    } else {
+      // 18.2–18.3 [[encoded data]] = a copy of init.data (the session copies the bytes it is given).
+      const b = cfg.buffer;
+      const bytes = ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
+      // 18.6 Queue "configure the image decoder"; 18.7 queue "decode track metadata" (the session
+      //    establishes the tracks as soon as it has the bytes).
+      native.sessionConfigure(this.#session, this.#gen, nativeConfig);
+      native.sessionPush(this.#session, this.#gen, { data: bytes });
+      native.sessionPush(this.#session, this.#gen, { end: true });
+      // 18.4–18.5 [[complete]] = true; resolve [[completed promise]].
+      this.#complete = true;
+      this.#completed.settled = true;
+      this.#completed.resolve();
+    }
+    // 19. Detach every ArrayBuffer in transfer.
+    for (const buf of transfer) detach(buf);
+  }
+
+  // --- Attributes --------------------------------------------------------------------------
+
+  get type() { return this.#type; }
+  get complete() { return this.#complete; }
+  get completed() { return this.#completed.promise; }
+  get tracks() { return this.#tracks; }
+
+  // --- Methods -----------------------------------------------------------------------------
+
+  /** decode(options): resolves with {image: VideoFrame, complete}; decodes resolve in call order. */
+  decode(options) {
+    try {
+      // WebIDL converts the ImageDecodeOptions argument first (members in lexicographic order);
+      // a conversion failure rejects the returned promise. 3. undefined → the defaults.
+      const o = toDictionary(options, `${WHAT}.decode`);
+      const completeFramesOnly = o.completeFramesOnly === undefined ? true : Boolean(o.completeFramesOnly);
+      const frameIndex = o.frameIndex === undefined ? 0
+        : enforceRange(o.frameIndex, 0, 0xFFFFFFFF, `${WHAT}.decode: expected an integer frameIndex between 0 and 4294967295`);
+      // 1. [[closed]] → InvalidStateError.
+      if (this.#closed) {
+        return Promise.reject(invalidState(`${WHAT}.decode: the decoder is closed`));
+      }
+      // 2. No selected track → InvalidStateError (once the track list is established; before
+      //    that the decode waits for it, as in Chrome and WPT).
+      if (this.#tracksEstablished && listInternals.selectedIndex(this.#tracks) === -1) {
+        return Promise.reject(invalidState(`${WHAT}.decode: no track is selected (tracks.selectedIndex is -1)`));
+      }
+      // 4.–5. A new promise, appended to [[pending decode promises]].
+      const id = this.#nextId++;
+      let entry;
+      const promise = new Promise((resolve, reject) => { entry = { id, resolve, reject, answer: null }; });
+      // 6.–7. Queue the "decode the image" control message; the worker waits for the tracks and
+      //    for enough data, then runs Decode Complete Frame (or answers RangeError/EncodingError).
+      native.sessionPush(this.#session, this.#gen, { decode: { id, frameIndex, completeFramesOnly } });
+      this.#pending.push(entry);
+      busy.add(this);
+      // 8. Return promise.
+      return promise;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** reset(): Reset ImageDecoder with an AbortError. */
+  reset() {
+    this.#resetDecoder(abortError(`${WHAT}.reset: pending decodes were aborted by reset()`));
+  }
+
+  /** close(): Close ImageDecoder with an AbortError. Final. */
+  close() {
+    this.#closeDecoder(abortError(`${WHAT}.close: pending work was aborted by close()`));
+  }
+
+  /** isTypeSupported(type): Promise<boolean>; TypeError for a string that is not a valid image MIME type. */
+  static isTypeSupported(type) {
+    try {
+      if (arguments.length < 1) throw typeError(`${WHAT}.isTypeSupported: expected a MIME type string, got nothing`);
+      const s = toDOMString(type, `${WHAT}.isTypeSupported`);
+      // 1. Not a valid image MIME type → a promise rejected with TypeError.
+      const essence = imageMimeEssence(s);
+      if (essence === null) {
+        throw typeError(`${WHAT}.isTypeSupported: expected a valid image MIME type (image/<subtype>), got ${describe(s)}`);
+      }
+      // 2.–4. Resolve (asynchronously) with Check Type Support.
+      return new Promise((resolve, reject) => {
+        setImmediate(() => {
+          try {
+            resolve(native.imageTypeSupported(essence) === true);
+          } catch (err) {
+            reject(err);
+          }
+        });
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  // --- Algorithms --------------------------------------------------------------------------
+
+  /** Reset ImageDecoder (with exception). */
+  #resetDecoder(exception) {
+    if (this.#closed) return;
+    // 1. Signal [[codec implementation]] to abort any active decoding operation. The worker
+    //    drops its pending decodes; the configuration and the bytes received stay (answers that
+    //    were already on their way are matched by id and released).
+    native.sessionPush(this.#session, this.#gen, { abort: true });
+    // 2. Reject every pending decode promise with exception and remove it.
+    this.#rejectPending(exception);
+  }
+
+  /** Close ImageDecoder (with exception). */
+  #closeDecoder(exception) {
+    if (this.#closed) return;
+    // 1. Run Reset ImageDecoder with exception (the session is closed below, which aborts too).
+    this.#rejectPending(exception);
+    // 2. [[closed]] = true.
+    this.#closed = true;
+    this.#gen++;
+    // 3. Clear [[codec implementation]] and release its system resources; stop reading the stream.
+    native.sessionClose(this.#session);
+    busy.delete(this);
+    if (this.#reader) {
+      const reader = this.#reader;
+      this.#reader = null;
+      reader.cancel(exception).catch(() => {});
+    }
+    // 4.–5. Remove all tracks; [[selected index]] = -1. A still-pending tracks.ready and
+    //    completed are rejected with exception (Chrome, WPT).
+    listInternals.close(this.#tracks, exception);
+    if (!this.#completed.settled) {
+      this.#completed.settled = true;
+      this.#completed.reject(exception);
+    }
+    // [[type]] reads '' once closed (Chrome; WPT "Test ReadableStream of gif").
+    this.#type = '';
+  }
+
+  #rejectPending(exception) {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const p of pending) {
+      // An answer already received but held back for ordering: its frame is not delivered.
+      if (p.answer && p.answer.ok) p.answer.value.image.close();
+      p.reject(exception);
+    }
+  }
+
+  /** Fetch Stream Data Loop: read chunks until the stream ends, errors or the decoder closes. */
+  async #fetchStreamDataLoop(reader) {
+    for (;;) {
+      let result;
+      try {
+        result = await reader.read();
+      } catch (err) {
+        // error steps: queue a task to Close ImageDecoder with a NotReadableError.
+        if (this.#reader === reader) {
+          this.#reader = null;
+          const reason = err && err.message ? `: ${err.message}` : '';
+          this.#closeDecoder(new DOMException(`${WHAT}: the ReadableStream errored${reason}`, 'NotReadableError'));
+        }
+        return;
+      }
+      // chunk steps 1: if [[closed]], abort.
+      if (this.#closed || this.#reader !== reader) return;
+      if (result.done) {
+        // close steps: [[complete]] = true; resolve [[completed promise]]; tell the worker.
+        this.#reader = null;
+        this.#complete = true;
+        native.sessionPush(this.#session, this.#gen, { end: true });
+        if (!this.#completed.settled) {
+          this.#completed.settled = true;
+          this.#completed.resolve();
+        }
+        return;
+      }
+      const chunk = result.value;
+      // chunk steps 2: a chunk that is not a Uint8Array → Close ImageDecoder with a DataError.
+      if (!(chunk instanceof Uint8Array)) {
+        this.#reader = null;
+        reader.cancel().catch(() => {});
+        this.#closeDecoder(dataError(`${WHAT}: expected every ReadableStream chunk to be a Uint8Array, got ${describe(chunk)}`));
+        return;
+      }
+      // chunk steps 3.–6: append the bytes to [[encoded data]]; the worker establishes or
+      //    updates the tracks (a 'tracks' output when anything changed).
+      if (chunk.byteLength > 0) native.sessionPush(this.#session, this.#gen, { data: chunk });
+      // 7. Read the next chunk — after a turn of the event loop: a source that always has data
+      //    would otherwise resolve read() in microtasks for ever, and the session's events
+      //    (tracks, errors, frames) could never be delivered ("in parallel" in the spec).
+      await yieldToEventLoop();
+    }
+  }
+
+  /** One batch of native events, in order, on the JS thread. */
+  #onEvents(events) {
+    if (!Array.isArray(events)) return;
+    for (const ev of events) {
+      if (!ev) continue;
+      if (this.#closed) {
+        // No event is delivered after close; a frame handed over anyway is released at once.
+        releaseFrame(ev);
+        continue;
+      }
+      switch (ev.type) {
+        case 'output':
+          this.#onOutput(ev);
+          break;
+        case 'error':
+          // Fatal (data that cannot be parsed, an unsupported type): close with that error. Taken
+          // from any generation: the data is the same after a reset, and dropping it would leave
+          // tracks.ready pending for ever.
+          this.#closeDecoder(makeError(ev.name || 'EncodingError', ev.message || `${WHAT}: decoding failed`));
+          break;
+        default:
+          // 'dequeue' and 'flush' mean nothing to an ImageDecoder.
+          break;
+      }
+    }
+    if (!this.#closed && this.#pending.length === 0 && this.#tracksEstablished) busy.delete(this);
+  }
+
+  #onOutput(ev) {
+    const out = ev.output;
+    if (!out || typeof out !== 'object') return;
+    switch (out.kind) {
+      case 'tracks':
+        // Track state is the data's, not a decode's: taken from any generation.
+        this.#onTracks(out);
+        break;
+      case 'frame': {
+        // Answers are matched by decode id: an id no longer pending is a late answer to a decode
+        // that reset()/close()/a track change aborted.
+        const entry = this.#pending.find((p) => p.id === out.id && !p.answer);
+        if (!entry) {
+          releaseFrame(ev);
+          return;
+        }
+        let image;
+        try {
+          image = wrapNativeFrame(out.frame, {
+            timestamp: Number.isFinite(out.timestamp) ? out.timestamp : 0,
+            duration: Number.isFinite(out.duration) ? out.duration : null,
+            rotation: out.rotation || 0,
+            flip: out.flip === true,
+            colorSpace: cleanColorSpace(out.colorSpace),
+          });
+        } catch (err) {
+          releaseFrame(ev);
+          entry.answer = { ok: false, value: err };
+          this.#deliverInOrder();
+          return;
+        }
+        // Decode Complete Frame step 11: complete is true (no progressive decoding here).
+        entry.answer = { ok: true, value: { image, complete: out.complete !== false } };
+        this.#deliverInOrder();
+        break;
+      }
+      case 'decodeError': {
+        const entry = this.#pending.find((p) => p.id === out.id && !p.answer);
+        if (!entry) return;
+        const name = out.name || 'EncodingError';
+        const message = out.message || `${WHAT}.decode: decoding failed`;
+        if (name === 'EncodingError') {
+          // Fatally Reject Bad Data: Close ImageDecoder with an EncodingError (every pending
+          // decode, this one included, is rejected with it).
+          this.#closeDecoder(makeError(name, message));
+          return;
+        }
+        // Reject Infeasible Decode: RangeError once complete (InvalidStateError otherwise).
+        entry.answer = { ok: false, value: makeError(name, message) };
+        this.#deliverInOrder();
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Resolve Decode / Reject Infeasible Decode, in the order decode() was called. */
+  #deliverInOrder() {
+    while (this.#pending.length > 0 && this.#pending[0].answer) {
+      const p = this.#pending.shift();
+      if (p.answer.ok) p.resolve(p.answer.value);
+      else p.reject(p.answer.value);
+    }
+  }
+
+  /** Establish Tracks (first 'tracks' output) or Update Tracks (later ones). */
+  #onTracks(out) {
+    const infos = Array.isArray(out.tracks) ? out.tracks : [];
+    if (!this.#tracksEstablished) {
+      if (infos.length === 0) return; // not enough data yet (a zero-track file comes as an error)
+      // With every byte already given (a BufferSource), establish from the worker's final answer,
+      // as Chrome does: tracks.ready then sees the whole frame count, not a first partial one.
+      if (this.#complete && this.#reader === null && out.complete === false) return;
+      // Establish Tracks 4.–10.
+      const list = infos.map((info) => new ImageTrack(INTERNAL, this, this.#tracks, info));
+      const selected = Number.isInteger(out.selectedIndex) && out.selectedIndex >= 0 && out.selectedIndex < list.length
+        ? out.selectedIndex : 0;
+      this.#tracksEstablished = true;
+      trackInternals.setSelected(list[selected], true);
+      listInternals.establish(this.#tracks, list, selected);
+      return;
+    }
+    // Update Tracks: frame counts only grow; a loop count or animation flag found later is taken.
+    const tracks = listInternals.tracks(this.#tracks);
+    for (let i = 0; i < tracks.length && i < infos.length; i++) trackInternals.update(tracks[i], infos[i]);
+  }
+
+  static {
+    decoderClosed = (d) => d.#closed;
+    decoderSelectTrack = (d, index) => {
+      // ImageTrack selected setter step 10: Reset ImageDecoder (pending decodes reject with AbortError).
+      d.#resetDecoder(abortError(`${WHAT}: pending decodes were aborted by a track selection change`));
+      // 11.–12. Queue "update the internal selected track index".
+      if (index >= 0 && !d.#closed) native.sessionPush(d.#session, d.#gen, { track: index });
+    };
+  }
+}
+
+const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Decoders that the session may still answer: kept alive until then (the spec's pending activity). */
+const busy = new Set();
+
+/** Close the FrameHandle of a 'frame' output nobody will receive. */
+function releaseFrame(ev) {
+  if (ev && ev.type === 'output' && ev.output && ev.output.kind === 'frame' && ev.output.frame) {
+    try { native.frameClose(ev.output.frame); } catch { /* already closed */ }
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+
+class ImageTrackList {
+  #decoder;
+  // [[track list]]
+  #list = [];
+  // [[selected index]]
+  #selectedIndex = -1;
+  // [[ready promise]]
+  #ready = settleablePromise();
+
+  constructor(key, decoder) {
+    if (key !== INTERNAL) throw typeError('Illegal constructor: ImageTrackList objects come from ImageDecoder.tracks');
+    this.#decoder = decoder;
+  }
+
+  get ready() { return this.#ready.promise; }
+  get length() { return this.#list.length; }
+  get selectedIndex() { return this.#selectedIndex; }
+  get selectedTrack() {
+    // 1. [[selected index]] -1 → null. 2. Otherwise the track at that index.
+    if (this.#selectedIndex === -1) return null;
+    return this.#list[this.#selectedIndex];
+  }
+
+  /** Indexed properties as WebIDL defines them for `getter ImageTrack (unsigned long index)`. */
+  #defineIndices() {
+    for (let i = 0; i < this.#list.length; i++) {
+      Object.defineProperty(this, i, { value: this.#list[i], writable: false, enumerable: true, configurable: true });
+    }
+  }
+
+  static {
+    listInternals = {
+      selectedIndex: (l) => l.#selectedIndex,
+      tracks: (l) => l.#list,
+      setSelectedIndex: (l, i) => { l.#selectedIndex = i; },
+      establish: (l, list, selected) => {
+        // Establish Tracks step 10 (a task): the track list, the selected index, resolve ready.
+        l.#list = list;
+        l.#selectedIndex = selected;
+        l.#defineIndices();
+        if (!l.#ready.settled) {
+          l.#ready.settled = true;
+          l.#ready.resolve();
+        }
+      },
+      close: (l, exception) => {
+        for (let i = 0; i < l.#list.length; i++) delete l[i];
+        l.#list = [];
+        l.#selectedIndex = -1;
+        if (!l.#ready.settled) {
+          l.#ready.settled = true;
+          l.#ready.reject(exception);
+        }
+      },
+    };
+  }
+}
+
+// Iteration and `Array.from(tracks)` work as for other WebIDL indexed-getter objects.
+Object.defineProperty(ImageTrackList.prototype, Symbol.iterator, {
+  value: Array.prototype[Symbol.iterator], writable: true, enumerable: false, configurable: true,
+});
+
+// ------------------------------------------------------------------------------------------
+
+class ImageTrack {
+  // [[ImageDecoder]], [[ImageTrackList]]
+  #decoder;
+  #list;
+  // [[animated]], [[frame count]], [[repetition count]], [[selected]]
+  #animated = false;
+  #frameCount = 0;
+  #repetitionCount = 0;
+  #selected = false;
+
+  constructor(key, decoder, list, info) {
+    if (key !== INTERNAL) throw typeError('Illegal constructor: ImageTrack objects come from ImageDecoder.tracks');
+    this.#decoder = decoder;
+    this.#list = list;
+    const i = info || {};
+    this.#animated = i.animated === true;
+    this.#frameCount = Number.isInteger(i.frameCount) && i.frameCount > 0 ? i.frameCount : 0;
+    this.#repetitionCount = typeof i.repetitionCount === 'number' && i.repetitionCount >= 0 ? i.repetitionCount : 0;
+  }
+
+  get animated() { return this.#animated; }
+  get frameCount() { return this.#frameCount; }
+  get repetitionCount() { return this.#repetitionCount; }
+  get selected() { return this.#selected; }
+
+  set selected(value) {
+    // 1. [[ImageDecoder]] closed → abort.
+    if (decoderClosed(this.#decoder)) return;
+    // 2.–3. newValue (WebIDL boolean); unchanged → abort.
+    const newValue = Boolean(value);
+    if (newValue === this.#selected) return;
+    // 4. [[selected]] = newValue.
+    this.#selected = newValue;
+    // 5.–7. Unselect the previously selected track.
+    const list = this.#list;
+    const oldIndex = listInternals.selectedIndex(list);
+    const tracks = listInternals.tracks(list);
+    if (oldIndex !== -1 && tracks[oldIndex] !== this) tracks[oldIndex].#selected = false;
+    // 8.–9. [[selected index]] = this track's index, or -1.
+    const selectedIndex = newValue ? tracks.indexOf(this) : -1;
+    listInternals.setSelectedIndex(list, selectedIndex);
+    // 10.–12. Reset the decoder and queue the internal selected track index update.
+    decoderSelectTrack(this.#decoder, selectedIndex);
+  }
+
+  static {
+    trackInternals = {
+      setSelected: (t, v) => { t.#selected = v; },
+      update: (t, info) => {
+        if (!info) return;
+        // Update Tracks: the latest frame count is never below the current one.
+        if (Number.isInteger(info.frameCount) && info.frameCount > t.#frameCount) t.#frameCount = info.frameCount;
+        if (info.animated === true) t.#animated = true;
+        if (typeof info.repetitionCount === 'number' && info.repetitionCount >= 0) t.#repetitionCount = info.repetitionCount;
+      },
+    };
+  }
+}
+
+// WebIDL shape: attributes and operations are enumerable; interfaces without a constructor
+// have length 0; Symbol.toStringTag names the interface.
+for (const C of [ImageDecoder, ImageTrackList, ImageTrack]) {
+  for (const k of Object.getOwnPropertyNames(C.prototype)) {
+    if (k === 'constructor') continue;
+    Object.defineProperty(C.prototype, k, { ...Object.getOwnPropertyDescriptor(C.prototype, k), enumerable: true });
+  }
+  Object.defineProperty(C.prototype, Symbol.toStringTag, { value: C.name, configurable: true });
+}
+Object.defineProperty(ImageDecoder, 'isTypeSupported', { ...Object.getOwnPropertyDescriptor(ImageDecoder, 'isTypeSupported'), enumerable: true });
+Object.defineProperty(ImageTrackList, 'length', { value: 0 });
+Object.defineProperty(ImageTrack, 'length', { value: 0 });
+
+module.exports = { ImageDecoder, ImageTrackList, ImageTrack, imageMimeEssence };
