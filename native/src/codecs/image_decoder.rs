@@ -152,7 +152,7 @@ fn to_rgba(frame: &Frame, out: (u32, u32)) -> Result<FrameData> {
 impl FfCursor {
     fn open(data: Arc<[u8]>, c: Container) -> Result<FfCursor> {
         let name = demuxer_name(c, &data);
-        let demux = Demuxer::open(data, name).map_err(|e| e.to_error(ErrorKind::Encoding))?;
+        let demux = Demuxer::open(data, name, c == Container::Avif).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         let stream = demux.video_stream().ok_or_else(|| Error::encoding("the image has no picture stream"))?;
         let mut ctx = demux.decoder_for(stream).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         ctx.set_threads(1, false, false);

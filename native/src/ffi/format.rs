@@ -76,7 +76,9 @@ fn free_io(avio: *mut sys::AVIOContext, reader: *mut MemReader) {
 
 impl Demuxer {
     /// Open `data` with the named demuxer (`gif`, `apng`, `png_pipe`, `jpeg_pipe`, `mov` …).
-    pub fn open(data: Arc<[u8]>, format: &str) -> Result<Demuxer, AvError> {
+    /// `probe` runs avformat_find_stream_info, which decodes the start of the stream to learn its
+    /// parameters: needed for containers like mov, wasted work (a second decode) for image pipes.
+    pub fn open(data: Arc<[u8]>, format: &str, probe: bool) -> Result<Demuxer, AvError> {
         let name = CString::new(format).map_err(|_| AvError { code: EINVAL, what: "av_find_input_format" })?;
         // SAFETY: name is a valid C string; the result points into a static table or is null.
         let ifmt = unsafe { sys::av_find_input_format(name.as_ptr()) };
@@ -117,9 +119,11 @@ impl Demuxer {
         }
         let ctx = NonNull::new(ctx).ok_or(AvError { code: ENOMEM, what: "avformat_open_input" })?;
         let d = Demuxer { ctx, avio, reader };
-        // SAFETY: ctx is an opened input; probing reads through our IO.
-        let r = unsafe { sys::avformat_find_stream_info(d.ctx.as_ptr(), std::ptr::null_mut()) };
-        check(r, "avformat_find_stream_info")?;
+        if probe {
+            // SAFETY: ctx is an opened input; probing reads through our IO.
+            let r = unsafe { sys::avformat_find_stream_info(d.ctx.as_ptr(), std::ptr::null_mut()) };
+            check(r, "avformat_find_stream_info")?;
+        }
         Ok(d)
     }
 
