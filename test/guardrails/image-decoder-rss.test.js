@@ -7,35 +7,20 @@
 // Needs global.gc: under plain `node --test` this file re-spawns itself with --expose-gc.
 
 const { test } = require('node:test');
+const { respawnWithGc, mb, settle, reporter } = require('./gc-child');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 
 const ROUNDS = 1000;
 const LIMIT_MB = 10;
 const MARK = 'IMG_RSS_RESULT ';
 
 if (typeof global.gc !== 'function') {
-  test(`RSS stays flat over ${ROUNDS} decodes of a 1920x1080 JPEG (re-spawned with --expose-gc)`, { timeout: 300_000 }, (t) => {
-    const env = { ...process.env, IMG_RSS_CHILD: '1' };
-    delete env.NODE_TEST_CONTEXT;
-    const r = spawnSync(process.execPath, ['--expose-gc', __filename], { encoding: 'utf8', env, maxBuffer: 16 * 1024 * 1024, timeout: 290_000 });
-    const lines = `${r.stdout}\n${r.stderr}`.split('\n');
-    for (const line of lines) if (line.startsWith(MARK)) t.diagnostic(line.slice(MARK.length));
-    assert.equal(r.status, 0, `child failed (status ${r.status}, signal ${r.signal}):\n${r.stdout}\n${r.stderr}`);
-    assert.ok(lines.some((l) => l.startsWith(MARK)), 'child reported its figures');
-  });
+  respawnWithGc(__filename, `RSS stays flat over ${ROUNDS} decodes of a 1920x1080 JPEG (re-spawned with --expose-gc)`, { mark: MARK, envName: 'IMG_RSS_CHILD', timeout: 300_000 });
 } else {
   const { ImageDecoder, liveCounts } = require('../..');
   const fx = require('../fixtures/make-images');
 
-  const mb = (bytes) => bytes / (1024 * 1024);
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) {
-      global.gc();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  const report = (msg) => console.log(process.env.IMG_RSS_CHILD ? `${MARK}${msg}` : `# ${msg}`);
+  const report = reporter(MARK, 'IMG_RSS_CHILD');
 
   test(`RSS growth < ${LIMIT_MB} MB over ${ROUNDS} ImageDecoder decodes of a 1920x1080 JPEG`, { timeout: 280_000 }, async () => {
     const { bytes, width, height } = fx.makeImages().bigJpeg;

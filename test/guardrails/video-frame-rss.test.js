@@ -7,8 +7,8 @@
 // Needs global.gc: under plain `node --test` this file re-spawns itself with --expose-gc.
 
 const { test } = require('node:test');
+const { respawnWithGc, mb, settle, reporter } = require('./gc-child');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 
 const FRAMES = 10_000;
 const WIDTH = 640;
@@ -17,32 +17,12 @@ const LIMIT_MB = 5;
 const MARK = 'VF_RSS_RESULT ';
 
 if (typeof global.gc !== 'function') {
-  test(`RSS stays flat over ${FRAMES} ${WIDTH}x${HEIGHT} RGBA frames (re-spawned with --expose-gc)`, (t) => {
-    // The child runs as a plain script: drop the runner's NODE_TEST_CONTEXT so that it
-    // reports in TAP on its own stdout, which we read here.
-    const env = { ...process.env, VF_RSS_CHILD: '1' };
-    delete env.NODE_TEST_CONTEXT;
-    const r = spawnSync(process.execPath, ['--expose-gc', __filename], { encoding: 'utf8', env, maxBuffer: 16 * 1024 * 1024 });
-    const lines = `${r.stdout}\n${r.stderr}`.split('\n');
-    for (const line of lines) if (line.startsWith(MARK)) t.diagnostic(line.slice(MARK.length));
-    assert.equal(r.status, 0, `child failed (status ${r.status}, signal ${r.signal}):\n${r.stdout}\n${r.stderr}`);
-    assert.ok(lines.some((l) => l.startsWith(MARK)), 'child reported its figures');
-  });
+  respawnWithGc(__filename, `RSS stays flat over ${FRAMES} ${WIDTH}x${HEIGHT} RGBA frames (re-spawned with --expose-gc)`, { mark: MARK, envName: 'VF_RSS_CHILD' });
 } else {
   const native = require('../../js/lib/native');
   const { VideoFrame } = require('../../js/lib/video-frame');
 
-  const mb = (bytes) => bytes / (1024 * 1024);
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) {
-      global.gc();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  const report = (msg) => {
-    // In the child, stdout is read by the parent; run directly, it is the TAP stream (a comment).
-    console.log(process.env.VF_RSS_CHILD ? `${MARK}${msg}` : `# ${msg}`);
-  };
+  const report = reporter(MARK, 'VF_RSS_CHILD');
 
   test(`RSS growth < ${LIMIT_MB} MB over ${FRAMES} create/close of ${WIDTH}x${HEIGHT} RGBA frames`, async () => {
     const data = new Uint8Array(WIDTH * HEIGHT * 4);
