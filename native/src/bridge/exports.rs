@@ -1,5 +1,6 @@
 //! bridge layer: every function the addon exports (camelCase `<object><Verb>`), typed in
 //! js/lib/native.d.ts.
+use super::js::set_num;
 use super::{frame, session};
 use crate::counters;
 use neon::prelude::*;
@@ -7,8 +8,7 @@ use neon::prelude::*;
 fn live_counts(mut cx: FunctionContext) -> JsResult<JsObject> {
     let o = cx.empty_object();
     for (kind, name) in counters::KINDS {
-        let v = cx.number(counters::get(kind) as f64);
-        o.set(&mut cx, name, v)?;
+        set_num(&mut cx, o, name, counters::get(kind) as f64)?;
     }
     Ok(o)
 }

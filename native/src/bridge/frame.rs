@@ -1,6 +1,6 @@
 //! bridge layer: VideoFrame pixel handles. A handle is a JsBox holding one `Arc` reference to the
 //! pixels; `frameClose` drops it at once (the box's finalizer is only a safety net).
-use super::js::{get_index, get_num, get_opt_bool, get_opt_str, objects, throw, to_index};
+use super::js::{get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
 use crate::codecs::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
@@ -57,21 +57,15 @@ pub fn frame_create(mut cx: FunctionContext) -> JsResult<JsValue> {
 pub fn frame_info(mut cx: FunctionContext) -> JsResult<JsObject> {
     let d = frame_arg(&mut cx, 0)?;
     let o = cx.empty_object();
-    let f = cx.string(d.format.name);
-    o.set(&mut cx, "format", f)?;
-    let w = cx.number(d.width);
-    o.set(&mut cx, "codedWidth", w)?;
-    let h = cx.number(d.height);
-    o.set(&mut cx, "codedHeight", h)?;
+    set_str(&mut cx, o, "format", d.format.name)?;
+    set_num(&mut cx, o, "codedWidth", d.width)?;
+    set_num(&mut cx, o, "codedHeight", d.height)?;
     let arr = cx.empty_array();
     for (i, p) in d.planes().iter().enumerate() {
         let po = cx.empty_object();
-        let v = cx.number(p.stride as f64);
-        po.set(&mut cx, "stride", v)?;
-        let v = cx.number(p.row_bytes as f64);
-        po.set(&mut cx, "rowBytes", v)?;
-        let v = cx.number(p.rows as f64);
-        po.set(&mut cx, "rows", v)?;
+        set_num(&mut cx, po, "stride", p.stride as f64)?;
+        set_num(&mut cx, po, "rowBytes", p.row_bytes as f64)?;
+        set_num(&mut cx, po, "rows", p.rows as f64)?;
         arr.set(&mut cx, i as u32, po)?;
     }
     o.set(&mut cx, "planes", arr)?;

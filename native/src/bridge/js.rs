@@ -78,3 +78,21 @@ pub fn objects<'a>(cx: &mut impl Context<'a>, arr: Handle<'a, JsArray>) -> NeonR
     let items = arr.to_vec(cx)?;
     items.into_iter().map(|v| v.downcast_or_throw::<JsObject, _>(cx)).collect()
 }
+
+/// `o[key] = number`.
+pub fn set_num<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &str, v: impl Into<f64>) -> NeonResult<()> {
+    let v = cx.number(v);
+    o.set(cx, key, v).map(|_| ())
+}
+
+/// `o[key] = string`.
+pub fn set_str<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &str, v: impl AsRef<str>) -> NeonResult<()> {
+    let v = cx.string(v);
+    o.set(cx, key, v).map(|_| ())
+}
+
+/// `o[key] = boolean`.
+pub fn set_bool<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &str, v: bool) -> NeonResult<()> {
+    let v = cx.boolean(v);
+    o.set(cx, key, v).map(|_| ())
+}

@@ -3,7 +3,7 @@
 //! Each drained batch is one Channel message; output bytes are copied into a V8-owned
 //! ArrayBuffer there and the native packet is dropped right away (DESIGN.md §2).
 use super::frame::{frame_arg_of, FrameBox};
-use super::js::{get_index, get_num, get_opt_bool, get_opt_num, get_opt_str, throw};
+use super::js::{get_index, get_num, get_opt_bool, get_opt_num, get_opt_str, set_bool, set_num, set_str, throw};
 use crate::codecs::image_decoder::{self, ImageConfig, ImageDecoderBackend, ImageItem, ImageOutput};
 use crate::codecs::video_encoder::{self, BitrateMode, EncodeItem, EncodedChunk, EncoderConfig, FrameColor, VideoEncoderBackend};
 use crate::engine::{Backend, Batch, Event, Session, Sink};
@@ -92,29 +92,23 @@ fn event_object<'a, B: Kind, C: Context<'a>>(cx: &mut C, ev: Event<B::Output>) -
         }
         Event::FlushDone(g, id) => {
             let o = cx.empty_object();
-            let v = cx.number(id as f64);
-            o.set(cx, "id", v)?;
+            set_num(cx, o, "id", id as f64)?;
             ("flush", g, o)
         }
         Event::Error(g, e) => {
             let o = cx.empty_object();
-            let v = cx.string(e.name());
-            o.set(cx, "name", v)?;
-            let v = cx.string(&e.message);
-            o.set(cx, "message", v)?;
+            set_str(cx, o, "name", e.name())?;
+            set_str(cx, o, "message", &e.message)?;
             ("error", g, o)
         }
         Event::Dequeued(g, n) => {
             let o = cx.empty_object();
-            let v = cx.number(n);
-            o.set(cx, "count", v)?;
+            set_num(cx, o, "count", n)?;
             ("dequeue", g, o)
         }
     };
-    let t = cx.string(kind);
-    o.set(cx, "type", t)?;
-    let g = cx.number(gen as f64);
-    o.set(cx, "gen", g)?;
+    set_str(cx, o, "type", kind)?;
+    set_num(cx, o, "gen", gen as f64)?;
     Ok(o)
 }
 
@@ -300,26 +294,18 @@ impl Kind for VideoEncoderBackend {
         let data = JsArrayBuffer::from_slice(cx, c.data.as_slice())?;
         drop(c.data); // the native packet is freed here, not at GC
         o.set(cx, "data", data)?;
-        let t = cx.string(if c.key { "key" } else { "delta" });
-        o.set(cx, "type", t)?;
-        let ts = cx.number(c.timestamp as f64);
-        o.set(cx, "timestamp", ts)?;
+        set_str(cx, o, "type", if c.key { "key" } else { "delta" })?;
+        set_num(cx, o, "timestamp", c.timestamp as f64)?;
         if let Some(d) = c.duration {
-            let d = cx.number(d as f64);
-            o.set(cx, "duration", d)?;
+            set_num(cx, o, "duration", d as f64)?;
         }
         if let Some(dc) = c.decoder_config {
             let m = cx.empty_object();
-            let v = cx.string(&dc.codec);
-            m.set(cx, "codec", v)?;
-            let v = cx.number(dc.coded_width);
-            m.set(cx, "codedWidth", v)?;
-            let v = cx.number(dc.coded_height);
-            m.set(cx, "codedHeight", v)?;
-            let v = cx.number(dc.display_aspect_width);
-            m.set(cx, "displayAspectWidth", v)?;
-            let v = cx.number(dc.display_aspect_height);
-            m.set(cx, "displayAspectHeight", v)?;
+            set_str(cx, m, "codec", &dc.codec)?;
+            set_num(cx, m, "codedWidth", dc.coded_width)?;
+            set_num(cx, m, "codedHeight", dc.coded_height)?;
+            set_num(cx, m, "displayAspectWidth", dc.display_aspect_width)?;
+            set_num(cx, m, "displayAspectHeight", dc.display_aspect_height)?;
             if let Some(desc) = dc.description {
                 let b = JsArrayBuffer::from_slice(cx, &desc)?;
                 m.set(cx, "description", b)?;
@@ -341,11 +327,9 @@ fn video_encoder_support(mut cx: FunctionContext) -> JsResult<JsPromise> {
         let r = video_encoder::check_support(&cfg);
         deferred.settle_with(&channel, move |mut cx| {
             let o = cx.empty_object();
-            let ok = cx.boolean(r.is_ok());
-            o.set(&mut cx, "supported", ok)?;
+            set_bool(&mut cx, o, "supported", r.is_ok())?;
             if let Err(e) = r {
-                let m = cx.string(&e.message);
-                o.set(&mut cx, "message", m)?;
+                set_str(&mut cx, o, "message", &e.message)?;
             }
             Ok(o)
         });
@@ -392,63 +376,44 @@ impl Kind for ImageDecoderBackend {
         let o = cx.empty_object();
         match out {
             ImageOutput::Tracks { tracks, selected, complete } => {
-                let k = cx.string("tracks");
-                o.set(cx, "kind", k)?;
+                set_str(cx, o, "kind", "tracks")?;
                 let arr = cx.empty_array();
                 for (i, t) in tracks.iter().enumerate() {
                     let to = cx.empty_object();
-                    let v = cx.boolean(t.animated);
-                    to.set(cx, "animated", v)?;
-                    let v = cx.number(t.frame_count);
-                    to.set(cx, "frameCount", v)?;
-                    let v = cx.number(t.repetitions.map_or(f64::INFINITY, |r| r as f64));
-                    to.set(cx, "repetitionCount", v)?;
+                    set_bool(cx, to, "animated", t.animated)?;
+                    set_num(cx, to, "frameCount", t.frame_count)?;
+                    set_num(cx, to, "repetitionCount", t.repetitions.map_or(f64::INFINITY, |r| r as f64))?;
                     arr.set(cx, i as u32, to)?;
                 }
                 o.set(cx, "tracks", arr)?;
-                let v = cx.number(selected);
-                o.set(cx, "selectedIndex", v)?;
-                let v = cx.boolean(complete);
-                o.set(cx, "complete", v)?;
+                set_num(cx, o, "selectedIndex", selected)?;
+                set_bool(cx, o, "complete", complete)?;
             }
             ImageOutput::Frame { id, data, timestamp, duration, rotation, flip, color } => {
-                let k = cx.string("frame");
-                o.set(cx, "kind", k)?;
-                let v = cx.number(id as f64);
-                o.set(cx, "id", v)?;
+                set_str(cx, o, "kind", "frame")?;
+                set_num(cx, o, "id", id as f64)?;
                 let h = cx.boxed(FrameBox::new(std::sync::Arc::new(data)));
                 o.set(cx, "frame", h)?;
-                let v = cx.number(timestamp as f64);
-                o.set(cx, "timestamp", v)?;
+                set_num(cx, o, "timestamp", timestamp as f64)?;
                 let v: Handle<JsValue> = match duration {
                     Some(d) => cx.number(d as f64).upcast(),
                     None => cx.null().upcast(),
                 };
                 o.set(cx, "duration", v)?;
-                let v = cx.number(rotation);
-                o.set(cx, "rotation", v)?;
-                let v = cx.boolean(flip);
-                o.set(cx, "flip", v)?;
+                set_num(cx, o, "rotation", rotation)?;
+                set_bool(cx, o, "flip", flip)?;
                 let c = cx.empty_object();
-                let v = cx.string(color.primaries);
-                c.set(cx, "primaries", v)?;
-                let v = cx.string(color.transfer);
-                c.set(cx, "transfer", v)?;
-                let v = cx.string(color.matrix);
-                c.set(cx, "matrix", v)?;
-                let v = cx.boolean(color.full_range);
-                c.set(cx, "fullRange", v)?;
+                set_str(cx, c, "primaries", color.primaries)?;
+                set_str(cx, c, "transfer", color.transfer)?;
+                set_str(cx, c, "matrix", color.matrix)?;
+                set_bool(cx, c, "fullRange", color.full_range)?;
                 o.set(cx, "colorSpace", c)?;
             }
             ImageOutput::DecodeError { id, error } => {
-                let k = cx.string("decodeError");
-                o.set(cx, "kind", k)?;
-                let v = cx.number(id as f64);
-                o.set(cx, "id", v)?;
-                let v = cx.string(error.name());
-                o.set(cx, "name", v)?;
-                let v = cx.string(&error.message);
-                o.set(cx, "message", v)?;
+                set_str(cx, o, "kind", "decodeError")?;
+                set_num(cx, o, "id", id as f64)?;
+                set_str(cx, o, "name", error.name())?;
+                set_str(cx, o, "message", &error.message)?;
             }
         }
         Ok(o)

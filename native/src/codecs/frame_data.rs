@@ -110,7 +110,8 @@ pub struct SourceColor<'a> {
     pub full_range: Option<bool>,
 }
 
-fn matrix_of(name: Option<&str>) -> Matrix {
+/// The swscale matrix for a VideoColorSpace matrix name (BT.709 when unknown or absent).
+pub fn matrix_of(name: Option<&str>) -> Matrix {
     match name {
         Some("bt470bg") | Some("smpte170m") => Matrix::Bt601,
         Some("bt2020-ncl") => Matrix::Bt2020,

@@ -2,14 +2,14 @@
 //! at most); frame counts come from the pure container parsers in `image_info`; frames are decoded
 //! on demand, sequentially, by FFmpeg (JPEG, PNG/APNG, GIF, AVIF, BMP, ICO) or image-webp (WebP,
 //! which FFmpeg 5.1 cannot animate). Decode requests for frames that have not arrived wait.
-use super::frame_data::FrameData;
+use super::frame_data::{with_scaler, FrameData};
 use super::image_info::{self, Container, Info};
 use super::pixel_format::by_av;
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{CodecContext, Opened};
 use crate::ffi::format::Demuxer;
-use crate::ffi::scale::{self, ImageDesc, PlanesMut, Scaler};
+use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 use std::collections::VecDeque;
 use std::io::Cursor;
@@ -142,11 +142,13 @@ fn to_rgba(frame: &Frame, out: (u32, u32)) -> Result<FrameData> {
     let fmt = frame.pixel_format().ok_or_else(|| Error::encoding("decoded frame has no pixel format"))?;
     let src = ImageDesc { format: fmt, width: frame.width(), height: frame.height() };
     let dst = ImageDesc { format: sys::AVPixelFormat::AV_PIX_FMT_RGBA, width: out.0, height: out.1 };
-    let mut s = Scaler::new(src, dst, scale::BICUBIC | scale::ACCURATE).map_err(|e| Error::encoding(e.to_error(ErrorKind::Encoding).message))?;
     FrameData::new_with("RGBA", out.0, out.1, |bytes, layout| {
-        s.scale_frame(frame, &mut PlanesMut { data: [bytes, &mut [], &mut [], &mut []], stride: [layout[0].stride, 0, 0, 0] })?;
-        Ok(())
+        with_scaler(src, dst, scale::BICUBIC | scale::ACCURATE, |s| {
+            s.scale_frame(frame, &mut PlanesMut { data: [bytes, &mut [], &mut [], &mut []], stride: [layout[0].stride, 0, 0, 0] })?;
+            Ok(())
+        })
     })
+    .map_err(|e| Error::encoding(e.message))
 }
 
 impl FfCursor {
@@ -328,12 +330,15 @@ impl ImageDecoderBackend {
                 })?;
                 if let Some(size) = desired {
                     let desc = ImageDesc { format: sys::AVPixelFormat::AV_PIX_FMT_RGBA, width, height };
-                    let mut s = Scaler::new(desc, ImageDesc { format: desc.format, width: size.0, height: size.1 }, scale::BICUBIC).map_err(|e| Error::encoding(e.to_error(ErrorKind::Encoding).message))?;
+                    let out = ImageDesc { format: desc.format, width: size.0, height: size.1 };
                     let src = data.planes_at(0, 0)?;
                     let scaled = FrameData::new_with("RGBA", size.0, size.1, |dst, l| {
-                        s.scale(&src, &mut PlanesMut { data: [dst, &mut [], &mut [], &mut []], stride: [l[0].stride, 0, 0, 0] })?;
-                        Ok(())
-                    })?;
+                        with_scaler(desc, out, scale::BICUBIC, |s| {
+                            s.scale(&src, &mut PlanesMut { data: [dst, &mut [], &mut [], &mut []], stride: [l[0].stride, 0, 0, 0] })?;
+                            Ok(())
+                        })
+                    })
+                    .map_err(|e| Error::encoding(e.message))?;
                     drop(src);
                     data = scaled;
                 }

@@ -2,12 +2,12 @@
 //! as the frame's sequence number (pts); the only side table maps in-flight sequence numbers to
 //! (timestamp, duration), is bounded by the encoder's delay and is emptied by flush and reset.
 use super::codec_string::{parse_video, VideoCodec};
-use super::frame_data::FrameData;
+use super::frame_data::{matrix_of, with_scaler, FrameData};
 use super::h264;
 use crate::engine::Backend;
 use crate::error::{Error, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
-use crate::ffi::scale::{self, ImageDesc, Matrix, Scaler};
+use crate::ffi::scale::{self, ImageDesc, Matrix};
 use crate::ffi::{sys, FramePool, Packet, Status};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -91,7 +91,6 @@ const MAX_IN_FLIGHT: usize = 1024;
 
 struct Plan {
     codec: Codec,
-    profile: u8,
     level: u8,
     options: Vec<(&'static str, String)>,
     time_base: (i32, i32),
@@ -146,7 +145,7 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
     }
     let fps = cfg.framerate.filter(|f| f.is_finite() && *f > 0.0).unwrap_or(30.0);
     let den = (fps * 1000.0).round().clamp(1.0, i32::MAX as f64) as i32;
-    Ok(Plan { codec, profile, level, options, time_base: (1000, den) })
+    Ok(Plan { codec, level, options, time_base: (1000, den) })
 }
 
 struct Active {
@@ -164,7 +163,6 @@ pub struct VideoEncoderBackend {
     cfg: Option<EncoderConfig>,
     active: Option<Active>,
     pool: Option<FramePool>,
-    scaler: Option<Scaler>,
     seq: i64,
 }
 
@@ -185,8 +183,7 @@ fn open(cfg: &EncoderConfig, qp: u8) -> Result<Active> {
     ctx.set_framerate(p.time_base.1, p.time_base.0);
     ctx.set_threads(0, true, cfg.realtime);
     ctx.set_global_header(!cfg.annexb);
-    ctx.set_profile_level(-99, p.level as i32);
-    let _ = p.profile;
+    ctx.set_level(p.level as i32);
     if let (Some(b), true) = (cfg.bitrate, cfg.bitrate_mode != BitrateMode::Quantizer) {
         ctx.set_bit_rate(b as i64);
         if cfg.bitrate_mode == BitrateMode::Constant {
@@ -271,20 +268,14 @@ impl VideoEncoderBackend {
         } else {
             let src_desc = item.frame.image_desc(w, h)?;
             let dst_desc = ImageDesc { format: fmt, width: cfg.width, height: cfg.height };
-            let flags = scale::BICUBIC;
-            if !self.scaler.as_ref().is_some_and(|s| s.matches(&src_desc, &dst_desc, flags)) {
-                self.scaler = None;
-                self.scaler = Some(Scaler::new(src_desc, dst_desc, flags).map_err(|e| Error::not_supported(format!("VideoEncoder: cannot convert {} frames: {}", src_fmt.name, e.to_error(crate::error::ErrorKind::NotSupported).message)))?);
-            }
-            let s = self.scaler.as_mut().expect("scaler");
-            let src_m = match item.color.matrix.as_deref() {
-                Some("bt470bg") | Some("smpte170m") => Matrix::Bt601,
-                Some("bt2020-ncl") => Matrix::Bt2020,
-                _ => Matrix::Bt709,
-            };
+            let src_m = matrix_of(item.color.matrix.as_deref());
             let src_full = if src_fmt.rgb { true } else { item.color.full_range.unwrap_or(false) };
-            s.set_colorspace(src_m, src_full, Matrix::Bt709, false)?;
-            s.scale_into_frame(&src, &mut frame)?;
+            with_scaler(src_desc, dst_desc, scale::BICUBIC, |s| {
+                s.set_colorspace(src_m, src_full, Matrix::Bt709, false)?;
+                s.scale_into_frame(&src, &mut frame)?;
+                Ok(())
+            })
+            .map_err(|e| if e.kind == crate::error::ErrorKind::NotSupported { Error::not_supported(format!("VideoEncoder: cannot convert {} frames: {}", src_fmt.name, e.message)) } else { e })?;
         }
         frame.set_color(sys::AVColorRange::AVCOL_RANGE_MPEG, sys::AVColorSpace::AVCOL_SPC_BT709, sys::AVColorPrimaries::AVCOL_PRI_BT709, sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709);
         Ok(frame)
@@ -374,7 +365,6 @@ impl Backend for VideoEncoderBackend {
     fn reset(&mut self) {
         self.active = None;
         self.cfg = None;
-        self.scaler = None;
         self.pool = None;
     }
 }

@@ -5,7 +5,7 @@ use super::frame::Frame;
 use super::packet::Packet;
 use super::sys;
 use crate::counters::{Kind, Live};
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 use std::marker::PhantomData;
 use std::os::raw::c_int;
 use std::ptr::NonNull;
@@ -24,12 +24,6 @@ impl Codec {
         let p = unsafe { sys::avcodec_find_encoder_by_name(c.as_ptr()) } as *mut sys::AVCodec;
         NonNull::new(p).map(Codec)
     }
-    pub fn decoder_by_name(name: &str) -> Option<Codec> {
-        let c = CString::new(name).ok()?;
-        // SAFETY: as above.
-        let p = unsafe { sys::avcodec_find_decoder_by_name(c.as_ptr()) } as *mut sys::AVCodec;
-        NonNull::new(p).map(Codec)
-    }
     pub fn decoder_by_id(id: sys::AVCodecID) -> Option<Codec> {
         // SAFETY: lookup in a static table.
         let p = unsafe { sys::avcodec_find_decoder(id) } as *mut sys::AVCodec;
@@ -40,10 +34,6 @@ impl Codec {
         // SAFETY: reading an immutable field of a static AVCodec.
         let caps = unsafe { self.0.as_ref().capabilities };
         caps & sys::AV_CODEC_CAP_ENCODER_FLUSH as i32 != 0
-    }
-    pub fn name(&self) -> String {
-        // SAFETY: AVCodec.name is a static NUL-terminated string.
-        unsafe { CStr::from_ptr(self.0.as_ref().name) }.to_string_lossy().into_owned()
     }
 }
 
@@ -65,9 +55,6 @@ impl<S> CodecContext<S> {
         // SAFETY: ptr is live for self's lifetime.
         unsafe { self.ptr.as_ref() }
     }
-    pub fn codec(&self) -> Codec {
-        self.codec
-    }
     /// Codec-specific global header (avcC for H.264 with GLOBAL_HEADER, …).
     pub fn extradata(&self) -> &[u8] {
         let c = self.raw();
@@ -76,21 +63,6 @@ impl<S> CodecContext<S> {
         }
         // SAFETY: extradata holds extradata_size bytes owned by the context.
         unsafe { std::slice::from_raw_parts(c.extradata, c.extradata_size as usize) }
-    }
-    pub fn width(&self) -> u32 {
-        self.raw().width.max(0) as u32
-    }
-    pub fn height(&self) -> u32 {
-        self.raw().height.max(0) as u32
-    }
-    pub fn pix_fmt(&self) -> sys::AVPixelFormat {
-        self.raw().pix_fmt
-    }
-    pub fn profile(&self) -> c_int {
-        self.raw().profile
-    }
-    pub fn level(&self) -> c_int {
-        self.raw().level
     }
 }
 
@@ -122,9 +94,6 @@ impl CodecContext<Unopened> {
     pub fn set_framerate(&mut self, num: c_int, den: c_int) {
         self.raw_mut().framerate = sys::AVRational { num, den };
     }
-    pub fn set_sample_aspect_ratio(&mut self, num: c_int, den: c_int) {
-        self.raw_mut().sample_aspect_ratio = sys::AVRational { num, den };
-    }
     pub fn set_bit_rate(&mut self, bps: i64) {
         self.raw_mut().bit_rate = bps;
     }
@@ -149,15 +118,9 @@ impl CodecContext<Unopened> {
         let f = sys::AV_CODEC_FLAG_GLOBAL_HEADER as c_int;
         c.flags = if on { c.flags | f } else { c.flags & !f };
     }
-    pub fn set_low_delay(&mut self, on: bool) {
-        let c = self.raw_mut();
-        let f = sys::AV_CODEC_FLAG_LOW_DELAY as c_int;
-        c.flags = if on { c.flags | f } else { c.flags & !f };
-    }
-    pub fn set_profile_level(&mut self, profile: c_int, level: c_int) {
-        let c = self.raw_mut();
-        c.profile = profile;
-        c.level = level;
+    /// The codec level (H.264 level_idc, e.g. 31 for 3.1); the profile is a private option.
+    pub fn set_level(&mut self, level: c_int) {
+        self.raw_mut().level = level;
     }
     pub fn set_color(&mut self, range: sys::AVColorRange, space: sys::AVColorSpace, primaries: sys::AVColorPrimaries, trc: sys::AVColorTransferCharacteristic) {
         let c = self.raw_mut();
@@ -165,11 +128,6 @@ impl CodecContext<Unopened> {
         c.colorspace = space;
         c.color_primaries = primaries;
         c.color_trc = trc;
-    }
-    pub fn set_qrange(&mut self, qmin: c_int, qmax: c_int) {
-        let c = self.raw_mut();
-        c.qmin = qmin;
-        c.qmax = qmax;
     }
     /// Copy codec-specific global header bytes into the context (av_malloc'd, padded).
     pub fn set_extradata(&mut self, bytes: &[u8]) -> Result<(), AvError> {
@@ -242,16 +200,6 @@ impl CodecContext<Opened> {
     pub fn receive_frame(&mut self, frame: &mut Frame) -> Result<Status, AvError> {
         // SAFETY: opened context and a live frame.
         status(unsafe { sys::avcodec_receive_frame(self.ptr.as_ptr(), frame.as_mut_ptr()) }, "avcodec_receive_frame")
-    }
-    /// Change a private codec option while running (e.g. libx264's `qp`, read before each frame).
-    pub fn set_option(&mut self, key: &str, value: &str) -> Result<(), AvError> {
-        let (k, v) = match (CString::new(key), CString::new(value)) {
-            (Ok(k), Ok(v)) => (k, v),
-            _ => return Err(AvError { code: EINVAL, what: "av_opt_set" }),
-        };
-        // SAFETY: ptr is a live context (an AVClass-enabled object); strings are valid C strings.
-        let r = unsafe { sys::av_opt_set(self.ptr.as_ptr() as *mut std::ffi::c_void, k.as_ptr(), v.as_ptr(), sys::AV_OPT_SEARCH_CHILDREN) };
-        check(r, "av_opt_set").map(|_| ())
     }
     pub fn supports_encoder_flush(&self) -> bool {
         self.codec.can_flush_encoder()

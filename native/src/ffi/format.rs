@@ -61,8 +61,7 @@ const IO_BUFFER: usize = 32 * 1024;
 fn free_io(avio: *mut sys::AVIOContext, reader: *mut MemReader) {
     if !avio.is_null() {
         let mut a = avio;
-        // SAFETY: avio was made by avio_alloc_context and is not used by any format context any
-        // more; its buffer (possibly reallocated by FFmpeg) is av_malloc'd and freed here once.
+        // SAFETY: avio came from avio_alloc_context and no format context uses it any more; its buffer (maybe reallocated by FFmpeg) is av_malloc'd and freed here once.
         unsafe {
             sys::av_freep(&mut (*a).buffer as *mut *mut u8 as *mut c_void);
             sys::avio_context_free(&mut a);

@@ -109,15 +109,9 @@ impl Frame {
     pub fn duration(&self) -> i64 {
         self.raw().pkt_duration
     }
-    pub fn set_duration(&mut self, d: i64) {
-        self.raw_mut().pkt_duration = d;
-    }
     /// Ask the encoder for a key frame (or let it choose).
     pub fn set_force_key(&mut self, key: bool) {
         self.raw_mut().pict_type = if key { sys::AVPictureType::AV_PICTURE_TYPE_I } else { sys::AVPictureType::AV_PICTURE_TYPE_NONE };
-    }
-    pub fn set_quality(&mut self, q: c_int) {
-        self.raw_mut().quality = q;
     }
     pub fn set_color(&mut self, range: sys::AVColorRange, space: sys::AVColorSpace, primaries: sys::AVColorPrimaries, trc: sys::AVColorTransferCharacteristic) {
         let f = self.raw_mut();
@@ -229,9 +223,6 @@ impl FramePool {
         self.format == format && self.width == width && self.height == height
     }
 
-    pub fn format(&self) -> sys::AVPixelFormat {
-        self.format
-    }
 
     /// A writable frame from the pool (its buffer returns to the pool when the frame is unref'd).
     pub fn get(&self) -> Result<Frame, AvError> {

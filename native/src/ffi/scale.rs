@@ -64,7 +64,6 @@ fn covers(desc: &ImageDesc, lens: [usize; 4], stride: [usize; 4]) -> bool {
     })
 }
 
-pub const FAST_BILINEAR: c_int = 1;
 pub const BICUBIC: c_int = sys::SWS_BICUBIC;
 pub const BILINEAR: c_int = sys::SWS_BILINEAR;
 pub const ACCURATE: c_int = sys::SWS_ACCURATE_RND | sys::SWS_FULL_CHR_H_INT;
