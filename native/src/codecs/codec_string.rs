@@ -22,6 +22,11 @@ fn dec(s: &str, max: u32) -> Option<u8> {
 
 pub fn parse_video(codec: &str) -> Result<VideoCodec> {
     let bad = |hint: &str| Error::not_supported(format!("unsupported codec string {codec:?}{hint}"));
+    // Every codec string we know is ASCII; anything else (any Unicode) is unsupported, and the
+    // slicing below can then never split a character.
+    if !codec.is_ascii() {
+        return Err(bad(": codec strings are ASCII"));
+    }
     let parts: Vec<&str> = codec.split('.').collect();
     match parts[0] {
         "avc1" | "avc3" => {
@@ -48,7 +53,7 @@ pub fn parse_video(codec: &str) -> Result<VideoCodec> {
                 Some('H') => true,
                 _ => return Err(bad(": HEVC tier must be L or H")),
             };
-            let level = dec(&tl[1..], 255).ok_or_else(|| bad(": bad HEVC level"))?;
+            let level = tl.get(1..).and_then(|l| dec(l, 255)).ok_or_else(|| bad(": bad HEVC level"))?;
             Ok(VideoCodec::Hevc { profile, tier_high, level })
         }
         "vp8" if parts.len() == 1 => Ok(VideoCodec::Vp8),
@@ -113,5 +118,12 @@ mod tests {
         assert!(parse_video("hvc1").is_err());
         assert!(parse_video("h264").is_err());
         assert!(parse_video("").is_err());
+    }
+    #[test]
+    fn any_unicode_is_unsupported_never_a_panic() {
+        for s in ["avc1.aé€", "av01.0.aé.08", "avc1.42😀", "hvc1.1.6.é.B0", "vp09.0é.10.08", "é", "avc1.42001\u{0}", "hvc1.1.6.L.B0", "hvc1.1.6..B0"] {
+            let e = parse_video(s).unwrap_err();
+            assert_eq!(e.name(), "NotSupportedError", "{s:?}");
+        }
     }
 }
