@@ -42,6 +42,7 @@ export interface Native {
    * onEvents is called on the JS thread with a batch of events, in order.
    */
   sessionCreate(kind: string, onEvents: (events: NativeEvent[]) => void): SessionHandle;
+  // Every export runs behind a panic guard: a Worker terminated mid-call never aborts the process.
   /** Queue a configure (config is the validated, kind-specific plain object). */
   sessionConfigure(s: SessionHandle, gen: number, config: object): void;
   /** Queue one work item (kind-specific: a frame + options for encoders, a chunk for decoders). */
@@ -52,6 +53,11 @@ export interface Native {
   sessionReset(s: SessionHandle, gen: number): void;
   /** Stop the worker and free everything; idempotent. No event is delivered afterwards. */
   sessionClose(s: SessionHandle): void;
+  /**
+   * isConfigSupported(): check `config` (validated, kind-specific) for `kind` on the one shared
+   * support thread (opens and closes the codec once). Never rejects for an unsupported config.
+   */
+  sessionSupport(kind: string, config: object): Promise<{ supported: boolean; message?: string }>;
 
   /** Whether an ImageDecoder can decode this MIME type (lower-case essence, e.g. 'image/png'). */
   imageTypeSupported(type: string): boolean;

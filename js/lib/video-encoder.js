@@ -4,7 +4,7 @@
 // reference at encode() time, so the caller may close() the frame right after.
 
 const native = require('./native');
-const { CodecBase } = require('./codec-base');
+const { CodecBase, configureCodec, enqueueWork, queueSize } = require('./codec-base');
 const { typeError, describe } = require('./errors');
 const { frameHandle, isVideoFrame } = require('./video-frame');
 const { wrapChunkBytes } = require('./encoded-video-chunk');
@@ -101,21 +101,25 @@ function sameDecoderConfig(a, b) {
     sameBytes(a.description, b.description);
 }
 
+// Hooks into this class's private state, set in its static block, for CodecBase.
+let wrapOutput;
+let onReset;
+
 class VideoEncoder extends CodecBase {
   /** [[active output config]]: the last decoderConfig given to the output callback. */
   #activeOutputConfig = null;
 
   constructor(init) {
-    super(init, native, 'video-encoder', 'VideoEncoder');
+    super(init, { native, kind: 'video-encoder', name: 'VideoEncoder', wrapOutput, onReset });
   }
 
-  get encodeQueueSize() { return this._queueSize; }
+  get encodeQueueSize() { return queueSize(this); }
 
   configure(config) {
     // configure() step 1: if config is not a valid VideoEncoderConfig, throw a TypeError.
     const cfg = validateConfig(config, 'VideoEncoder.configure');
     // configure() steps 2–6 (closed → InvalidStateError; state; queue the message).
-    this._configure(nativeConfig(cfg));
+    configureCodec(this, nativeConfig(cfg));
   }
 
   encode(frame, options) {
@@ -144,10 +148,11 @@ class VideoEncoder extends CodecBase {
     };
     // encode() steps 2–6: state check, queue size, the control message (the worker takes its own
     // reference to the pixels now, so the caller may close the frame at once).
-    this._enqueueWork(item);
+    enqueueWork(this, item);
   }
 
-  _wrapOutput(out) {
+  /** The output callback's arguments for one native chunk payload. */
+  #wrapOutput(out) {
     const chunk = wrapChunkBytes(out.data, { type: out.type, timestamp: out.timestamp, duration: out.duration });
     const metadata = {};
     const dc = out.decoderConfig;
@@ -168,16 +173,21 @@ class VideoEncoder extends CodecBase {
     return [chunk, metadata];
   }
 
-  _onReset() {
+  #onReset() {
     // Reset steps 3–4: [[active encoder config]] and [[active output config]] become null.
     this.#activeOutputConfig = null;
+  }
+
+  static {
+    wrapOutput = (encoder, out) => encoder.#wrapOutput(out);
+    onReset = (encoder) => encoder.#onReset();
   }
 
   static async isConfigSupported(config) {
     // isConfigSupported() step 1: an invalid config rejects with TypeError.
     const cfg = validateConfig(config, 'VideoEncoder.isConfigSupported');
     // steps 2–3: check support on a helper thread (opens and closes the encoder once).
-    const r = await native.videoEncoderSupport(nativeConfig(cfg));
+    const r = await native.sessionSupport('video-encoder', nativeConfig(cfg));
     return { supported: r.supported, config: cfg };
   }
 }

@@ -1,37 +1,61 @@
-//! bridge layer: every function the addon exports (camelCase `<object><Verb>`), typed in
-//! js/lib/native.d.ts.
-use super::js::set_num;
-use super::{frame, session};
+//! bridge layer: every function the addon exports (camelCase `<object><Verb>`), registered here
+//! and only here, typed in js/lib/native.d.ts. Each runs behind `no_panic`: no panic reaches the
+//! Node-API boundary, even while a Worker is being terminated.
+use super::js::{no_panic, set_num};
+use super::{frame, kinds, session};
 use crate::counters;
+use crate::codecs::{frame_data, image_decoder};
 use neon::prelude::*;
 
-fn live_counts(mut cx: FunctionContext) -> JsResult<JsObject> {
+fn live_counts<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
     let o = cx.empty_object();
     for (kind, name) in counters::KINDS {
-        set_num(&mut cx, o, name, counters::get(kind) as f64)?;
+        set_num(cx, o, name, counters::get(kind) as f64)?;
     }
     Ok(o)
 }
 
-/// Drop per-thread caches (the JS thread's scaler) so counters can reach zero in tests.
-fn trim_caches(mut cx: FunctionContext) -> JsResult<JsUndefined> {
-    crate::codecs::frame_data::drop_cached_scaler();
-    crate::codecs::frame_data::trim_pool();
+/// Drop per-thread caches (the JS thread's scaler) and pooled buffers so counters can reach zero.
+fn trim_caches<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    frame_data::drop_cached_scaler();
+    frame_data::trim_pool();
     crate::ffi::mem::trim();
     Ok(cx.undefined())
+}
+
+fn image_type_supported<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsBoolean> {
+    let t = cx.argument::<JsString>(0)?.value(cx);
+    Ok(cx.boolean(image_decoder::type_supported(&t)))
+}
+
+/// Export `f` under `name`, behind the panic guard.
+macro_rules! export {
+    ($cx:expr, $($name:literal => $f:path),* $(,)?) => {
+        $($cx.export_function($name, |mut cx: FunctionContext| no_panic(&mut cx, |cx| $f(cx).map(|v| v.upcast::<JsValue>())))?;)*
+    };
 }
 
 #[neon::main]
 fn main(mut cx: ModuleContext) -> NeonResult<()> {
     crate::ffi::log::init();
-    cx.export_function("liveCounts", live_counts)?;
-    cx.export_function("trimCaches", trim_caches)?;
-    cx.export_function("frameCreate", frame::frame_create)?;
-    cx.export_function("frameInfo", frame::frame_info)?;
-    cx.export_function("frameClone", frame::frame_clone)?;
-    cx.export_function("frameClose", frame::frame_close)?;
-    cx.export_function("frameCopyPlanes", frame::frame_copy_planes)?;
-    cx.export_function("frameConvert", frame::frame_convert)?;
-    session::export(&mut cx)?;
+    super::js::quiet_termination_panics();
+    export!(cx,
+        "liveCounts" => live_counts,
+        "trimCaches" => trim_caches,
+        "frameCreate" => frame::frame_create,
+        "frameInfo" => frame::frame_info,
+        "frameClone" => frame::frame_clone,
+        "frameClose" => frame::frame_close,
+        "frameCopyPlanes" => frame::frame_copy_planes,
+        "frameConvert" => frame::frame_convert,
+        "imageTypeSupported" => image_type_supported,
+        "sessionCreate" => kinds::session_create,
+        "sessionSupport" => kinds::session_support,
+        "sessionConfigure" => session::session_configure,
+        "sessionPush" => session::session_push,
+        "sessionFlush" => session::session_flush,
+        "sessionReset" => session::session_reset,
+        "sessionClose" => session::session_close,
+    );
     Ok(())
 }

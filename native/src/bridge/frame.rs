@@ -1,6 +1,6 @@
 //! bridge layer: VideoFrame pixel handles. A handle is a JsBox holding one `Arc` reference to the
 //! pixels; `frameClose` drops it at once (the box's finalizer is only a safety net).
-use super::js::{get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
+use super::js::{boxed, get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
 use crate::codecs::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
@@ -12,8 +12,12 @@ pub struct FrameBox(RefCell<Option<Arc<FrameData>>>);
 impl Finalize for FrameBox {}
 
 impl FrameBox {
-    pub fn new(data: Arc<FrameData>) -> FrameBox {
-        FrameBox(RefCell::new(Some(data)))
+    /// A JS handle holding `data`. The box is made empty and filled after: if the environment
+    /// refuses the new object (a terminating Worker), `data` is dropped, never leaked inside Neon.
+    pub fn boxed<'a>(cx: &mut impl Context<'a>, data: Arc<FrameData>) -> JsResult<'a, JsBox<FrameBox>> {
+        let h = boxed(cx, FrameBox(RefCell::new(None)))?;
+        *h.0.borrow_mut() = Some(data);
+        Ok(h)
     }
 }
 
@@ -31,102 +35,102 @@ pub fn frame_arg_of<'a>(cx: &mut impl Context<'a>, h: Handle<'a, JsBox<FrameBox>
     }
 }
 
-pub fn frame_create(mut cx: FunctionContext) -> JsResult<JsValue> {
-    let format = cx.argument::<JsString>(0)?.value(&mut cx);
-    let w = cx.argument::<JsNumber>(1)?.value(&mut cx);
-    let h = cx.argument::<JsNumber>(2)?.value(&mut cx);
-    let (w, h) = (to_index(&mut cx, w, "codedWidth")?, to_index(&mut cx, h, "codedHeight")?);
+pub fn frame_create<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
+    let format = cx.argument::<JsString>(0)?.value(cx);
+    let w = cx.argument::<JsNumber>(1)?.value(cx);
+    let h = cx.argument::<JsNumber>(2)?.value(cx);
+    let (w, h) = (to_index(cx, w, "codedWidth")?, to_index(cx, h, "codedHeight")?);
     let planes_arg = cx.argument::<JsArray>(4)?;
     let mut sources = Vec::new();
-    for o in objects(&mut cx, planes_arg)? {
+    for o in objects(cx, planes_arg)? {
         sources.push(PlaneLayout {
-            offset: get_index(&mut cx, o, "offset")?,
-            stride: get_index(&mut cx, o, "stride")?,
-            row_bytes: get_index(&mut cx, o, "rowBytes")?,
-            rows: get_index(&mut cx, o, "rows")?,
+            offset: get_index(cx, o, "offset")?,
+            stride: get_index(cx, o, "stride")?,
+            row_bytes: get_index(cx, o, "rowBytes")?,
+            rows: get_index(cx, o, "rows")?,
         });
     }
     let src = cx.argument::<JsTypedArray<u8>>(3)?;
-    let made = FrameData::from_planes(&format, w as u32, h as u32, src.as_slice(&cx), &sources);
+    let made = FrameData::from_planes(&format, w as u32, h as u32, src.as_slice(cx), &sources);
     match made {
-        Ok(d) => Ok(cx.boxed(FrameBox::new(Arc::new(d))).upcast()),
-        Err(e) => throw(&mut cx, &e),
+        Ok(d) => Ok(FrameBox::boxed(cx, Arc::new(d))?.upcast()),
+        Err(e) => throw(cx, &e),
     }
 }
 
-pub fn frame_info(mut cx: FunctionContext) -> JsResult<JsObject> {
-    let d = frame_arg(&mut cx, 0)?;
+pub fn frame_info<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
+    let d = frame_arg(cx, 0)?;
     let o = cx.empty_object();
-    set_str(&mut cx, o, "format", d.format.name)?;
-    set_num(&mut cx, o, "codedWidth", d.width)?;
-    set_num(&mut cx, o, "codedHeight", d.height)?;
+    set_str(cx, o, "format", d.format.name)?;
+    set_num(cx, o, "codedWidth", d.width)?;
+    set_num(cx, o, "codedHeight", d.height)?;
     let arr = cx.empty_array();
     for (i, p) in d.planes().iter().enumerate() {
         let po = cx.empty_object();
-        set_num(&mut cx, po, "stride", p.stride as f64)?;
-        set_num(&mut cx, po, "rowBytes", p.row_bytes as f64)?;
-        set_num(&mut cx, po, "rows", p.rows as f64)?;
-        arr.set(&mut cx, i as u32, po)?;
+        set_num(cx, po, "stride", p.stride as f64)?;
+        set_num(cx, po, "rowBytes", p.row_bytes as f64)?;
+        set_num(cx, po, "rows", p.rows as f64)?;
+        arr.set(cx, i as u32, po)?;
     }
-    o.set(&mut cx, "planes", arr)?;
+    o.set(cx, "planes", arr)?;
     Ok(o)
 }
 
-pub fn frame_clone(mut cx: FunctionContext) -> JsResult<JsValue> {
-    let d = frame_arg(&mut cx, 0)?;
-    Ok(cx.boxed(FrameBox::new(d)).upcast())
+pub fn frame_clone<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
+    let d = frame_arg(cx, 0)?;
+    Ok(FrameBox::boxed(cx, d)?.upcast())
 }
 
-pub fn frame_close(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+pub fn frame_close<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
     let h = cx.argument::<JsBox<FrameBox>>(0)?;
     let taken = h.0.borrow_mut().take();
     drop(taken);
     Ok(cx.undefined())
 }
 
-pub fn frame_copy_planes(mut cx: FunctionContext) -> JsResult<JsUndefined> {
-    let d = frame_arg(&mut cx, 0)?;
+pub fn frame_copy_planes<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let d = frame_arg(cx, 0)?;
     let ops_arg = cx.argument::<JsArray>(2)?;
     let mut ops = Vec::new();
-    for o in objects(&mut cx, ops_arg)? {
+    for o in objects(cx, ops_arg)? {
         ops.push(CopyOp {
-            plane: get_index(&mut cx, o, "plane")?,
-            x: get_index(&mut cx, o, "x")?,
-            y: get_index(&mut cx, o, "y")?,
-            row_bytes: get_index(&mut cx, o, "rowBytes")?,
-            rows: get_index(&mut cx, o, "rows")?,
-            dst_offset: get_index(&mut cx, o, "dstOffset")?,
-            dst_stride: get_index(&mut cx, o, "dstStride")?,
+            plane: get_index(cx, o, "plane")?,
+            x: get_index(cx, o, "x")?,
+            y: get_index(cx, o, "y")?,
+            row_bytes: get_index(cx, o, "rowBytes")?,
+            rows: get_index(cx, o, "rows")?,
+            dst_offset: get_index(cx, o, "dstOffset")?,
+            dst_stride: get_index(cx, o, "dstStride")?,
         });
     }
     let mut dest = cx.argument::<JsTypedArray<u8>>(1)?;
-    let r = d.copy_planes(dest.as_mut_slice(&mut cx), &ops);
+    let r = d.copy_planes(dest.as_mut_slice(cx), &ops);
     match r {
         Ok(()) => Ok(cx.undefined()),
-        Err(e) => throw(&mut cx, &e),
+        Err(e) => throw(cx, &e),
     }
 }
 
-pub fn frame_convert(mut cx: FunctionContext) -> JsResult<JsUndefined> {
-    let d = frame_arg(&mut cx, 0)?;
+pub fn frame_convert<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let d = frame_arg(cx, 0)?;
     let rect = cx.argument::<JsObject>(2)?;
     let mut r = [0u32; 4];
     for (i, k) in ["x", "y", "width", "height"].iter().enumerate() {
-        let v = get_num(&mut cx, rect, k)?;
-        r[i] = to_index(&mut cx, v, k)? as u32;
+        let v = get_num(cx, rect, k)?;
+        r[i] = to_index(cx, v, k)? as u32;
     }
-    let dst_format = cx.argument::<JsString>(3)?.value(&mut cx);
-    let off = cx.argument::<JsNumber>(4)?.value(&mut cx);
-    let off = to_index(&mut cx, off, "dstOffset")?;
-    let stride = cx.argument::<JsNumber>(5)?.value(&mut cx);
-    let stride = to_index(&mut cx, stride, "dstStride")?;
+    let dst_format = cx.argument::<JsString>(3)?.value(cx);
+    let off = cx.argument::<JsNumber>(4)?.value(cx);
+    let off = to_index(cx, off, "dstOffset")?;
+    let stride = cx.argument::<JsNumber>(5)?.value(cx);
+    let stride = to_index(cx, stride, "dstStride")?;
     let color = cx.argument::<JsObject>(6)?;
-    let matrix = get_opt_str(&mut cx, color, "matrix")?;
-    let full_range = get_opt_bool(&mut cx, color, "fullRange")?;
+    let matrix = get_opt_str(cx, color, "matrix")?;
+    let full_range = get_opt_bool(cx, color, "fullRange")?;
     let mut dest = cx.argument::<JsTypedArray<u8>>(1)?;
-    let res = d.convert_to_rgb(dest.as_mut_slice(&mut cx), (r[0], r[1], r[2], r[3]), &dst_format, off, stride, SourceColor { matrix: matrix.as_deref(), full_range });
+    let res = d.convert_to_rgb(dest.as_mut_slice(cx), (r[0], r[1], r[2], r[3]), &dst_format, off, stride, SourceColor { matrix: matrix.as_deref(), full_range });
     match res {
         Ok(()) => Ok(cx.undefined()),
-        Err(e) => throw(&mut cx, &e),
+        Err(e) => throw(cx, &e),
     }
 }

@@ -96,3 +96,76 @@ pub fn set_bool<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &st
     let v = cx.boolean(v);
     o.set(cx, key, v).map(|_| ())
 }
+
+// ---- the Node-API boundary: nothing panics across it -------------------------------------
+
+/// `Ok` while this thread's JS environment can run JS; `Err(Throw)` once it cannot (a Worker being
+/// terminated, or an exception already pending). Node-API then refuses new objects, and Neon 1.1
+/// unwraps that refusal (`cx.boxed`, `cx.promise`, `throw`) into a panic, so every such call is
+/// preceded by this check, which Neon itself turns into a plain `Err(Throw)`.
+pub fn js_alive<'a>(cx: &mut impl Context<'a>) -> NeonResult<()> {
+    JsArrayBuffer::new(cx, 0).map(|_| ())
+}
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> &str {
+    p.downcast_ref::<&str>().copied().or_else(|| p.downcast_ref::<String>().map(|s| s.as_str())).unwrap_or("unknown panic")
+}
+
+/// Run `f`, catching any panic before it reaches Neon's own handler (which, in a terminating
+/// environment, panics again where it cannot unwind and aborts the process). After a panic: in a
+/// terminating environment return quietly (`Err(Throw)`: no JS will run anyway); otherwise throw a
+/// plain Error naming the internal failure.
+pub fn no_panic<'a, C: Context<'a>, T>(cx: &mut C, f: impl FnOnce(&mut C) -> NeonResult<T>) -> NeonResult<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(cx))) {
+        Ok(r) => r,
+        Err(p) => {
+            js_alive(cx)?;
+            let msg = format!("native-webcodecs internal error: {}", panic_text(p.as_ref()));
+            cx.throw_error(msg)
+        }
+    }
+}
+
+/// Box a native value for JS, checking first that the environment still takes new objects.
+pub fn boxed<'a, T: Finalize + 'static>(cx: &mut impl Context<'a>, v: T) -> JsResult<'a, JsBox<T>> {
+    js_alive(cx)?;
+    Ok(cx.boxed(v))
+}
+
+/// Neon 1.1 unwraps Node-API's "pending exception" refusal while a Worker terminates; `no_panic`
+/// catches those panics, so the default hook's report of them is noise. Every other panic is
+/// reported as before (the previous hook is kept and called).
+pub fn quiet_termination_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let from_neon = info.location().is_some_and(|l| l.file().contains("/neon-"));
+            if from_neon && panic_text(info.payload()).contains("PendingException") {
+                return;
+            }
+            previous(info)
+        }));
+    });
+}
+
+/// The body of a Channel callback (on the JS thread, outside any JS call). An exception still
+/// pending afterwards is taken here: rethrown (reported as uncaught, as before) while the
+/// environment is alive, dropped once it is terminating — Neon would otherwise turn it into a
+/// fatal error while it cannot create the error object.
+pub fn in_callback<'a, C: Context<'a>>(cx: &mut C, f: impl FnOnce(&mut C) -> NeonResult<()>) -> NeonResult<()> {
+    let caught = cx.try_catch(|cx| {
+        let _ = no_panic(cx, f);
+        Ok(())
+    });
+    match caught {
+        Ok(()) => Ok(()),
+        Err(exception) => {
+            if js_alive(cx).is_ok() {
+                cx.throw(exception)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}

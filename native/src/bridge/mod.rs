@@ -3,4 +3,5 @@
 pub mod exports;
 mod frame;
 mod js;
+mod kinds;
 mod session;

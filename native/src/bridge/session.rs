@@ -1,24 +1,31 @@
-//! bridge layer: codec sessions. One engine `Session` and one Neon `Channel` per codec instance;
-//! the channel keeps Node alive only while commands are pending (an idle codec lets it exit).
-//! Each drained batch is one Channel message; output bytes are copied into a V8-owned
-//! ArrayBuffer there and the native packet is dropped right away (DESIGN.md §2).
-use super::frame::{frame_arg_of, FrameBox};
-use super::js::{get_index, get_num, get_opt_bool, get_opt_num, get_opt_str, set_bool, set_num, set_str, throw};
-use crate::codecs::image_decoder::{self, ImageConfig, ImageDecoderBackend, ImageItem, ImageOutput};
-use crate::codecs::video_encoder::{self, BitrateMode, EncodeItem, EncodedChunk, EncoderConfig, FrameColor, VideoEncoderBackend};
+//! bridge layer: generic codec-session plumbing, the same for every kind. One engine `Session` and
+//! one Neon `Channel` per codec instance; the channel keeps Node alive only while commands are
+//! pending (an idle codec lets it exit). Each drained batch is one Channel message; output bytes
+//! are copied into V8-owned memory there and the native values are dropped at once (DESIGN.md §2).
+//! A kind (video-encoder, image-decoder, …) is one file in `kinds/` implementing [`Kind`].
+use super::js::{boxed, get_index, in_callback, js_alive, set_bool, set_num, set_str, throw};
 use crate::engine::{Backend, Batch, Event, Session, Sink};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, Result};
 use neon::prelude::*;
-use neon::types::buffer::TypedArray;
+use once_cell::sync::Lazy;
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
-/// How a backend's values cross into and out of JS.
-trait Kind: Backend + Default {
+/// How one kind of backend's values cross into and out of JS.
+pub trait Kind: Backend + Default {
+    /// The kind name js/ passes to `sessionCreate` / `sessionSupport`.
     const NAME: &'static str;
+    /// A validated plain config object → the backend's config.
     fn read_config<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<Self::Config>;
+    /// One work item (`sessionPush`) → the backend's item.
     fn read_item<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<Self::Item>;
+    /// One output → the plain object js/ wraps. Runs on the JS thread.
     fn write_output<'a, C: Context<'a>>(cx: &mut C, out: Self::Output) -> JsResult<'a, JsObject>;
+    /// `isConfigSupported()`: runs on the shared support thread, never on the JS thread.
+    fn check_support(config: &Self::Config) -> Result<()> {
+        let _ = config;
+        Err(Error::not_supported(format!("{} has no support check", Self::NAME)))
+    }
 }
 
 /// Keep-alive bookkeeping shared by the JS thread and the worker's sink.
@@ -43,68 +50,71 @@ impl Liveness {
     }
 }
 
-struct ChannelSink<B> {
+fn lock(live: &Mutex<Liveness>) -> std::sync::MutexGuard<'_, Liveness> {
+    live.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+struct ChannelSink<K> {
     channel: Channel,
     callback: Arc<Root<JsFunction>>,
     live: Arc<Mutex<Liveness>>,
-    _backend: std::marker::PhantomData<fn() -> B>,
+    _kind: std::marker::PhantomData<fn() -> K>,
 }
 
-impl<B: Kind> Sink<B::Output> for ChannelSink<B> {
-    fn deliver(&mut self, batch: Batch<B::Output>) -> bool {
+impl<K: Kind> Sink<K::Output> for ChannelSink<K> {
+    fn deliver(&mut self, batch: Batch<K::Output>) -> bool {
         let callback = self.callback.clone();
         let live = self.live.clone();
         let sent = self.channel.try_send(move |mut cx| {
-            let closed = {
-                let mut l = live.lock().unwrap_or_else(|p| p.into_inner());
-                l.finished(&mut cx, batch.completed);
-                l.closed
-            };
-            // An empty batch is still delivered: it tells JS the commands were run (it may be idle now).
-            if closed {
-                return Ok(());
-            }
-            let arr = cx.empty_array();
-            for (i, ev) in batch.events.into_iter().enumerate() {
-                // Each event in its own handle scope: temporaries die with it; the array keeps the result.
-                cx.execute_scoped(|mut scx| -> NeonResult<()> {
-                    let o = event_object::<B, _>(&mut scx, ev)?;
-                    arr.set(&mut scx, i as u32, o)?;
-                    Ok(())
-                })?;
-            }
-            let f = callback.to_inner(&mut cx);
-            let this = cx.undefined();
-            f.call(&mut cx, this, [arr.upcast::<JsValue>()])?;
-            Ok(())
+            in_callback(&mut cx, |cx| {
+                let closed = {
+                    let mut l = lock(&live);
+                    l.finished(cx, batch.completed);
+                    l.closed
+                };
+                // An empty batch is still delivered: it tells JS the commands were run (it may be idle now).
+                if closed {
+                    return Ok(());
+                }
+                let arr = cx.empty_array();
+                for (i, ev) in batch.events.into_iter().enumerate() {
+                    // Each event in its own handle scope: temporaries die with it; the array keeps the result.
+                    cx.execute_scoped(|mut scx| -> NeonResult<()> {
+                        let o = event_object::<K, _>(&mut scx, ev)?;
+                        arr.set(&mut scx, i as u32, o)?;
+                        Ok(())
+                    })?;
+                }
+                let f = callback.to_inner(cx);
+                let this = cx.undefined();
+                f.call(cx, this, [arr.upcast::<JsValue>()])?;
+                Ok(())
+            })
         });
         sent.is_ok()
     }
 }
 
-fn event_object<'a, B: Kind, C: Context<'a>>(cx: &mut C, ev: Event<B::Output>) -> JsResult<'a, JsObject> {
-    let (kind, gen, o) = match ev {
+fn event_object<'a, K: Kind, C: Context<'a>>(cx: &mut C, ev: Event<K::Output>) -> JsResult<'a, JsObject> {
+    let o = cx.empty_object();
+    let (kind, gen) = match ev {
         Event::Output(g, out) => {
-            let o = cx.empty_object();
-            let payload = B::write_output(cx, out)?;
+            let payload = K::write_output(cx, out)?;
             o.set(cx, "output", payload)?;
-            ("output", g, o)
+            ("output", g)
         }
         Event::FlushDone(g, id) => {
-            let o = cx.empty_object();
             set_num(cx, o, "id", id as f64)?;
-            ("flush", g, o)
+            ("flush", g)
         }
         Event::Error(g, e) => {
-            let o = cx.empty_object();
             set_str(cx, o, "name", e.name())?;
             set_str(cx, o, "message", &e.message)?;
-            ("error", g, o)
+            ("error", g)
         }
         Event::Dequeued(g, n) => {
-            let o = cx.empty_object();
             set_num(cx, o, "count", n)?;
-            ("dequeue", g, o)
+            ("dequeue", g)
         }
     };
     set_str(cx, o, "type", kind)?;
@@ -120,16 +130,16 @@ trait AnySession {
     fn reset(&self, gen: u64);
 }
 
-struct Typed<B: Kind>(Session<B>);
+struct Typed<K: Kind>(Session<K>);
 
-impl<B: Kind> AnySession for Typed<B> {
+impl<K: Kind> AnySession for Typed<K> {
     fn configure<'a>(&self, cx: &mut FunctionContext<'a>, gen: u64, o: Handle<'a, JsObject>) -> NeonResult<()> {
-        let c = B::read_config(cx, o)?;
+        let c = K::read_config(cx, o)?;
         self.0.configure(gen, c);
         Ok(())
     }
     fn push<'a>(&self, cx: &mut FunctionContext<'a>, gen: u64, o: Handle<'a, JsObject>) -> NeonResult<()> {
-        let item = B::read_item(cx, o)?;
+        let item = K::read_item(cx, o)?;
         self.0.push(gen, item);
         Ok(())
     }
@@ -141,6 +151,7 @@ impl<B: Kind> AnySession for Typed<B> {
     }
 }
 
+/// The JS handle of a session. Its finalizer (a codec the user forgot) stops the worker.
 pub struct SessionBox(RefCell<Option<(Box<dyn AnySession>, Arc<Mutex<Liveness>>)>>);
 
 impl Finalize for SessionBox {
@@ -150,9 +161,10 @@ impl Finalize for SessionBox {
 }
 
 fn close_inner<'a>(b: &SessionBox, cx: &mut impl Context<'a>) {
-    if let Some((session, live)) = b.0.borrow_mut().take() {
+    let taken = b.0.borrow_mut().take();
+    if let Some((session, live)) = taken {
         {
-            let mut l = live.lock().unwrap_or_else(|p| p.into_inner());
+            let mut l = lock(&live);
             l.closed = true;
             l.pending = 0;
             l.channel.unref(cx);
@@ -161,30 +173,23 @@ fn close_inner<'a>(b: &SessionBox, cx: &mut impl Context<'a>) {
     }
 }
 
-fn spawn<'a, B: Kind>(cx: &mut FunctionContext<'a>, callback: Root<JsFunction>) -> NeonResult<SessionBox> {
+/// `sessionCreate(kind, onEvents)` for kind `K`. The JS handle is made first, so that an
+/// environment that refuses new objects (a terminating Worker) never strands a running worker.
+pub fn create<'a, K: Kind>(cx: &mut FunctionContext<'a>, callback: Handle<'a, JsFunction>) -> JsResult<'a, JsBox<SessionBox>> {
+    let h = boxed(cx, SessionBox(RefCell::new(None)))?;
+    let callback = callback.root(cx);
     let mut channel = Channel::new(cx);
     channel.unref(cx);
     let worker_channel = channel.clone();
     let live = Arc::new(Mutex::new(Liveness { pending: 0, closed: false, channel }));
-    let sink = ChannelSink::<B> { channel: worker_channel, callback: Arc::new(callback), live: live.clone(), _backend: std::marker::PhantomData };
-    match Session::spawn(B::NAME, B::default(), sink) {
-        Ok(s) => Ok(SessionBox(RefCell::new(Some((Box::new(Typed(s)), live))))),
+    let sink = ChannelSink::<K> { channel: worker_channel, callback: Arc::new(callback), live: live.clone(), _kind: std::marker::PhantomData };
+    match Session::spawn(K::NAME, K::default(), sink) {
+        Ok(s) => {
+            *h.0.borrow_mut() = Some((Box::new(Typed(s)), live));
+            Ok(h)
+        }
         Err(e) => throw(cx, &e),
     }
-}
-
-fn session_create(mut cx: FunctionContext) -> JsResult<JsBox<SessionBox>> {
-    let kind = cx.argument::<JsString>(0)?.value(&mut cx);
-    let callback = cx.argument::<JsFunction>(1)?.root(&mut cx);
-    let b = match kind.as_str() {
-        "video-encoder" => spawn::<VideoEncoderBackend>(&mut cx, callback)?,
-        "image-decoder" => spawn::<ImageDecoderBackend>(&mut cx, callback)?,
-        other => {
-            let e = Error::not_supported(format!("no native codec session of kind {other:?}"));
-            return throw(&mut cx, &e);
-        }
-    };
-    Ok(cx.boxed(b))
 }
 
 /// Run `f` on an open session and count the command as pending.
@@ -192,11 +197,10 @@ fn with_session<'a>(cx: &mut FunctionContext<'a>, f: impl FnOnce(&mut FunctionCo
     let h = cx.argument::<JsBox<SessionBox>>(0)?;
     let inner = h.0.borrow();
     let Some((session, live)) = inner.as_ref() else {
-        let e = Error::new(crate::error::ErrorKind::InvalidState, "the codec session is closed");
-        return throw(cx, &e);
+        return throw(cx, &Error::new(ErrorKind::InvalidState, "the codec session is closed"));
     };
     f(cx, session.as_ref())?;
-    live.lock().unwrap_or_else(|p| p.into_inner()).sent(cx);
+    lock(live).sent(cx);
     Ok(cx.undefined())
 }
 
@@ -205,234 +209,93 @@ fn gen_arg(cx: &mut FunctionContext, i: usize) -> NeonResult<u64> {
     Ok(super::js::to_index(cx, g, "gen")? as u64)
 }
 
-fn session_configure(mut cx: FunctionContext) -> JsResult<JsUndefined> {
-    let gen = gen_arg(&mut cx, 1)?;
+pub fn session_configure<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let gen = gen_arg(cx, 1)?;
     let o = cx.argument::<JsObject>(2)?;
-    with_session(&mut cx, |cx, s| s.configure(cx, gen, o))
+    with_session(cx, |cx, s| s.configure(cx, gen, o))
 }
 
-fn session_push(mut cx: FunctionContext) -> JsResult<JsUndefined> {
-    let gen = gen_arg(&mut cx, 1)?;
+pub fn session_push<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let gen = gen_arg(cx, 1)?;
     let o = cx.argument::<JsObject>(2)?;
-    with_session(&mut cx, |cx, s| s.push(cx, gen, o))
+    with_session(cx, |cx, s| s.push(cx, gen, o))
 }
 
-fn session_flush(mut cx: FunctionContext) -> JsResult<JsUndefined> {
-    let gen = gen_arg(&mut cx, 1)?;
-    let id = gen_arg(&mut cx, 2)?;
-    with_session(&mut cx, |_, s| {
+pub fn session_flush<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let gen = gen_arg(cx, 1)?;
+    let id = gen_arg(cx, 2)?;
+    with_session(cx, |_, s| {
         s.flush(gen, id);
         Ok(())
     })
 }
 
-fn session_reset(mut cx: FunctionContext) -> JsResult<JsUndefined> {
-    let gen = gen_arg(&mut cx, 1)?;
-    with_session(&mut cx, |_, s| {
+pub fn session_reset<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let gen = gen_arg(cx, 1)?;
+    with_session(cx, |_, s| {
         s.reset(gen);
         Ok(())
     })
 }
 
-fn session_close(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+pub fn session_close<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
     let h = cx.argument::<JsBox<SessionBox>>(0)?;
-    close_inner(&h, &mut cx);
+    close_inner(&h, cx);
     Ok(cx.undefined())
 }
 
-// ---- VideoEncoder ------------------------------------------------------------------------
+// ---- isConfigSupported: one shared helper thread for every kind ---------------------------
 
-fn read_encoder_config<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>) -> NeonResult<EncoderConfig> {
-    let codec = get_opt_str(cx, o, "codec")?.unwrap_or_default();
-    let width = get_index(cx, o, "width")? as u32;
-    let height = get_index(cx, o, "height")? as u32;
-    let display_width = get_opt_num(cx, o, "displayWidth")?.map_or(width, |v| v as u32);
-    let display_height = get_opt_num(cx, o, "displayHeight")?.map_or(height, |v| v as u32);
-    Ok(EncoderConfig {
-        codec,
-        width,
-        height,
-        display_width,
-        display_height,
-        bitrate: get_opt_num(cx, o, "bitrate")?.map(|v| v as u64),
-        framerate: get_opt_num(cx, o, "framerate")?,
-        bitrate_mode: match get_opt_str(cx, o, "bitrateMode")?.as_deref() {
-            Some("constant") => BitrateMode::Constant,
-            Some("quantizer") => BitrateMode::Quantizer,
-            _ => BitrateMode::Variable,
-        },
-        realtime: get_opt_str(cx, o, "latencyMode")?.as_deref() == Some("realtime"),
-        annexb: get_opt_str(cx, o, "avcFormat")?.as_deref() == Some("annexb"),
-        alpha_keep: get_opt_str(cx, o, "alpha")?.as_deref() == Some("keep"),
-        scalability_mode: get_opt_str(cx, o, "scalabilityMode")?,
-        prefer_hardware: get_opt_str(cx, o, "hardwareAcceleration")?.as_deref() == Some("prefer-hardware"),
-    })
-}
+type Job = Box<dyn FnOnce() + Send>;
 
-impl Kind for VideoEncoderBackend {
-    const NAME: &'static str = "video-encoder";
-    fn read_config<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<EncoderConfig> {
-        read_encoder_config(cx, o)
-    }
-    fn read_item<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<EncodeItem> {
-        let fh: Handle<JsBox<FrameBox>> = o.get(cx, "frame")?;
-        let frame = frame_arg_of(cx, fh)?;
-        let r: Handle<JsObject> = o.get(cx, "visible")?;
-        let visible = (get_index(cx, r, "x")? as u32, get_index(cx, r, "y")? as u32, get_index(cx, r, "width")? as u32, get_index(cx, r, "height")? as u32);
-        let timestamp = get_num(cx, o, "timestamp")? as i64;
-        let duration = get_opt_num(cx, o, "duration")?.map(|d| d as i64);
-        let key_frame = get_opt_bool(cx, o, "keyFrame")?.unwrap_or(false);
-        let quantizer = get_opt_num(cx, o, "quantizer")?.map(|q| q.clamp(0.0, 51.0) as u8);
-        let color = match o.get_opt::<JsObject, _, _>(cx, "color")? {
-            Some(c) => FrameColor { matrix: get_opt_str(cx, c, "matrix")?, full_range: get_opt_bool(cx, c, "fullRange")? },
-            None => FrameColor::default(),
-        };
-        Ok(EncodeItem { frame, visible, timestamp, duration, key_frame, quantizer, color })
-    }
-    fn write_output<'a, C: Context<'a>>(cx: &mut C, c: EncodedChunk) -> JsResult<'a, JsObject> {
-        let o = cx.empty_object();
-        let data = JsArrayBuffer::from_slice(cx, c.data.as_slice())?;
-        drop(c.data); // the native packet is freed here, not at GC
-        o.set(cx, "data", data)?;
-        set_str(cx, o, "type", if c.key { "key" } else { "delta" })?;
-        set_num(cx, o, "timestamp", c.timestamp as f64)?;
-        if let Some(d) = c.duration {
-            set_num(cx, o, "duration", d as f64)?;
-        }
-        if let Some(dc) = c.decoder_config {
-            let m = cx.empty_object();
-            set_str(cx, m, "codec", &dc.codec)?;
-            set_num(cx, m, "codedWidth", dc.coded_width)?;
-            set_num(cx, m, "codedHeight", dc.coded_height)?;
-            set_num(cx, m, "displayAspectWidth", dc.display_aspect_width)?;
-            set_num(cx, m, "displayAspectHeight", dc.display_aspect_height)?;
-            if let Some(desc) = dc.description {
-                let b = JsArrayBuffer::from_slice(cx, &desc)?;
-                m.set(cx, "description", b)?;
+/// The support thread, started on first use; jobs run one after another (each opens and closes
+/// a codec once), so a burst of `isConfigSupported()` calls never starts a thread per call.
+static SUPPORT: Lazy<Option<crossbeam_channel::Sender<Job>>> = Lazy::new(|| {
+    let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+    std::thread::Builder::new()
+        .name("webcodecs-support".into())
+        .spawn(move || {
+            for job in rx {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
             }
-            o.set(cx, "decoderConfig", m)?;
-        }
-        Ok(o)
-    }
-}
+        })
+        .ok()
+        .map(|_| tx)
+});
 
-/// `videoEncoderSupport(config)` → Promise<{supported, message}>: opens the encoder once on a
-/// helper thread (never on the JS thread) and closes it.
-fn video_encoder_support(mut cx: FunctionContext) -> JsResult<JsPromise> {
-    let o = cx.argument::<JsObject>(0)?;
-    let cfg = read_encoder_config(&mut cx, o)?;
+/// `sessionSupport(kind, config)` for kind `K` → Promise<{supported, message?}>.
+pub fn support<'a, K: Kind>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> JsResult<'a, JsPromise> {
+    let cfg = K::read_config(cx, o)?;
+    js_alive(cx)?;
+    let Some(tx) = SUPPORT.as_ref() else {
+        return throw(cx, &Error::operation("could not start the isConfigSupported thread"));
+    };
     let (deferred, promise) = cx.promise();
     let channel = cx.channel();
-    std::thread::spawn(move || {
-        let r = video_encoder::check_support(&cfg);
-        deferred.settle_with(&channel, move |mut cx| {
-            let o = cx.empty_object();
-            set_bool(&mut cx, o, "supported", r.is_ok())?;
-            if let Err(e) = r {
-                set_str(&mut cx, o, "message", &e.message)?;
-            }
-            Ok(o)
+    let job: Job = Box::new(move || {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| K::check_support(&cfg)))
+            .unwrap_or_else(|_| Err(Error::not_supported(format!("{}: the support check failed internally", K::NAME))));
+        // If the environment is gone (a terminated Worker) the closure, and with it the Deferred,
+        // is dropped unsettled: nobody is waiting any more.
+        let _ = channel.try_send(move |mut cx| {
+            in_callback(&mut cx, |cx| {
+                let o = cx.empty_object();
+                set_bool(cx, o, "supported", r.is_ok())?;
+                if let Err(e) = r {
+                    set_str(cx, o, "message", &e.message)?;
+                }
+                js_alive(cx)?;
+                deferred.resolve(cx, o);
+                Ok(())
+            })
         });
     });
+    // The receiver lives as long as the process: a send cannot fail.
+    let _ = tx.send(job);
     Ok(promise)
 }
 
-// ---- ImageDecoder ------------------------------------------------------------------------
-
-impl Kind for ImageDecoderBackend {
-    const NAME: &'static str = "image-decoder";
-    fn read_config<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<ImageConfig> {
-        let mime = get_opt_str(cx, o, "type")?.unwrap_or_default();
-        let w = get_opt_num(cx, o, "desiredWidth")?;
-        let h = get_opt_num(cx, o, "desiredHeight")?;
-        let desired = match (w, h) {
-            (Some(w), Some(h)) if w >= 1.0 && h >= 1.0 => Some((w as u32, h as u32)),
-            _ => None,
-        };
-        Ok(ImageConfig { mime, desired })
-    }
-    fn read_item<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<ImageItem> {
-        if let Some(d) = o.get_opt::<JsTypedArray<u8>, _, _>(cx, "data")? {
-            return Ok(ImageItem::Data(d.as_slice(cx).to_vec()));
-        }
-        if get_opt_bool(cx, o, "end")? == Some(true) {
-            return Ok(ImageItem::End);
-        }
-        if let Some(d) = o.get_opt::<JsObject, _, _>(cx, "decode")? {
-            let id = get_index(cx, d, "id")? as u64;
-            let index = get_index(cx, d, "frameIndex")? as u32;
-            let complete_only = get_opt_bool(cx, d, "completeFramesOnly")?.unwrap_or(true);
-            return Ok(ImageItem::Decode { id, index, complete_only });
-        }
-        if let Some(t) = get_opt_num(cx, o, "track")? {
-            return Ok(ImageItem::Track(t as u32));
-        }
-        if get_opt_bool(cx, o, "abort")? == Some(true) {
-            return Ok(ImageItem::Abort);
-        }
-        cx.throw_type_error("image-decoder session: expected {data}, {end}, {decode}, {track} or {abort}")
-    }
-    fn write_output<'a, C: Context<'a>>(cx: &mut C, out: ImageOutput) -> JsResult<'a, JsObject> {
-        let o = cx.empty_object();
-        match out {
-            ImageOutput::Tracks { tracks, selected, complete } => {
-                set_str(cx, o, "kind", "tracks")?;
-                let arr = cx.empty_array();
-                for (i, t) in tracks.iter().enumerate() {
-                    let to = cx.empty_object();
-                    set_bool(cx, to, "animated", t.animated)?;
-                    set_num(cx, to, "frameCount", t.frame_count)?;
-                    set_num(cx, to, "repetitionCount", t.repetitions.map_or(f64::INFINITY, |r| r as f64))?;
-                    arr.set(cx, i as u32, to)?;
-                }
-                o.set(cx, "tracks", arr)?;
-                set_num(cx, o, "selectedIndex", selected)?;
-                set_bool(cx, o, "complete", complete)?;
-            }
-            ImageOutput::Frame { id, data, timestamp, duration, rotation, flip, color } => {
-                set_str(cx, o, "kind", "frame")?;
-                set_num(cx, o, "id", id as f64)?;
-                let h = cx.boxed(FrameBox::new(std::sync::Arc::new(data)));
-                o.set(cx, "frame", h)?;
-                set_num(cx, o, "timestamp", timestamp as f64)?;
-                let v: Handle<JsValue> = match duration {
-                    Some(d) => cx.number(d as f64).upcast(),
-                    None => cx.null().upcast(),
-                };
-                o.set(cx, "duration", v)?;
-                set_num(cx, o, "rotation", rotation)?;
-                set_bool(cx, o, "flip", flip)?;
-                let c = cx.empty_object();
-                set_str(cx, c, "primaries", color.primaries)?;
-                set_str(cx, c, "transfer", color.transfer)?;
-                set_str(cx, c, "matrix", color.matrix)?;
-                set_bool(cx, c, "fullRange", color.full_range)?;
-                o.set(cx, "colorSpace", c)?;
-            }
-            ImageOutput::DecodeError { id, error } => {
-                set_str(cx, o, "kind", "decodeError")?;
-                set_num(cx, o, "id", id as f64)?;
-                set_str(cx, o, "name", error.name())?;
-                set_str(cx, o, "message", &error.message)?;
-            }
-        }
-        Ok(o)
-    }
-}
-
-fn image_type_supported(mut cx: FunctionContext) -> JsResult<JsBoolean> {
-    let t = cx.argument::<JsString>(0)?.value(&mut cx);
-    Ok(cx.boolean(image_decoder::type_supported(&t)))
-}
-
-pub fn export(cx: &mut ModuleContext) -> NeonResult<()> {
-    cx.export_function("imageTypeSupported", image_type_supported)?;
-    cx.export_function("sessionCreate", session_create)?;
-    cx.export_function("sessionConfigure", session_configure)?;
-    cx.export_function("sessionPush", session_push)?;
-    cx.export_function("sessionFlush", session_flush)?;
-    cx.export_function("sessionReset", session_reset)?;
-    cx.export_function("sessionClose", session_close)?;
-    cx.export_function("videoEncoderSupport", video_encoder_support)?;
-    Ok(())
+/// Read a `{x, y, width, height}` rectangle of non-negative integers.
+pub fn read_rect<'a>(cx: &mut FunctionContext<'a>, r: Handle<'a, JsObject>) -> NeonResult<(u32, u32, u32, u32)> {
+    Ok((get_index(cx, r, "x")? as u32, get_index(cx, r, "y")? as u32, get_index(cx, r, "width")? as u32, get_index(cx, r, "height")? as u32))
 }
