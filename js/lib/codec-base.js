@@ -2,36 +2,41 @@
 // js/ layer: the WebCodecs codec state machine, once for all four codecs; JS owns state, queue size, flush promises and the generation — native events of an older generation never reach the user.
 
 const { makeError, invalidState, typeError, dataError, abortError, describe } = require('./errors.js');
+const { NativeSession } = require('./native-session.js');
 
 /** Report an exception thrown by user code the way Node reports one from an EventTarget listener. */
 function reportException(err) {
   process.nextTick(() => { throw err; });
 }
 
-/** Codecs with work in flight: kept alive until their outputs and flushes have been delivered. */
-const busyCodecs = new Set();
-
 const isAbortError = (e) => e instanceof DOMException && e.name === 'AbortError';
 
 /**
  * Base class of VideoEncoder, VideoDecoder, AudioEncoder and AudioDecoder.
  *
- * Subclasses validate their arguments and then call the protected hooks:
- *   _configure(nativeConfig)          configure() steps after validation
- *   _enqueueWork(item, { isKey })     encode()/decode() steps after validation
- *   _wrapOutput(payload)              (override) → argument list for the output callback
- *   _onReset(exception)               (override) clear codec-specific state on reset/close
- *   _queueSize                        exposed by the subclass as encodeQueueSize/decodeQueueSize
- *   _native, _session                 the addon and this codec's session handle
+ * A subclass passes its kind in the constructor's `spec` and, after validating its arguments,
+ * calls the module functions below — not methods, so user code cannot reach them by accident:
+ *   configureCodec(codec, nativeConfig)     configure() steps after validation
+ *   enqueueWork(codec, item, { isKey })     encode()/decode() steps after validation
+ *   queueSize(codec)                        [[encodeQueueSize]] / [[decodeQueueSize]]
+ * and may give two hooks in `spec`:
+ *   wrapOutput(codec, payload) → the argument list of the output callback
+ *   onReset(codec, exception)  clear codec-specific state on reset/close
  *
  * The native worker is the executor of the control message queue: every command is forwarded at
  * once, in order, tagged with the current generation; reset() and close() start a new generation.
  */
+let configureCodec;
+let enqueueWork;
+let queueSize;
+let dispatchEvents;
+
 class CodecBase extends EventTarget {
-  #native;
-  #session = null;
-  #kind;
+  /** @type {NativeSession} */
+  #session;
   #name;
+  #wrapOutput;
+  #onReset;
   #workMethod;
   #requiresKeyChunk;
 
@@ -51,16 +56,19 @@ class CodecBase extends EventTarget {
   #dequeueListener = null;
 
   /**
-   * @param {object} init      the user's {output, error} dictionary
-   * @param {object} native    the addon (or a fake): sessionCreate/Configure/Push/Flush/Reset/Close
-   * @param {string} kind      'video-encoder' | 'video-decoder' | 'audio-encoder' | 'audio-decoder'
-   * @param {string} interfaceName  'VideoEncoder' … used in error messages
-   * @param {{requiresKeyChunk?: boolean, workMethod?: string}} [options]
-   *        requiresKeyChunk: decoders — a delta chunk while a key chunk is required throws DataError.
-   *        workMethod: the public name of the work method for messages ('encode'/'decode';
-   *        default 'decode' when requiresKeyChunk, else 'encode').
+   * @param {object} init  the user's {output, error} dictionary
+   * @param {object} spec
+   *   native            the addon (or a fake): sessionCreate/Configure/Push/Flush/Reset/Close
+   *   kind              'video-encoder' | 'video-decoder' | 'audio-encoder' | 'audio-decoder'
+   *   name              the interface name used in messages ('VideoEncoder' …)
+   *   requiresKeyChunk  decoders: a delta chunk while a key chunk is required throws DataError
+   *   workMethod        the public name of the work method for messages (default 'decode' when
+   *                     requiresKeyChunk, else 'encode')
+   *   wrapOutput        (codec, payload) → argument list of the output callback (default [payload])
+   *   onReset           (codec, exception) → clear codec-specific state during Reset
    */
-  constructor(init, native, kind, interfaceName, options = {}) {
+  constructor(init, spec) {
+    const { native, kind, name: interfaceName } = spec;
     super();
     this.#name = String(interfaceName);
     // WebIDL dictionary conversion: undefined/null is an empty dictionary; other non-objects fail.
@@ -76,44 +84,30 @@ class CodecBase extends EventTarget {
     if (typeof output !== 'function') {
       throw typeError(`${this.#name}: init.output must be a function, got ${describe(output)}`);
     }
-    const opts = options || {};
-    this.#requiresKeyChunk = opts.requiresKeyChunk === true;
-    this.#workMethod = opts.workMethod || (this.#requiresKeyChunk ? 'decode' : 'encode');
-    this.#kind = kind;
-    this.#native = native;
+    this.#requiresKeyChunk = spec.requiresKeyChunk === true;
+    this.#workMethod = spec.workMethod || (this.#requiresKeyChunk ? 'decode' : 'encode');
+    this.#wrapOutput = typeof spec.wrapOutput === 'function' ? spec.wrapOutput : (_codec, payload) => [payload];
+    this.#onReset = typeof spec.onReset === 'function' ? spec.onReset : () => {};
     // constructor steps 7–8: assign init.output / init.error to [[output callback]] / [[error callback]].
     this.#outputCallback = output;
     this.#errorCallback = error;
-    // constructor steps 2–5: the control message queue and codec work queue live in the native session.
-    // The session's callback holds the codec weakly: an unreferenced codec with no pending work
-    // can be collected (its session box's finalizer then stops the worker); while work is pending
-    // the codec is kept alive through `busyCodecs` (the spec's "pending activity").
-    const weak = new WeakRef(this);
-    this.#session = native.sessionCreate(kind, (events) => {
-      const self = weak.deref();
-      if (self) self.#onEvents(events);
-    });
+    // constructor steps 2–5: the control message queue and codec work queue live in the native
+    // session, which holds this codec weakly: an unreferenced codec with no pending work can be
+    // collected (its session box's finalizer then stops the worker); while work is pending the
+    // session keeps it alive (the spec's "pending activity").
+    this.#session = new NativeSession(native, kind, this, dispatchEvents);
   }
 
   /** Mark the codec busy (strongly held) until an event batch finds it idle. */
-  #markBusy() { busyCodecs.add(this); }
+  #markBusy() { this.#session.busy(); }
   #markIdleIfDone() {
-    if (this.#queueSize === 0 && this.#pendingFlushes.size === 0) busyCodecs.delete(this);
+    if (this.#queueSize === 0 && this.#pendingFlushes.size === 0) this.#session.idle();
   }
 
   // ---------------------------------------------------------------- attributes
 
   /** The CodecState: 'unconfigured' | 'configured' | 'closed'. */
   get state() { return this.#state; }
-
-  /** [[encodeQueueSize]] / [[decodeQueueSize]]; the subclass exposes it under its WebIDL name. */
-  get _queueSize() { return this.#queueSize; }
-
-  /** The addon this codec talks to, and its session handle (for subclasses). */
-  get _native() { return this.#native; }
-  get _session() { return this.#session; }
-  get _kind() { return this.#kind; }
-  get _interfaceName() { return this.#name; }
 
   /** EventHandler IDL attribute for 'dequeue'. */
   get ondequeue() { return this.#ondequeue; }
@@ -148,7 +142,7 @@ class CodecBase extends EventTarget {
     const id = this.#nextFlushId++;
     // flush() step 5: queue a control message to flush the codec with promise (the worker runs it in order).
     try {
-      this.#native.sessionFlush(this.#session, this.#gen, id);
+      this.#session.flush(this.#gen, id);
       this.#markBusy();
     } catch (err) {
       return Promise.reject(err);
@@ -168,7 +162,7 @@ class CodecBase extends EventTarget {
     this.#resetCodec(abortError(`${this.#name}.reset: pending work was aborted by reset()`), 'reset');
     // Reset step 3 (decoders) / 5 (encoders): signal [[codec implementation]] to cease producing
     // output for the previous configuration — the worker starts the new generation.
-    this.#native.sessionReset(this.#session, this.#gen);
+    this.#session.reset(this.#gen);
   }
 
   /** close(): run the Close algorithm with an AbortError. */
@@ -176,19 +170,19 @@ class CodecBase extends EventTarget {
     this.#closeCodec(abortError(`${this.#name}.close: pending work was aborted by close()`), 'close');
   }
 
-  // ---------------------------------------------------------------- protected hooks
+  // ---------------------------------------------------------------- subclass steps (via configureCodec/enqueueWork)
 
   /**
    * configure() steps 2–6, after the subclass validated the config (step 1, TypeError).
    * @param {object} nativeConfig validated plain object for native.sessionConfigure
    */
-  _configure(nativeConfig) {
+  #configure(nativeConfig) {
     // configure() step 2: if [[state]] is "closed", throw an InvalidStateError.
     if (this.#state === 'closed') {
       throw invalidState(`${this.#name}.configure: the codec is closed`);
     }
     // configure() steps 5–6: queue a control message to configure the codec with config.
-    this.#native.sessionConfigure(this.#session, this.#gen, nativeConfig);
+    this.#session.configure(this.#gen, nativeConfig);
     this.#markBusy();
     // configure() step 3: set [[state]] to "configured".
     this.#state = 'configured';
@@ -202,7 +196,7 @@ class CodecBase extends EventTarget {
    * @param {{isKey?: boolean}} [opts] whether the item is a key chunk (decoders)
    * If this throws, nothing was forwarded: the caller still owns item (close its frame clone).
    */
-  _enqueueWork(item, opts) {
+  #enqueueWork(item, opts) {
     const method = `${this.#name}.${this.#workMethod}`;
     // encode() step 2 / decode() step 1: if [[state]] is not "configured", throw an InvalidStateError.
     // (encode() step 1, a detached input → TypeError, is the subclass's.)
@@ -216,19 +210,13 @@ class CodecBase extends EventTarget {
     }
     // encode() steps 5–6 / decode() steps 4–5: queue a control message to encode/decode the item and
     // process the queue (the worker runs it in order; its Dequeued event is step 3 of running it).
-    this.#native.sessionPush(this.#session, this.#gen, item);
+    this.#session.push(this.#gen, item);
     this.#markBusy();
     // decode() step 2.3: otherwise, assign false to [[key chunk required]].
     if (this.#requiresKeyChunk && isKey) this.#keyChunkRequired = false;
     // encode() step 4 / decode() step 3: increment [[encodeQueueSize]] / [[decodeQueueSize]].
     this.#queueSize++;
   }
-
-  /** Override: turn a native output payload into the argument list of the output callback. */
-  _wrapOutput(payload) { return [payload]; }
-
-  /** Override: clear codec-specific state (active configs, …) during Reset. */
-  _onReset(_exception) {}
 
   // ---------------------------------------------------------------- algorithms
 
@@ -243,7 +231,7 @@ class CodecBase extends EventTarget {
     // Reset steps 3–4 (encoders): set [[active encoder config]] and [[active output config]] to null;
     // codec-specific state lives in the subclass.
     this.#keyChunkRequired = true;
-    this._onReset(exception);
+    this.#onReset(this, exception);
     // Reset step 4 (decoders) / 6 (encoders): remove all control messages from the control message
     // queue — a new generation; the worker drops older commands and js/ drops older events.
     this.#gen++;
@@ -267,8 +255,7 @@ class CodecBase extends EventTarget {
     // Close step 2: set [[state]] to "closed".
     this.#state = 'closed';
     // Close step 3: clear [[codec implementation]] and release associated system resources.
-    this.#native.sessionClose(this.#session);
-    busyCodecs.delete(this);
+    this.#session.close();
     // Close step 4: if exception is not an AbortError DOMException, invoke [[error callback]] with it.
     if (!isAbortError(exception)) {
       const cb = this.#errorCallback;
@@ -324,7 +311,7 @@ class CodecBase extends EventTarget {
           // is reported and changes nothing.
           const cb = this.#outputCallback;
           try {
-            const args = this._wrapOutput(ev.output);
+            const args = this.#wrapOutput(this, ev.output);
             cb(...args);
           } catch (err) {
             reportException(err);
@@ -355,6 +342,13 @@ class CodecBase extends EventTarget {
       }
     }
   }
+
+  static {
+    configureCodec = (codec, nativeConfig) => codec.#configure(nativeConfig);
+    enqueueWork = (codec, item, opts) => codec.#enqueueWork(item, opts);
+    queueSize = (codec) => codec.#queueSize;
+    dispatchEvents = (codec, events) => codec.#onEvents(events);
+  }
 }
 
-module.exports = { CodecBase };
+module.exports = { CodecBase, configureCodec, enqueueWork, queueSize };

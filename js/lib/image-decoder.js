@@ -18,6 +18,7 @@
 
 const stream = require('node:stream');
 const native = require('./native');
+const { NativeSession } = require('./native-session');
 const { makeError, typeError, invalidState, dataError, abortError, describe } = require('./errors');
 const {
   isArrayBuffer, isSharedArrayBuffer, isDetached, validateTransferList, detach,
@@ -160,6 +161,7 @@ function convertTransferSequence(list) {
 }
 
 // Module-private access to #private state across the three classes (set in static blocks).
+let dispatchEvents;
 let decoderClosed;
 let decoderSelectTrack;
 let listInternals;
@@ -201,12 +203,9 @@ class ImageDecoder {
     this.#type = cfg.type;
     // 10.–16. [[codec implementation]] null, [[prefer animation]], [[pending decode promises]],
     //    [[internal selected track index]] -1, [[tracks established]] false, [[closed]] false.
-    const weak = new WeakRef(this);
-    this.#session = native.sessionCreate('image-decoder', (events) => {
-      const self = weak.deref();
-      if (self) self.#onEvents(events);
-    });
-    busy.add(this);
+    //    The session holds this decoder weakly (a forgotten decoder is collected with its thread).
+    this.#session = new NativeSession(native, 'image-decoder', this, dispatchEvents);
+    this.#session.busy();
     const nativeConfig = { type: cfg.essence, colorSpaceConversion: cfg.colorSpaceConversion };
     if (cfg.desiredWidth !== undefined) {
       nativeConfig.desiredWidth = cfg.desiredWidth;
@@ -217,7 +216,7 @@ class ImageDecoder {
       // 17.1–17.2 [[encoded data]] is a new list, [[complete]] false.
       // 17.3–17.4 Queue and process "configure the image decoder" (an unsupported type comes
       //    back as a NotSupportedError event that closes the decoder).
-      native.sessionConfigure(this.#session, this.#gen, nativeConfig);
+      this.#session.configure(this.#gen, nativeConfig);
       // 17.5–17.6 Get a reader and run the Fetch Stream Data Loop.
       this.#reader = cfg.stream.getReader();
       this.#fetchStreamDataLoop(this.#reader).catch((err) => {
@@ -230,9 +229,9 @@ class ImageDecoder {
       const bytes = ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
       // 18.6 Queue "configure the image decoder"; 18.7 queue "decode track metadata" (the session
       //    establishes the tracks as soon as it has the bytes).
-      native.sessionConfigure(this.#session, this.#gen, nativeConfig);
-      native.sessionPush(this.#session, this.#gen, { data: bytes });
-      native.sessionPush(this.#session, this.#gen, { end: true });
+      this.#session.configure(this.#gen, nativeConfig);
+      this.#session.push(this.#gen, { data: bytes });
+      this.#session.push(this.#gen, { end: true });
       // 18.4–18.5 [[complete]] = true; resolve [[completed promise]].
       this.#complete = true;
       this.#completed.settled = true;
@@ -275,9 +274,9 @@ class ImageDecoder {
       const promise = new Promise((resolve, reject) => { entry = { id, resolve, reject, answer: null }; });
       // 6.–7. Queue the "decode the image" control message; the worker waits for the tracks and
       //    for enough data, then runs Decode Complete Frame (or answers RangeError/EncodingError).
-      native.sessionPush(this.#session, this.#gen, { decode: { id, frameIndex, completeFramesOnly } });
+      this.#session.push(this.#gen, { decode: { id, frameIndex, completeFramesOnly } });
       this.#pending.push(entry);
-      busy.add(this);
+      this.#session.busy();
       // 8. Return promise.
       return promise;
     } catch (err) {
@@ -328,7 +327,7 @@ class ImageDecoder {
     // 1. Signal [[codec implementation]] to abort any active decoding operation. The worker
     //    drops its pending decodes; the configuration and the bytes received stay (answers that
     //    were already on their way are matched by id and released).
-    native.sessionPush(this.#session, this.#gen, { abort: true });
+    this.#session.push(this.#gen, { abort: true });
     // 2. Reject every pending decode promise with exception and remove it.
     this.#rejectPending(exception);
   }
@@ -342,8 +341,7 @@ class ImageDecoder {
     this.#closed = true;
     this.#gen++;
     // 3. Clear [[codec implementation]] and release its system resources; stop reading the stream.
-    native.sessionClose(this.#session);
-    busy.delete(this);
+    this.#session.close();
     if (this.#reader) {
       const reader = this.#reader;
       this.#reader = null;
@@ -391,7 +389,7 @@ class ImageDecoder {
         // close steps: [[complete]] = true; resolve [[completed promise]]; tell the worker.
         this.#reader = null;
         this.#complete = true;
-        native.sessionPush(this.#session, this.#gen, { end: true });
+        this.#session.push(this.#gen, { end: true });
         if (!this.#completed.settled) {
           this.#completed.settled = true;
           this.#completed.resolve();
@@ -408,7 +406,7 @@ class ImageDecoder {
       }
       // chunk steps 3.–6: append the bytes to [[encoded data]]; the worker establishes or
       //    updates the tracks (a 'tracks' output when anything changed).
-      if (chunk.byteLength > 0) native.sessionPush(this.#session, this.#gen, { data: chunk });
+      if (chunk.byteLength > 0) this.#session.push(this.#gen, { data: chunk });
       // 7. Read the next chunk — after a turn of the event loop: a source that always has data
       //    would otherwise resolve read() in microtasks for ever, and the session's events
       //    (tracks, errors, frames) could never be delivered ("in parallel" in the spec).
@@ -441,7 +439,7 @@ class ImageDecoder {
           break;
       }
     }
-    if (!this.#closed && this.#pending.length === 0 && this.#tracksEstablished) busy.delete(this);
+    if (!this.#closed && this.#pending.length === 0 && this.#tracksEstablished) this.#session.idle();
   }
 
   #onOutput(ev) {
@@ -533,20 +531,19 @@ class ImageDecoder {
   }
 
   static {
+    dispatchEvents = (d, events) => d.#onEvents(events);
     decoderClosed = (d) => d.#closed;
     decoderSelectTrack = (d, index) => {
       // ImageTrack selected setter step 10: Reset ImageDecoder (pending decodes reject with AbortError).
       d.#resetDecoder(abortError(`${WHAT}: pending decodes were aborted by a track selection change`));
       // 11.–12. Queue "update the internal selected track index".
-      if (index >= 0 && !d.#closed) native.sessionPush(d.#session, d.#gen, { track: index });
+      if (index >= 0 && !d.#closed) d.#session.push(d.#gen, { track: index });
     };
   }
 }
 
 const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Decoders that the session may still answer: kept alive until then (the spec's pending activity). */
-const busy = new Set();
 
 /** Close the FrameHandle of a 'frame' output nobody will receive. */
 function releaseFrame(ev) {

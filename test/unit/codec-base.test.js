@@ -4,33 +4,35 @@
 
 const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
-const { CodecBase } = require('../../js/lib/codec-base.js');
+const { CodecBase, configureCodec, enqueueWork, queueSize } = require('../../js/lib/codec-base.js');
 const { FakeNative, nextTurn, turns } = require('./fake-native.js');
 
 // ---------------------------------------------------------------- test subclasses
 
 class FakeEncoder extends CodecBase {
   constructor(init, native) {
-    super(init, native, 'video-encoder', 'FakeEncoder');
+    super(init, {
+      native, kind: 'video-encoder', name: 'FakeEncoder',
+      wrapOutput: (_codec, payload) => [payload, { meta: 1 }],
+      onReset: (codec, exception) => codec.resets.push(exception),
+    });
     this.resets = [];
   }
-  get encodeQueueSize() { return this._queueSize; }
+  get encodeQueueSize() { return queueSize(this); }
   configure(config) {
     if (config === null || typeof config !== 'object') throw new TypeError('FakeEncoder.configure: bad config');
-    this._configure({ ...config });
+    configureCodec(this, { ...config });
   }
-  encode(x) { this._enqueueWork(x); }
-  _wrapOutput(payload) { return [payload, { meta: 1 }]; }
-  _onReset(exception) { this.resets.push(exception); }
+  encode(x) { enqueueWork(this, x); }
 }
 
 class FakeDecoder extends CodecBase {
   constructor(init, native) {
-    super(init, native, 'video-decoder', 'FakeDecoder', { requiresKeyChunk: true });
+    super(init, { native, kind: 'video-decoder', name: 'FakeDecoder', requiresKeyChunk: true });
   }
-  get decodeQueueSize() { return this._queueSize; }
-  configure(config) { this._configure({ ...config }); }
-  decode(chunk) { this._enqueueWork(chunk, { isKey: chunk.type === 'key' }); }
+  get decodeQueueSize() { return queueSize(this); }
+  configure(config) { configureCodec(this, { ...config }); }
+  decode(chunk) { enqueueWork(this, chunk, { isKey: chunk.type === 'key' }); }
 }
 
 /** A codec with recording callbacks. */
@@ -116,8 +118,11 @@ describe('constructor', () => {
     assert.equal(codec.encodeQueueSize, 0);
     assert.equal(codec.ondequeue, null);
     assert.ok(codec instanceof EventTarget);
-    assert.equal(codec._native, native);
-    assert.equal(codec._session, s);
+    // No subclass step is reachable from user code (it would skip validation).
+    for (const k of ['_configure', '_enqueueWork', '_wrapOutput', '_onReset', '_native', '_session', '_queueSize']) {
+      assert.equal(codec[k], undefined, k);
+    }
+    assert.equal(native.sessions.length, 1);
     assert.equal(make(FakeDecoder).s.kind, 'video-decoder');
   });
 });
@@ -152,7 +157,7 @@ describe('configure', () => {
 
 // ---------------------------------------------------------------- encode / decode
 
-describe('encode/decode (_enqueueWork)', () => {
+describe('encode/decode (enqueueWork)', () => {
   test('unconfigured → InvalidStateError, nothing queued', () => {
     const { native, codec } = make();
     assert.throws(() => codec.encode({ n: 1 }), { name: 'InvalidStateError', message: 'FakeEncoder.encode: expected a configured codec, but the codec is unconfigured' });
@@ -360,17 +365,17 @@ describe('queue size and dequeue events', () => {
 // ---------------------------------------------------------------- outputs
 
 describe('outputs', () => {
-  test('output events call the output callback with _wrapOutput(payload), in order', () => {
+  test('output events call the output callback with wrapOutput(codec, payload), in order', () => {
     const { codec, s, outputs } = make();
     codec.configure({});
     s.emit([{ type: 'output', gen: 0, output: 'a' }, { type: 'output', gen: 0, output: 'b' }]);
     assert.deepEqual(outputs, [['a', { meta: 1 }], ['b', { meta: 1 }]]);
   });
 
-  test('the default _wrapOutput passes the payload through', () => {
+  test('the default wrapOutput passes the payload through', () => {
     const native = new FakeNative();
     const got = [];
-    const c = new CodecBase({ output: (...a) => got.push(a), error() {} }, native, 'audio-decoder', 'Base');
+    const c = new CodecBase({ output: (...a) => got.push(a), error() {} }, { native, kind: 'audio-decoder', name: 'Base' });
     native.session.emit([{ type: 'output', gen: 0, output: 7 }]);
     assert.deepEqual(got, [[7]]);
   });
