@@ -3,7 +3,7 @@
 //! so create/close loops reuse memory instead of growing the heap (DESIGN.md §2).
 use super::pixel_format::{by_av, by_name, PixelFormatInfo};
 use crate::counters::{Kind, Live};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::scale::{self, ImageDesc, Matrix, Planes, PlanesMut, Scaler};
 use crate::ffi::Frame;
 use std::cell::RefCell;
@@ -41,6 +41,47 @@ pub struct CopyOp {
     pub dst_stride: usize,
 }
 
+// ---- size limits (the one place) ----------------------------------------------------------
+//
+// Every width and height that comes from input — a VideoFrame's coded size, ImageDecoder's
+// desiredWidth/desiredHeight, the dimensions a container header claims, the size a decoder
+// reports — is checked here before any buffer is sized by it (DESIGN.md §2).
+
+/// Largest width or height of any frame: what VideoFrame has always accepted, the largest
+/// texture side GPUs commonly support, and the largest VP8/VP8L (14-bit) picture.
+pub const MAX_DIMENSION: u32 = 16384;
+
+/// Largest frame in pixels: 2^28 = 16384 × 16384, Chrome's `media::limits::kMaxCanvas`. Not lower
+/// on purpose: a 16384 × 16384 picture is valid content that Chrome decodes, so refusing it would
+/// be our bug. An RGBA frame of this size is 1 GiB; the buffer is allocated fallibly, so a machine
+/// that cannot give it gets an error, not an abort.
+pub const MAX_PIXELS: u64 = 1 << 28;
+
+/// Largest frame buffer in bytes: `MAX_PIXELS` at the widest format (I444AP12: 4 planes × 2 bytes).
+pub const MAX_FRAME_BYTES: usize = (MAX_PIXELS as usize) * 8;
+
+/// Why a `width × height` frame is refused, if it is (`what` names the size in the message).
+pub fn size_problem(what: &str, width: u64, height: u64) -> Option<String> {
+    let max = MAX_DIMENSION as u64;
+    if width == 0 || height == 0 {
+        Some(format!("{what} {width}×{height} is empty (expected at least 1×1)"))
+    } else if width > max || height > max {
+        Some(format!("{what} {width}×{height} exceeds the limit of {MAX_DIMENSION} per dimension"))
+    } else if width * height > MAX_PIXELS {
+        Some(format!("{what} {width}×{height} exceeds the limit of {MAX_PIXELS} pixels per frame"))
+    } else {
+        None
+    }
+}
+
+/// `size_problem` as an error of `kind`.
+pub fn check_size(kind: ErrorKind, what: &str, width: u64, height: u64) -> Result<()> {
+    match size_problem(what, width, height) {
+        Some(m) => Err(Error::new(kind, m)),
+        None => Ok(()),
+    }
+}
+
 // ---- bounded byte-buffer pool -------------------------------------------------------------
 
 const POOL_MAX_BUFFERS: usize = 16;
@@ -51,13 +92,20 @@ static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 pub struct PooledBytes(Vec<u8>);
 
 impl PooledBytes {
-    pub fn take(len: usize) -> PooledBytes {
+    /// A zeroed (or reused) buffer of `len` bytes. Over `MAX_FRAME_BYTES`, or when the allocator
+    /// cannot give it, a RangeError (JS's name for a failed allocation), never an abort.
+    pub fn take(len: usize) -> Result<PooledBytes> {
+        if len > MAX_FRAME_BYTES {
+            return Err(Error::new(ErrorKind::Range, format!("a frame buffer of {len} bytes exceeds the limit of {MAX_FRAME_BYTES} bytes")));
+        }
         if let Ok(mut pool) = POOL.lock() {
             if let Some(i) = pool.iter().position(|v| v.len() == len) {
-                return PooledBytes(pool.swap_remove(i));
+                return Ok(PooledBytes(pool.swap_remove(i)));
             }
         }
-        PooledBytes(vec![0u8; len])
+        crate::ffi::mem::try_zeroed(len)
+            .map(PooledBytes)
+            .ok_or_else(|| Error::new(ErrorKind::Range, format!("out of memory: could not allocate a frame buffer of {len} bytes")))
     }
 }
 
@@ -144,8 +192,8 @@ impl FrameData {
     /// Copy `format` planes out of `src` (each where `sources` says) into a new pooled buffer.
     pub fn from_planes(format_name: &str, width: u32, height: u32, src: &[u8], sources: &[PlaneLayout]) -> Result<FrameData> {
         let format = by_name(format_name).ok_or_else(|| Error::type_error(format!("unknown pixel format {format_name:?}")))?;
-        if width == 0 || height == 0 || width > 16384 || height > 16384 {
-            return Err(Error::type_error(format!("expected a coded size between 1×1 and 16384×16384, got {width}×{height}")));
+        if size_problem("coded size", width.into(), height.into()).is_some() {
+            return Err(Error::type_error(format!("expected a coded size between 1×1 and {MAX_DIMENSION}×{MAX_DIMENSION}, got {width}×{height}")));
         }
         if sources.len() != format.planes.len() {
             return Err(Error::type_error(format!("{} has {} planes, got {}", format.name, format.planes.len(), sources.len())));
@@ -163,7 +211,7 @@ impl FrameData {
             planes.push(PlaneLayout { offset: total, stride: row_bytes, row_bytes, rows });
             total += row_bytes * rows;
         }
-        let mut bytes = PooledBytes::take(total);
+        let mut bytes = PooledBytes::take(total)?;
         for (s, d) in sources.iter().zip(&planes) {
             copy_rows(&src[s.offset..], s.stride, &mut bytes.0[d.offset..], d.stride, d.row_bytes, d.rows);
         }
@@ -171,8 +219,10 @@ impl FrameData {
     }
 
     /// A new frame of `format`, tightly packed, filled by `fill(bytes, layouts)`.
+    /// A size over the limits is a RangeError; so is a buffer the allocator cannot give.
     pub fn new_with(format_name: &str, width: u32, height: u32, fill: impl FnOnce(&mut [u8], &[PlaneLayout]) -> Result<()>) -> Result<FrameData> {
         let format = by_name(format_name).ok_or_else(|| Error::type_error(format!("unknown pixel format {format_name:?}")))?;
+        check_size(ErrorKind::Range, "frame size", width.into(), height.into())?;
         let mut planes = Vec::with_capacity(format.planes.len());
         let mut total = 0usize;
         for p in 0..format.planes.len() {
@@ -180,7 +230,7 @@ impl FrameData {
             planes.push(PlaneLayout { offset: total, stride: row_bytes, row_bytes, rows });
             total += row_bytes * rows;
         }
-        let mut bytes = PooledBytes::take(total);
+        let mut bytes = PooledBytes::take(total)?;
         fill(&mut bytes.0, &planes)?;
         Ok(FrameData { format, width, height, planes, storage: Storage::Bytes(bytes), _live: Live::new(Kind::VideoFrames) })
     }
@@ -190,6 +240,7 @@ impl FrameData {
         let av = frame.pixel_format().ok_or_else(|| Error::encoding("decoder produced a frame without a pixel format"))?;
         let format = by_av(av).ok_or_else(|| Error::not_supported(format!("decoder output pixel format {av:?} has no VideoPixelFormat")))?;
         let (width, height) = (frame.width(), frame.height());
+        check_size(ErrorKind::Encoding, "decoded frame size", width.into(), height.into())?;
         let mut planes = Vec::new();
         for p in 0..format.planes.len() {
             let len = frame.plane(p).map(|s| s.len()).ok_or_else(|| Error::encoding(format!("decoded frame lacks plane {p}")))?;
@@ -314,6 +365,30 @@ mod tests {
         f.copy_planes(&mut out, &ops).unwrap();
         assert_eq!(out, src);
         assert!(f.copy_planes(&mut out[..10], &ops).is_err());
+    }
+    #[test]
+    fn size_limits() {
+        assert_eq!(size_problem("x", 1, 1), None);
+        assert_eq!(size_problem("x", 16384, 16384), None);
+        assert_eq!(size_problem("x", 16385, 1).as_deref(), Some("x 16385×1 exceeds the limit of 16384 per dimension"));
+        assert!(size_problem("x", 0, 5).is_some_and(|m| m.contains("empty")));
+        assert!(size_problem("x", u64::MAX, u64::MAX).is_some());
+        let e = check_size(ErrorKind::Encoding, "desired", 100000, 100000).unwrap_err();
+        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Encoding, "desired 100000×100000 exceeds the limit of 16384 per dimension"));
+        assert_eq!(MAX_PIXELS, u64::from(MAX_DIMENSION) * u64::from(MAX_DIMENSION));
+    }
+    #[test]
+    fn oversized_buffers_are_errors_not_aborts() {
+        let e = PooledBytes::take(usize::MAX).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::Range);
+        assert!(PooledBytes::take(MAX_FRAME_BYTES + 1).is_err());
+        assert!(PooledBytes::take(64).is_ok_and(|b| b.0.len() == 64 && b.0.iter().all(|&x| x == 0)));
+        let e = FrameData::new_with("RGBA", 100000, 100000, |_, _| Ok(())).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::Range);
+        assert!(e.message.contains("16384 per dimension"), "{}", e.message);
+        assert!(FrameData::new_with("RGBA", 0, 4, |_, _| Ok(())).is_err());
+        let (layout, _) = tight("RGBA", 2, 2);
+        assert!(FrameData::from_planes("RGBA", 100000, 100000, &[0; 16], &layout).is_err_and(|e| e.kind == ErrorKind::Type));
     }
     #[test]
     fn rejects_short_source() {

@@ -2,7 +2,7 @@
 //! at most); frame counts come from the pure container parsers in `image_info`; frames are decoded
 //! on demand, sequentially, by FFmpeg (JPEG, PNG/APNG, GIF, AVIF, BMP, ICO) or image-webp (WebP,
 //! which FFmpeg 5.1 cannot animate). Decode requests for frames that have not arrived wait.
-use super::frame_data::{with_scaler, FrameData};
+use super::frame_data::{check_size, size_problem, with_scaler, FrameData, MAX_FRAME_BYTES};
 use super::image_info::{self, Container, Info};
 use super::pixel_format::by_av;
 use crate::engine::Backend;
@@ -256,6 +256,10 @@ impl ImageDecoderBackend {
 
     fn decode_at(&mut self, index: u32) -> Result<Decoded> {
         let c = self.container.expect("configured");
+        // A desired size over the frame limits is refused before anything is decoded or sized.
+        if let Some((w, h)) = self.cfg.as_ref().and_then(|c| c.desired) {
+            check_size(ErrorKind::Encoding, "ImageDecoder: desiredWidth×desiredHeight", w.into(), h.into())?;
+        }
         let len = self.bytes.len();
         let stale = match &self.cursor {
             Some((Cursor2::Ff(f), l)) => *l != len || f.next > index,
@@ -269,6 +273,9 @@ impl ImageDecoderBackend {
             // (lossy WebP then comes out as I420, as in Chrome).
             let cur = if c == Container::Webp && self.info.animated {
                 let dec = image_webp::WebPDecoder::new(Cursor::new(data)).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
+                // What image-webp itself will size its canvas and our output buffer by.
+                let (w, h) = dec.dimensions();
+                check_size(ErrorKind::Encoding, "WebP: canvas", w.into(), h.into())?;
                 Cursor2::Webp(WebpCursor { dec, next: 0, elapsed_ms: 0 })
             } else {
                 Cursor2::Ff(FfCursor::open(data, c)?)
@@ -301,8 +308,8 @@ impl ImageDecoderBackend {
             Cursor2::Webp(w) => {
                 let (width, height) = w.dec.dimensions();
                 let alpha = w.dec.has_alpha();
-                let bpp = if alpha { 4 } else { 3 };
-                let mut buf = vec![0u8; width as usize * height as usize * bpp];
+                let size = w.dec.output_buffer_size().filter(|&n| n <= MAX_FRAME_BYTES).ok_or_else(|| Error::encoding(format!("WebP: a {width}×{height} frame exceeds the limit of {MAX_FRAME_BYTES} bytes")))?;
+                let mut buf = crate::ffi::mem::try_zeroed(size).ok_or_else(|| Error::encoding(format!("WebP: out of memory: could not allocate {size} bytes for a {width}×{height} frame")))?;
                 let mut dur_ms = 0u32;
                 let mut start_ms = 0u64;
                 if w.dec.is_animated() {
@@ -380,6 +387,14 @@ impl ImageDecoderBackend {
     fn refresh(&mut self, out: &mut Vec<ImageOutput>) -> Result<()> {
         let c = self.container.expect("configured");
         self.info = image_info::info(c, &self.bytes);
+        // A header claiming a picture over the frame limits is bad data: refused before any
+        // decoder (FFmpeg or image-webp) sizes a buffer by it.
+        let claimed = [("picture size", self.info.size), ("frame size", self.info.largest_frame)];
+        if let Some(m) = claimed.iter().find_map(|(what, s)| s.and_then(|(w, h)| size_problem(what, w, h))) {
+            self.failed = true;
+            let mime = self.cfg.as_ref().map_or("", |c| c.mime.as_str());
+            return Err(Error::encoding(format!("ImageDecoder: bad {mime} header: {m}")));
+        }
         if c == Container::Jpeg && self.orientation == (0, false) {
             if let Some(o) = image_info::jpeg_orientation(&self.bytes) {
                 self.orientation = image_info::orientation_to_rotation_flip(o);

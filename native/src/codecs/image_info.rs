@@ -1,5 +1,7 @@
 //! codecs layer (pure): what an image file says about itself before (or without) decoding —
-//! container kind, frame count so far, loop count, EXIF orientation — from possibly partial bytes.
+//! container kind, frame count so far, loop count, EXIF orientation, the picture size the header
+//! claims (checked against the frame limits before any decoder sees the bytes) — from possibly
+//! partial bytes.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Container {
@@ -47,6 +49,27 @@ pub struct Info {
     pub end_known: bool,
     /// A frame's data has begun but not finished (GIF image descriptor without its last block).
     pub partial_frame: bool,
+    /// The picture (canvas) size the header declares, once its bytes have arrived: PNG IHDR, GIF
+    /// logical screen, JPEG SOF, BMP info header, WebP VP8X canvas (or the VP8/VP8L picture of a
+    /// simple WebP). None for ICO and AVIF, and for a declared 0 (JPEG's DNL "height later").
+    pub size: Option<(u64, u64)>,
+    /// The largest sub-frame a frame header declares (WebP ANMF, APNG fcTL, GIF image
+    /// descriptor), by pixels.
+    pub largest_frame: Option<(u64, u64)>,
+}
+
+impl Info {
+    /// Keep `(w, h)` as the largest frame if it has more pixels (0 × n is ignored).
+    fn frame(&mut self, w: u64, h: u64) {
+        if w > 0 && h > 0 && self.largest_frame.is_none_or(|(a, b)| w * h > a * b) {
+            self.largest_frame = Some((w, h));
+        }
+    }
+}
+
+/// `Some((w, h))` when both are non-zero.
+fn nonzero(w: u64, h: u64) -> Option<(u64, u64)> {
+    (w > 0 && h > 0).then_some((w, h))
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
@@ -58,6 +81,12 @@ fn le32(b: &[u8], at: usize) -> Option<u32> {
 fn le16(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
 }
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_be_bytes([s[0], s[1]]))
+}
+fn le24(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 3).map(|s| u32::from_le_bytes([s[0], s[1], s[2], 0]))
+}
 
 pub fn info(c: Container, b: &[u8]) -> Info {
     match c {
@@ -68,7 +97,8 @@ pub fn info(c: Container, b: &[u8]) -> Info {
         Container::Jpeg => jpeg(b),
         Container::Bmp => {
             let header = b.len() >= 54 && &b[..2] == b"BM";
-            Info { header, frame_data: header, end_known: true, ended: le32(b, 2).is_some_and(|n| b.len() >= n as usize), ..still() }
+            let size = if header { bmp_size(b) } else { None };
+            Info { header, frame_data: header, end_known: true, ended: le32(b, 2).is_some_and(|n| b.len() >= n as usize), size, ..still() }
         }
         Container::Ico => {
             let header = b.len() >= 22 && b[..4] == [0, 0, 1, 0];
@@ -79,6 +109,17 @@ pub fn info(c: Container, b: &[u8]) -> Info {
             Info { header, frame_data: header, ..still() }
         }
     }
+}
+
+/// BMP width × height: BITMAPCOREHEADER (12 bytes) has 16-bit fields, the later headers signed
+/// 32-bit ones (a negative height means top-down rows).
+fn bmp_size(b: &[u8]) -> Option<(u64, u64)> {
+    if le32(b, 14)? == 12 {
+        return nonzero(le16(b, 18)?.into(), le16(b, 20)?.into());
+    }
+    let w = le32(b, 18)? as i32;
+    let h = le32(b, 22)? as i32;
+    nonzero(w.unsigned_abs().into(), h.unsigned_abs().into())
 }
 
 fn still() -> Info {
@@ -104,7 +145,15 @@ fn jpeg(b: &[u8]) -> Info {
                 inf.ended = b[i..].windows(2).any(|w| w == [0xff, 0xd9]);
                 break;
             }
-            _ => i += 2 + u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize,
+            _ => {
+                // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width.
+                if matches!(marker, 0xc0..=0xcf) && !matches!(marker, 0xc4 | 0xc8 | 0xcc) && inf.size.is_none() {
+                    if let (Some(h), Some(w)) = (be16(b, i + 5), be16(b, i + 7)) {
+                        inf.size = nonzero(w.into(), h.into());
+                    }
+                }
+                i += 2 + u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
+            }
         }
     }
     inf
@@ -131,6 +180,7 @@ fn gif(b: &[u8]) -> Info {
         return inf;
     }
     inf.header = true;
+    inf.size = nonzero(le16(b, 6).unwrap_or(0).into(), le16(b, 8).unwrap_or(0).into());
     let packed = b[10];
     let mut i = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
     while let Some(&kind) = b.get(i) {
@@ -153,6 +203,9 @@ fn gif(b: &[u8]) -> Info {
             0x2c => {
                 inf.partial_frame = true;
                 let Some(&p) = b.get(i + 9) else { break };
+                if let (Some(w), Some(h)) = (le16(b, i + 5), le16(b, i + 7)) {
+                    inf.frame(w.into(), h.into());
+                }
                 let mut j = i + 10 + if p & 0x80 != 0 { 3 << ((p & 7) + 1) } else { 0 };
                 j += 1; // LZW minimum code size
                 match gif_sub_blocks(b, j) {
@@ -194,7 +247,10 @@ fn png(b: &[u8]) -> Info {
             break;
         }
         match kind {
-            b"IHDR" => inf.header = true,
+            b"IHDR" => {
+                inf.header = true;
+                inf.size = nonzero(be32(b, i + 8).unwrap_or(0).into(), be32(b, i + 12).unwrap_or(0).into());
+            }
             b"acTL" => {
                 declared = be32(b, i + 8);
                 // APNG num_plays: 0 = forever; n plays = n − 1 repetitions.
@@ -210,6 +266,9 @@ fn png(b: &[u8]) -> Info {
                     inf.complete_frames = fctl;
                 }
                 fctl += 1;
+                if let (Some(w), Some(h)) = (be32(b, i + 12), be32(b, i + 16)) {
+                    inf.frame(w.into(), h.into());
+                }
             }
             b"IEND" => {
                 inf.ended = true;
@@ -243,8 +302,15 @@ fn webp(b: &[u8]) -> Info {
             b"VP8X" => {
                 inf.header = true;
                 animated = b.get(i + 8).is_some_and(|f| f & 0x02 != 0);
+                // Canvas width − 1 and height − 1, 24 bits each, after the flags and 3 reserved bytes.
+                if let (Some(w), Some(h)) = (le24(b, i + 12), le24(b, i + 15)) {
+                    inf.size = Some((u64::from(w) + 1, u64::from(h) + 1));
+                }
             }
             b"VP8 " | b"VP8L" => {
+                if inf.size.is_none() {
+                    inf.size = webp_bitstream_size(kind, b.get(i + 8..).unwrap_or(&[]));
+                }
                 inf.header = true;
                 inf.frame_data = true;
                 if have {
@@ -256,7 +322,15 @@ fn webp(b: &[u8]) -> Info {
                 // WebP loop count: 0 = forever; n plays = n − 1 repetitions.
                 inf.repetitions = if n == 0 { None } else { Some(n as u32 - 1) };
             }
-            b"ANMF" if have => anmf += 1,
+            b"ANMF" => {
+                // Frame x/2, y/2, then width − 1 and height − 1, 24 bits each.
+                if let (Some(w), Some(h)) = (le24(b, i + 14), le24(b, i + 17)) {
+                    inf.frame(u64::from(w) + 1, u64::from(h) + 1);
+                }
+                if have {
+                    anmf += 1;
+                }
+            }
             _ => {}
         }
         if !have {
@@ -273,6 +347,24 @@ fn webp(b: &[u8]) -> Info {
     }
     inf.ended = b.len() >= riff_end;
     inf
+}
+
+/// The picture size in a VP8 (lossy: after the 3-byte frame tag and the start code, 14-bit
+/// width and height) or VP8L (lossless: after the 0x2f signature, 14-bit width − 1 and
+/// height − 1) bitstream header.
+fn webp_bitstream_size(kind: &[u8], p: &[u8]) -> Option<(u64, u64)> {
+    if kind == b"VP8 " {
+        if p.get(3..6)? != [0x9d, 0x01, 0x2a] {
+            return None;
+        }
+        nonzero((le16(p, 6)? & 0x3fff).into(), (le16(p, 8)? & 0x3fff).into())
+    } else {
+        if *p.first()? != 0x2f {
+            return None;
+        }
+        let bits = le32(p, 1)?;
+        Some((u64::from(bits & 0x3fff) + 1, u64::from((bits >> 14) & 0x3fff) + 1))
+    }
 }
 
 /// A truncated WebP cut after its last complete chunk, with the RIFF size made to match, so a
@@ -361,7 +453,7 @@ mod tests {
     #[test]
     fn gif_counts_frames_and_loops() {
         let g = gif_bytes(3, Some(0), true);
-        assert_eq!(info(Container::Gif, &g), Info { header: true, complete_frames: 3, animated: true, repetitions: None, ended: true, frame_data: true, ..Info::default() });
+        assert_eq!(info(Container::Gif, &g), Info { header: true, complete_frames: 3, animated: true, repetitions: None, ended: true, frame_data: true, size: Some((2, 2)), largest_frame: Some((2, 2)), ..Info::default() });
         let partial = &g[..g.len() - 5];
         let i = info(Container::Gif, partial);
         assert_eq!((i.complete_frames, i.ended, i.partial_frame), (2, false, true));
@@ -400,5 +492,92 @@ mod tests {
     fn types() {
         assert_eq!(container_for_type("image/png"), Some(Container::Png));
         assert_eq!(container_for_type("image/svg+xml"), None);
+    }
+    /// A RIFF/WEBP file of the given chunks (RIFF size filled in).
+    fn webp_file(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        let mut v = b"RIFF\0\0\0\0WEBP".to_vec();
+        for (kind, payload) in chunks {
+            v.extend_from_slice(*kind);
+            v.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+            v.extend_from_slice(payload);
+            if payload.len() % 2 == 1 {
+                v.push(0);
+            }
+        }
+        let n = (v.len() - 8) as u32;
+        v[4..8].copy_from_slice(&n.to_le_bytes());
+        v
+    }
+    fn le24(n: u32) -> [u8; 3] {
+        let b = n.to_le_bytes();
+        [b[0], b[1], b[2]]
+    }
+    #[test]
+    fn webp_vp8x_canvas_and_anmf_sizes() {
+        // Animated, 40000×40000 canvas (fields hold size − 1), one 16×8 frame at (0, 0).
+        let mut vp8x = vec![0x02, 0, 0, 0];
+        vp8x.extend_from_slice(&le24(39999));
+        vp8x.extend_from_slice(&le24(39999));
+        let mut anmf = vec![0; 6];
+        anmf.extend_from_slice(&le24(15));
+        anmf.extend_from_slice(&le24(7));
+        anmf.extend_from_slice(&[100, 0, 0, 0]);
+        let f = webp_file(&[(b"VP8X", vp8x.clone()), (b"ANIM", vec![0; 6]), (b"ANMF", anmf)]);
+        let i = info(Container::Webp, &f);
+        assert!(i.header && i.animated);
+        assert_eq!(i.size, Some((40000, 40000)));
+        assert_eq!(i.largest_frame, Some((16, 8)));
+        // The canvas is known from the VP8X chunk alone (before any frame has arrived).
+        assert_eq!(info(Container::Webp, &f[..12 + 8 + 10]).size, Some((40000, 40000)));
+        // The largest 24-bit canvas: 2^24 × 2^24, no overflow.
+        let mut max = vec![0x02, 0, 0, 0];
+        max.extend_from_slice(&[0xff; 6]);
+        assert_eq!(info(Container::Webp, &webp_file(&[(b"VP8X", max)])).size, Some((1 << 24, 1 << 24)));
+    }
+    #[test]
+    fn webp_simple_bitstream_sizes() {
+        // VP8 (lossy): frame tag, start code, 14-bit width and height (top 2 bits: scale).
+        let mut vp8 = vec![0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a];
+        vp8.extend_from_slice(&(0xc000u16 | 300).to_le_bytes());
+        vp8.extend_from_slice(&200u16.to_le_bytes());
+        assert_eq!(info(Container::Webp, &webp_file(&[(b"VP8 ", vp8)])).size, Some((300, 200)));
+        // VP8L (lossless): signature 0x2f, then width − 1 and height − 1 in 14 bits each.
+        let bits: u32 = 16383 | (16383 << 14);
+        let mut vp8l = vec![0x2f];
+        vp8l.extend_from_slice(&bits.to_le_bytes());
+        assert_eq!(info(Container::Webp, &webp_file(&[(b"VP8L", vp8l)])).size, Some((16384, 16384)));
+        // A broken start code: no size claimed.
+        let bad = vec![0x10, 0x02, 0x00, 0, 0, 0, 1, 0, 1, 0];
+        assert_eq!(info(Container::Webp, &webp_file(&[(b"VP8 ", bad)])).size, None);
+    }
+    #[test]
+    fn header_sizes_of_other_containers() {
+        // PNG IHDR 65535×65535.
+        let mut p = vec![0x89, b'P', b'N', b'G', 13, 10, 26, 10, 0, 0, 0, 13];
+        p.extend_from_slice(b"IHDR");
+        p.extend_from_slice(&65535u32.to_be_bytes());
+        p.extend_from_slice(&40000u32.to_be_bytes());
+        p.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(info(Container::Png, &p).size, Some((65535, 40000)));
+        // GIF logical screen.
+        let mut g = gif_bytes(1, None, true);
+        g[6..10].copy_from_slice(&[0xff, 0xff, 0x40, 0x9c]);
+        assert_eq!(info(Container::Gif, &g).size, Some((65535, 40000)));
+        // JPEG SOF0 (after an APP0): height then width.
+        let j = [0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0x9c, 0x40, 0xff, 0xff, 3, 1, 0x22, 0];
+        assert_eq!(info(Container::Jpeg, &j).size, Some((65535, 40000)));
+        // JPEG with height 0 (DNL): no size claimed.
+        let dnl = [0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 0, 0, 16, 3, 1, 0x22, 0];
+        assert_eq!(info(Container::Jpeg, &dnl).size, None);
+        // BMP: BITMAPINFOHEADER with a negative (top-down) height.
+        let mut bmp = vec![0u8; 54];
+        bmp[..2].copy_from_slice(b"BM");
+        bmp[14..18].copy_from_slice(&40u32.to_le_bytes());
+        bmp[18..22].copy_from_slice(&40000i32.to_le_bytes());
+        bmp[22..26].copy_from_slice(&(-40000i32).to_le_bytes());
+        assert_eq!(info(Container::Bmp, &bmp).size, Some((40000, 40000)));
+        // BMP with i32::MIN height: its magnitude, no overflow.
+        bmp[22..26].copy_from_slice(&i32::MIN.to_le_bytes());
+        assert_eq!(info(Container::Bmp, &bmp).size, Some((40000, 1 << 31)));
     }
 }
