@@ -618,6 +618,14 @@ mod tests {
         let frames = decode_all(config("hev1.1.6.L93.B0", None), &s.chunks);
         assert_eq!(frames.len(), 20);
         assert_presentation_order(&frames, &s.chunks);
+
+        // Main 10
+        let Some(mp4) = encode("libx265", "64x64", 6, &[&x265[..], &["-pix_fmt", "yuv420p10le", "-f", "mp4"]].concat(), "c10.mp4") else { return };
+        let s = demux(mp4, "mov");
+        let frames = decode_all(config("hvc1.2.4.L93.B0", Some(s.extradata)), &s.chunks);
+        assert_eq!(frames.len(), 6);
+        assert_eq!(frames[0].data.format.name, "I420P10");
+        assert_presentation_order(&frames, &s.chunks);
     }
 
     #[test]
@@ -666,6 +674,17 @@ mod tests {
         // The samples carry their sequence header: no description is needed either.
         let cfg = DecoderConfig { optimize_for_latency: true, ..config("av01.0.04M.08", None) };
         assert_eq!(decode_all(cfg, &s.chunks).len(), 8);
+
+        // 10-bit and 4:4:4 (profile 1) from IVF, odd size
+        for (pix, codec, want) in [("yuv420p10le", "av01.0.04M.10", "I420P10"), ("yuv444p", "av01.1.04M.08", "I444")] {
+            let Some(ivf) = encode("libaom-av1", "64x48", 4, &[&aom[..], &["-vf", "scale=63:47", "-pix_fmt", pix, "-f", "ivf"]].concat(), "f.ivf") else { return };
+            let s = demux(ivf, "ivf");
+            let frames = decode_all(config(codec, None), &s.chunks);
+            assert_eq!(frames.len(), 4, "{codec}");
+            assert_eq!(frames[0].data.format.name, want, "{codec}");
+            assert_eq!(frames[0].visible_rect, (0, 0, 63, 47), "{codec}");
+            assert_presentation_order(&frames, &s.chunks);
+        }
     }
 
     #[test]
