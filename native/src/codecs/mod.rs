@@ -5,5 +5,6 @@ pub mod frame_data;
 pub mod h264;
 pub mod image_decoder;
 pub mod image_info;
+pub mod video_decoder;
 pub mod video_encoder;
 pub mod pixel_format;

@@ -24,6 +24,12 @@ impl Codec {
         let p = unsafe { sys::avcodec_find_encoder_by_name(c.as_ptr()) } as *mut sys::AVCodec;
         NonNull::new(p).map(Codec)
     }
+    pub fn decoder_by_name(name: &str) -> Option<Codec> {
+        let c = CString::new(name).ok()?;
+        // SAFETY: c is a valid NUL-terminated string; the result is static or null.
+        let p = unsafe { sys::avcodec_find_decoder_by_name(c.as_ptr()) } as *mut sys::AVCodec;
+        NonNull::new(p).map(Codec)
+    }
     pub fn decoder_by_id(id: sys::AVCodecID) -> Option<Codec> {
         // SAFETY: lookup in a static table.
         let p = unsafe { sys::avcodec_find_decoder(id) } as *mut sys::AVCodec;
@@ -128,6 +134,26 @@ impl CodecContext<Unopened> {
         c.colorspace = space;
         c.color_primaries = primaries;
         c.color_trc = trc;
+    }
+    /// Decoders: the time base of packet timestamps (1/1 000 000: microseconds in and out).
+    pub fn set_pkt_timebase(&mut self, num: c_int, den: c_int) {
+        self.raw_mut().pkt_timebase = sys::AVRational { num, den };
+    }
+    /// Decoders: false leaves frames uncropped, with the bitstream's cropping in the frame's
+    /// crop_* fields (so coded size and visible rect can both be reported exactly).
+    pub fn set_apply_cropping(&mut self, on: bool) {
+        self.raw_mut().apply_cropping = c_int::from(on);
+    }
+    /// Decoders: the most pixels (width × height) a frame may have; larger streams fail to decode
+    /// instead of allocating.
+    pub fn set_max_pixels(&mut self, n: i64) {
+        self.raw_mut().max_pixels = n;
+    }
+    /// AV_CODEC_FLAG_LOW_DELAY: output each frame as soon as the codec can.
+    pub fn set_low_delay(&mut self, on: bool) {
+        let c = self.raw_mut();
+        let f = sys::AV_CODEC_FLAG_LOW_DELAY as c_int;
+        c.flags = if on { c.flags | f } else { c.flags & !f };
     }
     /// Copy codec-specific global header bytes into the context (av_malloc'd, padded).
     pub fn set_extradata(&mut self, bytes: &[u8]) -> Result<(), AvError> {

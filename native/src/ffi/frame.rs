@@ -36,6 +36,18 @@ pub fn chroma_shift(format: sys::AVPixelFormat) -> (u32, u32) {
     (d.log2_chroma_w as u32, d.log2_chroma_h as u32)
 }
 
+/// Bit depth of the first component and whether the format is RGB (None for an unknown format).
+pub fn depth_and_rgb(format: sys::AVPixelFormat) -> Option<(u32, bool)> {
+    // SAFETY: av_pix_fmt_desc_get returns a pointer into a static table or null.
+    let d = unsafe { sys::av_pix_fmt_desc_get(format) };
+    if d.is_null() {
+        return None;
+    }
+    // SAFETY: non-null pointer into libavutil's static, immutable descriptor table.
+    let d = unsafe { &*d };
+    Some((d.comp[0].depth.max(0) as u32, d.flags & sys::AV_PIX_FMT_FLAG_RGB as u64 != 0))
+}
+
 /// Bytes in one row of plane `p` for a frame `width` wide (0 if the plane does not exist).
 pub fn plane_row_bytes(format: sys::AVPixelFormat, width: u32, p: usize) -> usize {
     // SAFETY: pure computation over the static descriptor table.
@@ -108,6 +120,23 @@ impl Frame {
     }
     pub fn duration(&self) -> i64 {
         self.raw().pkt_duration
+    }
+    /// Decoders: the frame's timestamp as libavcodec best guesses it (pts, else from dts).
+    pub fn best_effort_timestamp(&self) -> Option<i64> {
+        let p = self.raw().best_effort_timestamp;
+        (p != sys::AV_NOPTS_VALUE).then_some(p)
+    }
+    /// Cropping still to apply (left, top, right, bottom), as the decoder left it when
+    /// `apply_cropping` is off. Saturated to u32.
+    pub fn crop(&self) -> (u32, u32, u32, u32) {
+        let f = self.raw();
+        let c = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        (c(f.crop_left), c(f.crop_top), c(f.crop_right), c(f.crop_bottom))
+    }
+    /// Sample (pixel) aspect ratio; (0, 1) when unknown.
+    pub fn sample_aspect_ratio(&self) -> (i32, i32) {
+        let r = self.raw().sample_aspect_ratio;
+        (r.num, r.den)
     }
     /// Ask the encoder for a key frame (or let it choose).
     pub fn set_force_key(&mut self, key: bool) {

@@ -79,6 +79,10 @@ impl Packet {
         p.pts = pts.unwrap_or(sys::AV_NOPTS_VALUE);
         p.dts = p.pts;
     }
+    /// Decoders: the decode timestamp (None = unknown; the decoder then orders by pts alone).
+    pub fn set_dts(&mut self, dts: Option<i64>) {
+        self.raw_mut().dts = dts.unwrap_or(sys::AV_NOPTS_VALUE);
+    }
     pub fn set_duration(&mut self, d: i64) {
         self.raw_mut().duration = d;
     }
