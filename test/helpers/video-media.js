@@ -35,7 +35,7 @@ const MISSING = 'VideoDecoder is not defined: require("../..") does not export V
  */
 function videoDecoderOrFail(api, file) {
   if (typeof api.VideoDecoder === 'function') return api.VideoDecoder;
-  process.stderr.write(`# ${path.basename(file)}: ${MISSING}\n`);
+  process.stderr.write(`${path.basename(file)}: ${MISSING}\n`);
   return class MissingVideoDecoder {
     constructor() { throw new Error(MISSING); }
     static isConfigSupported() { return Promise.reject(new Error(MISSING)); }
