@@ -1,7 +1,9 @@
 'use strict';
-// test/conformance: the helpers the WPT-style VideoEncoder tests share (after WPT's utils.js and
-// video-encoder-utils.js, plus the ffmpeg-CLI decoding and H.264 header parsing this build needs
-// while it has no VideoDecoder). Not a test file: the runner only runs *.test.js.
+// test/conformance: the helpers the WPT-style encoder and decoder tests share (after WPT's utils.js
+// and video-encoder-utils.js), plus H.264 header parsing and an ffmpeg-CLI decode that some encoder
+// mirrors keep as an independent second opinion. The full-cycle and rescaling mirrors decode with
+// our VideoDecoder, as WPT does; the decoder tests' media and demuxers are in
+// test/helpers/video-media.js. Not a test file: the runner only runs *.test.js.
 
 const { afterEach } = require('node:test');
 const assert = require('node:assert/strict');
@@ -223,6 +225,8 @@ const annexbStreamOf = (chunks, description) =>
   annexbStream(chunks.map((chunk, i) => ({ chunk, decoderConfig: i === 0 ? { description } : null })));
 
 // ---------------------------------------------------------------- decoding through the ffmpeg CLI
+// (an independent reference decoder: per-frame-qp and videoFrame-inputs compare against it; the
+// WPT decoding halves use VideoDecoder)
 
 const available = new Map();
 /** Whether the command (ffmpeg, ffprobe) runs here. */
@@ -250,7 +254,7 @@ function ffprobeStream(stream) {
   return JSON.parse(r.stdout).streams[0];
 }
 
-/** Mean RGB of a w×h block of a decoded I420 frame (BT.709, limited range: what the stream signals). */
+/** Mean RGB of a w×h block of a decoded I420 picture (tightly packed planes, as VideoFrame.copyTo() or ffmpeg give them; BT.709, limited range: what the stream signals). */
 function rgbAt(frame, width, height, x0, y0, w, h) {
   let Y = 0; let U = 0; let V = 0; let n = 0;
   const cw = width >> 1;
