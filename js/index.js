@@ -6,6 +6,7 @@ const { VideoColorSpace } = require('./lib/video-color-space');
 const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
 const { DOMRectReadOnly, DOMRect } = require('./lib/dom-rect');
 const { VideoEncoder } = require('./lib/video-encoder');
+const { VideoDecoder } = require('./lib/video-decoder');
 const { ImageDecoder, ImageTrackList, ImageTrack } = require('./lib/image-decoder');
 const native = require('./lib/native');
 
@@ -21,6 +22,7 @@ module.exports = {
   DOMRectReadOnly,
   DOMRect,
   VideoEncoder,
+  VideoDecoder,
   ImageDecoder,
   ImageTrackList,
   ImageTrack,

@@ -2,6 +2,6 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const api = require('./index.js');
-export const { VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, DOMRect, VideoEncoder,
+export const { VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, DOMRect, VideoEncoder, VideoDecoder,
   ImageDecoder, ImageTrackList, ImageTrack, liveCounts } = api;
 export default api;

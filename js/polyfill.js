@@ -2,7 +2,7 @@
 // Installs the WebCodecs classes on globalThis, never overwriting ones that already exist.
 const api = require('./index.js');
 
-const NAMES = ['VideoFrame', 'VideoColorSpace', 'EncodedVideoChunk', 'DOMRectReadOnly', 'DOMRect', 'VideoEncoder',
+const NAMES = ['VideoFrame', 'VideoColorSpace', 'EncodedVideoChunk', 'DOMRectReadOnly', 'DOMRect', 'VideoEncoder', 'VideoDecoder',
   'ImageDecoder', 'ImageTrackList', 'ImageTrack'];
 const installed = [];
 for (const name of NAMES) {

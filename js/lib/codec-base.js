@@ -37,6 +37,7 @@ class CodecBase extends EventTarget {
   #name;
   #wrapOutput;
   #onReset;
+  #discardOutput;
   #workMethod;
   #requiresKeyChunk;
 
@@ -66,6 +67,8 @@ class CodecBase extends EventTarget {
    *                     requiresKeyChunk, else 'encode')
    *   wrapOutput        (codec, payload) → argument list of the output callback (default [payload])
    *   onReset           (codec, exception) → clear codec-specific state during Reset
+   *   discardOutput     (payload) → release the native parts of an output nobody will receive
+   *                     (after close()/reset(), or when wrapping it failed) at once, not at GC
    */
   constructor(init, spec) {
     const { native, kind, name: interfaceName } = spec;
@@ -88,6 +91,7 @@ class CodecBase extends EventTarget {
     this.#workMethod = spec.workMethod || (this.#requiresKeyChunk ? 'decode' : 'encode');
     this.#wrapOutput = typeof spec.wrapOutput === 'function' ? spec.wrapOutput : (_codec, payload) => [payload];
     this.#onReset = typeof spec.onReset === 'function' ? spec.onReset : () => {};
+    this.#discardOutput = typeof spec.discardOutput === 'function' ? spec.discardOutput : () => {};
     // constructor steps 7–8: assign init.output / init.error to [[output callback]] / [[error callback]].
     this.#outputCallback = output;
     this.#errorCallback = error;
@@ -267,6 +271,12 @@ class CodecBase extends EventTarget {
     }
   }
 
+  #discard(payload) {
+    try {
+      this.#discardOutput(payload);
+    } catch { /* already released */ }
+  }
+
   /** Schedule Dequeue Event. */
   #scheduleDequeueEvent() {
     // step 1: if [[dequeue event scheduled]] is true, return.
@@ -294,9 +304,13 @@ class CodecBase extends EventTarget {
   #deliverEvents(events) {
     for (const ev of events) {
       // Closed: no event is delivered; an event that closed the codec drops the rest of the batch.
-      if (this.#state === 'closed') return;
-      // Events of an older generation (before reset()/close()) are dropped.
-      if (!ev || ev.gen !== this.#gen) continue;
+      // Events of an older generation (before reset()/close()) are dropped. Dropped outputs
+      // release their native parts now.
+      if (!ev) continue;
+      if (this.#state === 'closed' || ev.gen !== this.#gen) {
+        if (ev.type === 'output') this.#discard(ev.output);
+        continue;
+      }
       switch (ev.type) {
         case 'dequeue': {
           // Running an encode/decode control message step 3: decrement the queue size and run
@@ -310,8 +324,15 @@ class CodecBase extends EventTarget {
           // Output algorithm: invoke [[output callback]] with the wrapped output. A throwing callback
           // is reported and changes nothing.
           const cb = this.#outputCallback;
+          let args;
           try {
-            const args = this.#wrapOutput(this, ev.output);
+            args = this.#wrapOutput(this, ev.output);
+          } catch (err) {
+            this.#discard(ev.output);
+            reportException(err);
+            break;
+          }
+          try {
             cb(...args);
           } catch (err) {
             reportException(err);

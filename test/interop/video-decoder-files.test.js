@@ -129,11 +129,12 @@ for (const [label, encoding] of Object.entries(FILES)) {
     const frames = [];
     const errors = [];
     const decoder = new VideoDecoder({ output: (f) => { frames.push(f.timestamp); f.close(); }, error: (e) => errors.push(e) });
+    let secondKey = -1;
     try {
       decoder.configure(config);
       const firstDelta = chunks.findIndex((c) => c.type === 'delta');
       assert.throws(() => decoder.decode(new EncodedVideoChunk(chunks[firstDelta])), (e) => e instanceof DOMException && e.name === 'DataError');
-      const secondKey = chunks.findIndex((c, i) => i > 0 && c.type === 'key');
+      secondKey = chunks.findIndex((c, i) => i > 0 && c.type === 'key');
       assert.ok(secondKey > 0, 'the file has a second key chunk');
       for (const c of chunks.slice(secondKey)) decoder.decode(new EncodedVideoChunk(c));
       await decoder.flush();

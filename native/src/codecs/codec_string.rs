@@ -38,6 +38,11 @@ pub fn parse_video(codec: &str) -> Result<VideoCodec> {
                 (Some(a), Some(b), Some(c)) => (a, b, c),
                 _ => return Err(bad(": PPCCLL must be hexadecimal, e.g. avc1.42001E")),
             };
+            // level_idc: the levels H.264 Table A-1 defines (9 is level 1b); others are unsupported, as in Chrome.
+            const LEVELS: [u8; 20] = [9, 10, 11, 12, 13, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 52, 60, 61, 62];
+            if !LEVELS.contains(&level) {
+                return Err(bad(": the level (LL) is not an H.264 level, e.g. 1E for 3.0"));
+            }
             Ok(VideoCodec::Avc { profile, constraints, level, in_band: parts[0] == "avc3" })
         }
         "hvc1" | "hev1" => {
@@ -105,6 +110,7 @@ mod tests {
         assert!(e.message.contains("avc1.42001E"));
         assert!(parse_video("avc1.42001").is_err());
         assert!(parse_video("avc1.4200ZZ").is_err());
+        assert!(parse_video("avc1.4D401D").is_err(), "level 2.9 does not exist");
     }
     #[test]
     fn others() {

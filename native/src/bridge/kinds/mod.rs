@@ -1,11 +1,13 @@
 //! bridge layer: the registry of codec-session kinds — the one place a kind is named. Adding a
 //! kind is a file in this folder (`impl Kind for ItsBackend`) and one name in `kinds!` below.
 mod image_decoder;
+mod video_decoder;
 mod video_encoder;
 
 use super::js::throw;
 use super::session::{self, SessionBox};
 use crate::codecs::image_decoder::ImageDecoderBackend;
+use crate::codecs::video_decoder::VideoDecoderBackend;
 use crate::codecs::video_encoder::VideoEncoderBackend;
 use crate::error::Error;
 use neon::prelude::*;
@@ -30,4 +32,4 @@ macro_rules! kinds {
     };
 }
 
-kinds!(VideoEncoderBackend, ImageDecoderBackend);
+kinds!(VideoEncoderBackend, VideoDecoderBackend, ImageDecoderBackend);
