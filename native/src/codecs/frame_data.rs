@@ -1,13 +1,13 @@
 //! codecs layer: the pixels of a VideoFrame. One `FrameData` is shared by every clone of a frame
 //! (`Arc`), and freed when the last handle is closed. Buffers come from a bounded per-size pool
 //! so create/close loops reuse memory instead of growing the heap (DESIGN.md §2).
+use super::media_buffer::MediaBuffer;
 use super::pixel_format::{by_av, by_name, PixelFormatInfo};
 use crate::counters::{Kind, Live};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::scale::{self, ImageDesc, Matrix, Planes, PlanesMut, Scaler};
 use crate::ffi::Frame;
 use std::cell::RefCell;
-use std::sync::Mutex;
 
 /// Where one plane lies in a byte buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub const MAX_DIMENSION: u32 = 16384;
 pub const MAX_PIXELS: u64 = 1 << 28;
 
 /// Largest frame buffer in bytes: `MAX_PIXELS` at the widest format (I444AP12: 4 planes × 2 bytes).
-pub const MAX_FRAME_BYTES: usize = (MAX_PIXELS as usize) * 8;
+pub const MAX_FRAME_BYTES: usize = super::media_buffer::MAX_BUFFER_BYTES;
 
 /// Why a `width × height` frame is refused, if it is (`what` names the size in the message).
 pub fn size_problem(what: &str, width: u64, height: u64) -> Option<String> {
@@ -82,62 +82,13 @@ pub fn check_size(kind: ErrorKind, what: &str, width: u64, height: u64) -> Resul
     }
 }
 
-// ---- bounded byte-buffer pool -------------------------------------------------------------
-
-const POOL_MAX_BUFFERS: usize = 16;
-const POOL_MAX_BYTES: usize = 64 << 20;
-static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-
-/// A byte buffer that goes back to the pool on drop.
-pub struct PooledBytes(Vec<u8>);
-
-impl PooledBytes {
-    /// A zeroed (or reused) buffer of `len` bytes. Over `MAX_FRAME_BYTES`, or when the allocator
-    /// cannot give it, a RangeError (JS's name for a failed allocation), never an abort.
-    pub fn take(len: usize) -> Result<PooledBytes> {
-        if len > MAX_FRAME_BYTES {
-            return Err(Error::new(ErrorKind::Range, format!("a frame buffer of {len} bytes exceeds the limit of {MAX_FRAME_BYTES} bytes")));
-        }
-        if let Ok(mut pool) = POOL.lock() {
-            if let Some(i) = pool.iter().position(|v| v.len() == len) {
-                return Ok(PooledBytes(pool.swap_remove(i)));
-            }
-        }
-        crate::ffi::mem::try_zeroed(len)
-            .map(PooledBytes)
-            .ok_or_else(|| Error::new(ErrorKind::Range, format!("out of memory: could not allocate a frame buffer of {len} bytes")))
-    }
-}
-
-impl Drop for PooledBytes {
-    fn drop(&mut self) {
-        let v = std::mem::take(&mut self.0);
-        if v.is_empty() {
-            return;
-        }
-        if let Ok(mut pool) = POOL.lock() {
-            let held: usize = pool.iter().map(|b| b.len()).sum();
-            if held + v.len() <= POOL_MAX_BYTES {
-                if pool.len() >= POOL_MAX_BUFFERS {
-                    pool.remove(0);
-                }
-                pool.push(v);
-            }
-        }
-    }
-}
-
-/// Empty the pool (tests, and after the last frame of a size).
-pub fn trim_pool() {
-    if let Ok(mut pool) = POOL.lock() {
-        pool.clear();
-    }
-}
+// Pixels live in the shared media-buffer pool (`media_buffer`), as AudioData samples do.
+pub use super::media_buffer::trim_pool;
 
 // ---- frame pixels -------------------------------------------------------------------------
 
 enum Storage {
-    Bytes(PooledBytes),
+    Bytes(MediaBuffer),
     /// A decoder's reference-counted output, kept as is (zero copy).
     Av(Frame),
 }
@@ -211,9 +162,9 @@ impl FrameData {
             planes.push(PlaneLayout { offset: total, stride: row_bytes, row_bytes, rows });
             total += row_bytes * rows;
         }
-        let mut bytes = PooledBytes::take(total)?;
+        let mut bytes = MediaBuffer::take(total)?;
         for (s, d) in sources.iter().zip(&planes) {
-            copy_rows(&src[s.offset..], s.stride, &mut bytes.0[d.offset..], d.stride, d.row_bytes, d.rows);
+            copy_rows(&src[s.offset..], s.stride, &mut bytes.as_mut_slice()[d.offset..], d.stride, d.row_bytes, d.rows);
         }
         Ok(FrameData { format, width, height, planes, storage: Storage::Bytes(bytes), _live: Live::new(Kind::VideoFrames) })
     }
@@ -230,8 +181,8 @@ impl FrameData {
             planes.push(PlaneLayout { offset: total, stride: row_bytes, row_bytes, rows });
             total += row_bytes * rows;
         }
-        let mut bytes = PooledBytes::take(total)?;
-        fill(&mut bytes.0, &planes)?;
+        let mut bytes = MediaBuffer::take(total)?;
+        fill(bytes.as_mut_slice(), &planes)?;
         Ok(FrameData { format, width, height, planes, storage: Storage::Bytes(bytes), _live: Live::new(Kind::VideoFrames) })
     }
 
@@ -261,7 +212,7 @@ impl FrameData {
     pub fn plane(&self, p: usize) -> &[u8] {
         let l = &self.planes[p];
         match &self.storage {
-            Storage::Bytes(b) => &b.0[l.offset..l.offset + l.span()],
+            Storage::Bytes(b) => &b.as_slice()[l.offset..l.offset + l.span()],
             Storage::Av(f) => f.plane(p).map(|s| &s[..l.span()]).unwrap_or(&[]),
         }
     }
@@ -379,10 +330,9 @@ mod tests {
     }
     #[test]
     fn oversized_buffers_are_errors_not_aborts() {
-        let e = PooledBytes::take(usize::MAX).err().unwrap();
+        let e = MediaBuffer::take(usize::MAX).err().unwrap();
         assert_eq!(e.kind, ErrorKind::Range);
-        assert!(PooledBytes::take(MAX_FRAME_BYTES + 1).is_err());
-        assert!(PooledBytes::take(64).is_ok_and(|b| b.0.len() == 64 && b.0.iter().all(|&x| x == 0)));
+        assert!(MediaBuffer::take(MAX_FRAME_BYTES + 1).is_err());
         let e = FrameData::new_with("RGBA", 100000, 100000, |_, _| Ok(())).err().unwrap();
         assert_eq!(e.kind, ErrorKind::Range);
         assert!(e.message.contains("16384 per dimension"), "{}", e.message);

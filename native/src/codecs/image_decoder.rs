@@ -472,4 +472,13 @@ impl Backend for ImageDecoderBackend {
         self.cursor = None;
     }
 
+
+    fn idle(&mut self) {
+        super::release_memory_when_idle();
+    }
+
+    fn teardown(self) {
+        drop(self);
+        super::release_memory();
+    }
 }

@@ -5,6 +5,27 @@ pub mod frame_data;
 pub mod h264;
 pub mod image_decoder;
 pub mod image_info;
+pub mod media_buffer;
 pub mod video_decoder;
 pub mod video_encoder;
 pub mod pixel_format;
+
+/// Hand memory back after codecs are freed: spare pooled media buffers, then glibc's free arenas
+/// (`malloc_trim`). Backends call it from `teardown`.
+pub fn release_memory() {
+    media_buffer::trim_pool();
+    crate::ffi::mem::trim();
+}
+
+/// `release_memory`, at most once a second process-wide: what backends call from `idle`, so
+/// RSS follows live memory after a burst without making per-frame flushes pay an arena walk.
+pub fn release_memory_when_idle() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static LAST_MS: AtomicU64 = AtomicU64::new(0);
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let last = LAST_MS.load(Ordering::Relaxed);
+    if now.saturating_sub(last) >= 1000 && LAST_MS.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+        release_memory();
+    }
+}

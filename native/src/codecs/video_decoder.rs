@@ -443,6 +443,15 @@ impl Backend for VideoDecoderBackend {
     fn reset(&mut self) {
         self.active = None;
     }
+
+    fn idle(&mut self) {
+        super::release_memory_when_idle();
+    }
+
+    fn teardown(self) {
+        drop(self);
+        super::release_memory();
+    }
 }
 
 #[cfg(test)]

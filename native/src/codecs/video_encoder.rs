@@ -358,7 +358,6 @@ impl Backend for VideoEncoderBackend {
         } else {
             a.drained = true;
         }
-        crate::ffi::mem::trim();
         Ok(())
     }
 
@@ -366,5 +365,14 @@ impl Backend for VideoEncoderBackend {
         self.active = None;
         self.cfg = None;
         self.pool = None;
+    }
+
+    fn idle(&mut self) {
+        super::release_memory_when_idle();
+    }
+
+    fn teardown(self) {
+        drop(self);
+        super::release_memory();
     }
 }

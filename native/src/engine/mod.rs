@@ -21,6 +21,16 @@ pub trait Backend: Send + 'static {
     fn flush(&mut self, out: &mut Vec<Self::Output>) -> Result<()>;
     /// Drop all codec state (back to unconfigured).
     fn reset(&mut self);
+    /// The worker has run every queued command and is about to wait for more. A backend may
+    /// hand memory back here (rate-limited: an app that flushes every frame must not pay for it).
+    fn idle(&mut self) {}
+    /// The session is closing: free everything. Runs on the worker thread; the default drops
+    /// the backend.
+    fn teardown(self)
+    where
+        Self: Sized,
+    {
+    }
 }
 
 pub enum Command<B: Backend> {
@@ -148,10 +158,14 @@ impl<B: Backend> Worker<B> {
             if !sink.deliver(batch) {
                 break;
             }
+            if self.rx.is_empty() {
+                let _ = catch_unwind(AssertUnwindSafe(|| self.backend.idle()));
+            }
         }
-        // Free the backend (codec contexts, frames) on this thread, then hand the memory back.
-        drop(self);
-        crate::ffi::mem::trim();
+        // Free the backend (codec contexts, frames) on this thread.
+        let Worker { backend, _live, .. } = self;
+        let _ = catch_unwind(AssertUnwindSafe(move || backend.teardown()));
+        drop(_live);
     }
 
     fn stale(&self, gen: u64) -> bool {
