@@ -17,6 +17,8 @@ export interface CopyOp { plane: number; x: number; y: number; rowBytes: number;
 export interface NativeFrameInfo { format: string; codedWidth: number; codedHeight: number; planes: PlaneInfo[] }
 
 export interface Native {
+  /** Register the one function that builds JS errors ((name, message) → TypeError/RangeError/DOMException). */
+  errorFactorySet(make: (name: string, message: string) => Error): void;
   /** Live native objects, for tests: all zero once everything is closed. */
   liveCounts(): { frames: number; avFrames: number; packets: number; codecContexts: number; sessions: number; swsContexts: number };
 

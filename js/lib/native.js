@@ -11,4 +11,6 @@ try {
   e.cause = err;
   throw e;
 }
+// Native code throws its DOMExceptions through js/lib/errors.js, the one place they are made.
+native.errorFactorySet(require('./errors').makeError);
 module.exports = native;

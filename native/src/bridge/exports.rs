@@ -40,6 +40,7 @@ fn main(mut cx: ModuleContext) -> NeonResult<()> {
     crate::ffi::log::init();
     super::js::quiet_termination_panics();
     export!(cx,
+        "errorFactorySet" => super::js::error_factory_set,
         "liveCounts" => live_counts,
         "trimCaches" => trim_caches,
         "frameCreate" => frame::frame_create,

@@ -2,23 +2,35 @@
 use crate::error::{Error, ErrorKind};
 use neon::prelude::*;
 
-/// Throw `e` as the JS value its kind names (TypeError, RangeError or a DOMException).
+/// The one JS function that turns (name, message) into the error value users see
+/// (js/lib/errors.js `makeError`), registered by js/lib/native.js when the addon loads.
+static ERROR_FACTORY: neon::thread::LocalKey<Root<JsFunction>> = neon::thread::LocalKey::new();
+
+/// `errorFactorySet(makeError)`: called once per JS environment by js/lib/native.js.
+pub fn error_factory_set<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let f = cx.argument::<JsFunction>(0)?.root(cx);
+    ERROR_FACTORY.get_or_init(cx, || f);
+    Ok(cx.undefined())
+}
+
+/// Throw `e` as the JS value its kind names (TypeError, RangeError or a DOMException), built by
+/// the registered JS error factory — DOMExceptions are made in one place, in JS.
 pub fn throw<'a, T>(cx: &mut impl Context<'a>, e: &Error) -> NeonResult<T> {
+    js_alive(cx)?;
+    if let Some(factory) = ERROR_FACTORY.get(cx) {
+        let f = factory.to_inner(cx);
+        let this = cx.undefined();
+        let name = cx.string(e.name()).upcast::<JsValue>();
+        let message = cx.string(&e.message).upcast::<JsValue>();
+        let v = f.call(cx, this, [name, message])?;
+        return cx.throw(v);
+    }
+    // Before js/ registered its factory (only when the addon is loaded by hand).
     match e.kind {
         ErrorKind::Type => cx.throw_type_error(&e.message),
         ErrorKind::Range => cx.throw_range_error(&e.message),
-        _ => {
-            let v = dom_exception(cx, e)?;
-            cx.throw(v)
-        }
+        _ => cx.throw_error(format!("{}: {}", e.name(), e.message)),
     }
-}
-
-fn dom_exception<'a>(cx: &mut impl Context<'a>, e: &Error) -> JsResult<'a, JsObject> {
-    let ctor: Handle<JsFunction> = cx.global("DOMException")?;
-    let msg = cx.string(&e.message).upcast::<JsValue>();
-    let name = cx.string(e.name()).upcast::<JsValue>();
-    ctor.construct(cx, [msg, name])
 }
 
 pub fn get_num<'a>(cx: &mut impl Context<'a>, obj: Handle<'a, JsObject>, key: &str) -> NeonResult<f64> {
