@@ -1,7 +1,6 @@
 'use strict';
 // test/contract: the rules every WebCodecs codec shares (the state machine of js/lib/codec-base.js
-// as users see it), run once per codec kind against the real addon. One row per kind in KINDS;
-// VideoDecoder, AudioEncoder and AudioDecoder are added as rows when they exist.
+// as users see it), run once per codec kind against the real addon. One row per kind in KINDS.
 //
 // A row:
 //   name               interface name
@@ -16,7 +15,15 @@
 
 const { test, describe, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
-const { VideoEncoder, VideoFrame, liveCounts } = require('../..');
+const { VideoEncoder, VideoDecoder, VideoFrame, EncodedVideoChunk, liveCounts } = require('../..');
+const media = require('../helpers/video-media');
+
+// The decoder's input: an all-intra 64×48 H.264 Annex B stream (every chunk is a key chunk, so
+// any chunk may come first after configure(), flush() or reset()).
+const H264_CHUNKS = media.demuxAnnexBSync(media.makeMedia({
+  size: '64x48', frames: 40, ext: 'h264',
+  args: ['-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '1', '-x264-params', 'aud=1'],
+})).chunks;
 
 function i420Frame(w, h, timestamp, index) {
   const data = new Uint8Array(w * h * 3 / 2);
@@ -43,6 +50,20 @@ const KINDS = [
     badInput: (codec) => codec.encode({ timestamp: 0 }),
     queueSize: (codec) => codec.encodeQueueSize,
     isConfigSupported: (config) => VideoEncoder.isConfigSupported(config),
+  },
+  {
+    name: 'VideoDecoder',
+    make: (init) => new VideoDecoder(init),
+    validConfig: { codec: 'avc1.42C00A' },
+    invalidConfig: { codec: 'avc1.42C00A', codedWidth: 0, codedHeight: 48 },
+    unsupportedConfig: { codec: 'avc1.42C00A', hardwareAcceleration: 'prefer-hardware' },
+    work: (codec, i = 0) => {
+      const c = H264_CHUNKS[i % H264_CHUNKS.length];
+      codec.decode(new EncodedVideoChunk({ ...c, timestamp: i * 1000 }));
+    },
+    badInput: (codec) => codec.decode({ type: 'key', timestamp: 0, data: new Uint8Array(4) }),
+    queueSize: (codec) => codec.decodeQueueSize,
+    isConfigSupported: (config) => VideoDecoder.isConfigSupported(config),
   },
 ];
 
@@ -72,12 +93,22 @@ afterEach(() => {
   open.clear();
 });
 
-/** A codec of `kind` that records outputs and errors; `hooks.output` runs after recording. */
+/**
+ * A codec of `kind` that records outputs and errors; `hooks.output` runs after recording. Output
+ * media (VideoFrame, AudioData) is closed once the hook ran, as a well-behaved client does.
+ */
 function recorder(kind, hooks = {}) {
   const outputs = [];
   const errors = [];
   const codec = kind.make({
-    output: (...args) => { outputs.push(args); if (hooks.output) hooks.output(...args); },
+    output: (...args) => {
+      outputs.push(args);
+      try {
+        if (hooks.output) hooks.output(...args);
+      } finally {
+        for (const a of args) if (a && typeof a.close === 'function' && typeof a.timestamp === 'number') a.close();
+      }
+    },
     error: (e) => { errors.push(e); },
   });
   open.add(codec);

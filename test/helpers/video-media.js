@@ -373,7 +373,11 @@ function psnr(a, b) {
   return se === 0 ? Infinity : 10 * Math.log10((255 * 255 * a.length) / se);
 }
 
+/** demuxAnnexB for a file path, synchronously (for tables built at module load). */
+const demuxAnnexBSync = (file) => demuxAnnexB(fs.readFileSync(file), path.extname(file).slice(1));
+
 module.exports = {
+  demuxAnnexBSync,
   MISSING,
   videoDecoderOrFail,
   hasCommand,
