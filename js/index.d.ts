@@ -323,6 +323,34 @@ export declare class VideoEncoder extends EventTarget {
 }
 
 // ---------------------------------------------------------------------------------------------
+// VideoDecoder
+
+export type VideoFrameOutputCallback = (output: VideoFrame) => void;
+
+export interface VideoDecoderInit {
+  output: VideoFrameOutputCallback;
+  error: WebCodecsErrorCallback;
+}
+
+export interface VideoDecoderSupport {
+  supported?: boolean;
+  config?: VideoDecoderConfig;
+}
+
+export declare class VideoDecoder extends EventTarget {
+  constructor(init: VideoDecoderInit);
+  readonly state: CodecState;
+  readonly decodeQueueSize: number;
+  ondequeue: ((this: VideoDecoder, ev: Event) => any) | null;
+  configure(config: VideoDecoderConfig): void;
+  decode(chunk: EncodedVideoChunk): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: VideoDecoderConfig): Promise<VideoDecoderSupport>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Image decoding
 
 /** HTML's ColorSpaceConversion (ImageBitmapOptions). */

@@ -1,0 +1,229 @@
+'use strict';
+// What loading or building the addon needs on this machine, and the one message that says which
+// command to run when something is missing. Used by js/lib/native.js (require() errors),
+// scripts/install.js (the npm install step) and bin/native-webcodecs.js. Synchronous, no network;
+// only ever run when no addon could be loaded or when building.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const PACKAGE_ROOT = path.join(__dirname, '..', '..');
+/** The prebuilt binary shipped in the npm package (made by scripts/prebuild.js at `npm pack`). */
+const PREBUILT_TAG = 'linux-x64-gnu';
+const PREBUILT_DIR = path.join(PACKAGE_ROOT, 'prebuilds', PREBUILT_TAG);
+/** Where scripts/build.sh (a checkout) and the install step / `npx native-webcodecs build` put the addon. */
+const BUILD_FILE = path.join(PACKAGE_ROOT, 'build', 'native_webcodecs.node');
+
+/** FFmpeg libraries the addon links, by pkg-config module, with the Debian/Ubuntu -dev package. */
+const FFMPEG_MODULES = ['libavcodec', 'libavformat', 'libavutil', 'libswscale', 'libswresample'];
+/** Oldest rustc that builds Cargo.lock (image-webp 0.2.4 declares rust-version 1.80.1). */
+const MIN_RUSTC = [1, 80, 1];
+const RUSTUP = "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y && . \"$HOME/.cargo/env\"";
+
+/** A source checkout (not an installed package): scripts/setup.sh is the installer there. */
+function isCheckout() {
+  return fs.existsSync(path.join(PACKAGE_ROOT, 'scripts', 'setup.sh'));
+}
+
+function run(cmd, args, env) {
+  try {
+    return spawnSync(cmd, args, { encoding: 'utf8', env: env || process.env, timeout: 20_000 });
+  } catch (err) {
+    return { status: null, error: err, stdout: '', stderr: '' };
+  }
+}
+
+function which(name, env = process.env) {
+  for (const dir of String(env.PATH || '').split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch { /* not here */ }
+  }
+  return null;
+}
+
+/** cargo on PATH, else rustup's default place (npm's script PATH often lacks ~/.cargo/bin). */
+function findCargo(env = process.env) {
+  const onPath = which('cargo', env);
+  if (onPath) return onPath;
+  const home = env.CARGO_HOME || path.join(env.HOME || os.homedir(), '.cargo');
+  const file = path.join(home, 'bin', 'cargo');
+  return fs.existsSync(file) ? file : null;
+}
+
+function parseVersion(text) {
+  const m = /(\d+)\.(\d+)\.(\d+)/.exec(text || '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+function older(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** libclang for bindgen (clang-sys looks in LIBCLANG_PATH, then the usual library directories). */
+function findLibclang(env = process.env) {
+  const dirs = [];
+  if (env.LIBCLANG_PATH) dirs.push(env.LIBCLANG_PATH);
+  try {
+    for (const d of fs.readdirSync('/usr/lib')) if (/^llvm-\d+/.test(d)) dirs.push(path.join('/usr/lib', d, 'lib'));
+  } catch { /* no /usr/lib */ }
+  dirs.push('/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib');
+  for (const dir of dirs) {
+    try {
+      if (fs.readdirSync(dir).some((f) => /^libclang(-\d+)?\.so/.test(f))) return dir;
+    } catch { /* missing directory */ }
+  }
+  return null;
+}
+
+/**
+ * What building from source needs and what is missing. Returns
+ * { cargo, missing: [what], apt: [package], rust: 'install' | 'update' | null }.
+ */
+function probeBuild(env = process.env) {
+  const missing = [];
+  const apt = [];
+  let rust = null;
+  const cargo = findCargo(env);
+  if (!cargo) {
+    missing.push('Rust (cargo)');
+    rust = 'install';
+  } else {
+    const rustc = path.join(path.dirname(cargo), 'rustc');
+    const v = parseVersion(run(fs.existsSync(rustc) ? rustc : 'rustc', ['--version'], env).stdout);
+    if (!v || older(v, MIN_RUSTC)) {
+      missing.push(`Rust ${MIN_RUSTC.join('.')} or newer (found ${v ? v.join('.') : 'no rustc'})`);
+      rust = fs.existsSync(path.join(path.dirname(cargo), 'rustup')) || which('rustup', env) ? 'update' : 'install';
+    }
+  }
+  if (!which('cc', env)) {
+    missing.push('a C compiler and linker (cc)');
+    apt.push('build-essential');
+  }
+  const pkgConfig = which('pkg-config', env) || which('pkgconf', env);
+  if (!pkgConfig) {
+    missing.push('pkg-config');
+    apt.push('pkg-config');
+  }
+  const absent = FFMPEG_MODULES.filter((m) => !pkgConfig || run(pkgConfig, ['--exists', m], env).status !== 0);
+  if (absent.length) {
+    missing.push(`FFmpeg's development files (${absent.join(', ')})`);
+    apt.push(...absent.map((m) => `${m}-dev`));
+  }
+  if (!findLibclang(env)) {
+    missing.push('libclang (for bindgen)');
+    apt.push('libclang-dev');
+  }
+  return { cargo, missing, apt, rust };
+}
+
+/** /etc/os-release as an object ({} when absent). */
+function osRelease() {
+  try {
+    const out = {};
+    for (const line of fs.readFileSync('/etc/os-release', 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=("?)(.*)\2$/.exec(line.trim());
+      if (m) out[m[1]] = m[3];
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** The shipped prebuilt's manifest, or null when the package carries none. */
+function prebuiltManifest() {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(PREBUILT_DIR, 'manifest.json'), 'utf8'));
+    manifest.file = path.join(PREBUILT_DIR, manifest.file || 'native_webcodecs.node');
+    return fs.existsSync(manifest.file) ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Can the dynamic loader find this shared library by soname? Asks the loader itself: a library
+ * that is found but is not a Node addon fails with "did not self-register"; one that is not
+ * found fails with "cannot open shared object file".
+ */
+function sonameLoadable(soname) {
+  try {
+    process.dlopen({ exports: {} }, soname);
+    return true;
+  } catch (err) {
+    return /self-register|napi_register_module/i.test(String(err && err.message));
+  }
+}
+
+/** Does the prebuilt fit this machine? { ok, reason, missingSonames }. */
+function prebuiltFits(manifest) {
+  if (!manifest) return { ok: false, reason: 'this package carries no prebuilt binary', missingSonames: [] };
+  if (process.platform !== manifest.platform || process.arch !== manifest.arch) {
+    return { ok: false, reason: `the prebuilt binary is for ${manifest.platform}-${manifest.arch}, this is ${process.platform}-${process.arch}`, missingSonames: [] };
+  }
+  const napi = Number(process.versions.napi);
+  if (napi < manifest.napi) {
+    return { ok: false, reason: `Node-API ${manifest.napi} is needed, this Node.js has ${napi}`, missingSonames: [] };
+  }
+  const missingSonames = (manifest.sonames || []).filter((s) => !sonameLoadable(s));
+  if (missingSonames.length) {
+    return { ok: false, reason: `the prebuilt binary needs FFmpeg ${manifest.ffmpeg}'s libraries, and ${missingSonames.join(', ')} cannot be loaded`, missingSonames };
+  }
+  return { ok: true, reason: '', missingSonames };
+}
+
+function sudo() {
+  return typeof process.getuid === 'function' && process.getuid() === 0 ? '' : 'sudo ';
+}
+
+/**
+ * The one message for "no addon can be loaded and none can be built as things stand", naming
+ * the exact commands to run. `probe` is probeBuild()'s result; `fit` prebuiltFits()'s.
+ * Never names a path inside node_modules.
+ */
+function missingMessage({ probe, fit, manifest, release = osRelease(), headline }) {
+  const steps = [];
+  const sameOs = manifest && manifest.os && release.ID === manifest.os.id && release.VERSION_ID === manifest.os.versionId;
+  let why;
+  if (sameOs && fit && fit.missingSonames.length && manifest.packages) {
+    // The prebuilt was made on this very distribution: its runtime libraries are all it needs.
+    const pkgs = [...new Set(fit.missingSonames.map((s) => manifest.packages[s]).filter(Boolean))];
+    why = `FFmpeg ${manifest.ffmpeg}'s libraries are not installed (${fit.missingSonames.join(', ')})`;
+    steps.push(`${sudo()}apt-get install -y ${pkgs.join(' ')}`);
+  } else {
+    const reasons = [];
+    if (fit && !fit.ok) reasons.push(fit.reason);
+    if (probe.missing.length) reasons.push(`building it from source needs ${probe.missing.join(', ')}`);
+    why = reasons.join('; ');
+    if (probe.apt.length) steps.push(`${sudo()}apt-get install -y ${[...new Set(probe.apt)].join(' ')}`);
+    if (probe.rust === 'install') steps.push(RUSTUP);
+    if (probe.rust === 'update') steps.push('rustup update stable');
+    steps.push('npx native-webcodecs build');
+  }
+  const lines = [`native-webcodecs: ${headline || 'the native addon is not available'}: ${why}.`, 'Run:'];
+  for (const s of steps) lines.push(`  ${s}`);
+  return lines.join('\n');
+}
+
+module.exports = {
+  PACKAGE_ROOT,
+  PREBUILT_TAG,
+  PREBUILT_DIR,
+  BUILD_FILE,
+  FFMPEG_MODULES,
+  MIN_RUSTC,
+  RUSTUP,
+  isCheckout,
+  findCargo,
+  probeBuild,
+  prebuiltManifest,
+  prebuiltFits,
+  sonameLoadable,
+  osRelease,
+  missingMessage,
+};

@@ -1,0 +1,68 @@
+'use strict';
+// Electron and every Node.js ≥ 18 load the addon without a rebuild only if it uses Node-API alone
+// (no V8, libuv or node:: symbols) at a Node-API version they all have, and never creates an
+// external ArrayBuffer (Electron's V8 memory cage forbids them). What can be checked here:
+//  - cargo's resolved features for neon: Node-API 6 at most, `external-buffers` off (without it
+//    Neon has no safe API that makes one), and no raw `neon::sys` / napi_* calls in our sources;
+//  - the built addon's undefined dynamic symbols: none from V8, libuv or node:: (Neon looks the
+//    napi_* functions up at load time);
+//  - this Node.js has that Node-API version, and the prebuilt's manifest says the same.
+// Not checked here: loading it in an actual Electron (Electron's binary is not downloadable here),
+// and no runtime probe tells an external ArrayBuffer from an ordinary one in Node.js; the
+// compile-time facts above are the proof.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function neonFeatures() {
+  const r = spawnSync('cargo', ['metadata', '--format-version', '1', '--offline', '--locked'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const meta = JSON.parse(r.stdout);
+  const node = meta.resolve.nodes.find((n) => /[#/]neon@|^neon /.test(n.id));
+  assert.ok(node, 'neon is a resolved dependency');
+  return node.features;
+}
+
+test('neon is built for Node-API 6 with external-buffers off', () => {
+  const features = neonFeatures();
+  assert.ok(!features.includes('external-buffers'), `neon features: ${features}`);
+  const napi = Math.max(...features.filter((f) => /^napi-\d+$/.test(f)).map((f) => Number(f.slice(5))));
+  assert.strictEqual(napi, 6, `neon features: ${features}`);
+  assert.ok(Number(process.versions.napi) >= napi, `this Node.js has Node-API ${process.versions.napi}`);
+  const manifest = path.join(ROOT, 'prebuilds', 'linux-x64-gnu', 'manifest.json');
+  if (fs.existsSync(manifest)) assert.strictEqual(JSON.parse(fs.readFileSync(manifest, 'utf8')).napi, napi);
+});
+
+test('our sources call no raw Node-API (neon::sys, napi_*) and no external buffer constructor', () => {
+  const offenders = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.rs')) {
+        fs.readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
+          if (/neon::sys|\bnapi_\w+\s*\(|Js(Array)?Buffer::external|external_arraybuffer/.test(line)) offenders.push(`${path.relative(ROOT, p)}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+  };
+  walk(path.join(ROOT, 'native', 'src'));
+  assert.deepStrictEqual(offenders, []);
+});
+
+test('the addon imports no V8, libuv or node:: symbols', () => {
+  const file = path.join(ROOT, 'build', 'native_webcodecs.node');
+  const r = spawnSync('nm', ['-D', '--undefined-only', file], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const names = r.stdout.split('\n').map((l) => l.trim().split(/\s+/).pop()).filter(Boolean);
+  assert.ok(names.length > 10, 'nm listed the imports');
+  const internal = names.filter((n) => /^_ZN(2v8|4node)|^_ZNK(2v8|4node)|^uv_|^node_/.test(n));
+  assert.deepStrictEqual(internal, []);
+  // Everything it imports comes from libc, libgcc or FFmpeg.
+  const other = names.filter((n) => !/@(GLIBC|GCC)_|^_ITM_|^__gmon_start__|^__cxa_finalize|^(av|avcodec|avformat|avio|sws|swr)_/.test(n));
+  assert.deepStrictEqual(other, []);
+});
