@@ -60,8 +60,11 @@ function toDOMString(v, what) {
 }
 
 const isReadableStream = (v) => typeof ReadableStream === 'function' && v instanceof ReadableStream;
-/** A BufferSource (not [AllowShared]): ArrayBuffer or a view on one. */
-const isBufferSource = (v) => isArrayBuffer(v) || (ArrayBuffer.isView(v) && !isSharedArrayBuffer(v.buffer));
+/**
+ * An AllowSharedBufferSource (ImageBufferSource's first member): an ArrayBuffer or a
+ * SharedArrayBuffer, or a view on either (WPT image-decoder.crossOriginIsolated).
+ */
+const isBufferSource = (v) => isArrayBuffer(v) || isSharedArrayBuffer(v) || ArrayBuffer.isView(v);
 const bufferOf = (v) => (ArrayBuffer.isView(v) ? v.buffer : v);
 
 /** Keep only values a VideoColorSpaceInit accepts (an unknown native value reads as null). */
@@ -108,7 +111,7 @@ function convertInit(input) {
   } else if (isBufferSource(data)) {
     out.buffer = data;
   } else {
-    throw typeError(`${WHAT}: expected init.data to be an ArrayBuffer, TypedArray, DataView or ReadableStream, got ${describe(data)}`);
+    throw typeError(`${WHAT}: expected init.data to be an ArrayBuffer, SharedArrayBuffer, TypedArray, DataView or ReadableStream, got ${describe(data)}`);
   }
   if (d.desiredHeight !== undefined) {
     out.desiredHeight = enforceRange(d.desiredHeight, 0, 0xFFFFFFFF, `${WHAT}: expected an integer desiredHeight between 0 and 4294967295`);
@@ -224,7 +227,8 @@ class ImageDecoder {
         this.#closeDecoder(makeError('OperationError', `${WHAT}: reading the stream failed: ${err && err.message}`));
       });
     } else {
-      // 18.2–18.3 [[encoded data]] = a copy of init.data (the session copies the bytes it is given).
+      // 18.2–18.3 [[encoded data]] = a copy of init.data (the session copies the bytes it is given;
+      //    for a SharedArrayBuffer that copy is the snapshot the spec's "copy of" means).
       const b = cfg.buffer;
       const bytes = ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
       // 18.6 Queue "configure the image decoder"; 18.7 queue "decode track metadata" (the session

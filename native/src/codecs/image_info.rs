@@ -104,11 +104,42 @@ pub fn info(c: Container, b: &[u8]) -> Info {
             let header = b.len() >= 22 && b[..4] == [0, 0, 1, 0];
             Info { header, frame_data: header, ..still() }
         }
-        Container::Avif => {
-            let header = b.len() >= 12 && &b[4..8] == b"ftyp";
-            Info { header, frame_data: header, ..still() }
-        }
+        Container::Avif => avif(b),
     }
+}
+
+/// AVIF (ISO BMFF): the header is complete once `ftyp` and a whole `meta` box (the still item's
+/// properties) or a whole `moov` box (an image sequence's tracks) have arrived — what libavif's
+/// avifDecoderParse needs before it can size the image.
+fn avif(b: &[u8]) -> Info {
+    let mut inf = still();
+    if b.get(4..8) != Some(b"ftyp") {
+        return inf;
+    }
+    let mut i = 0usize;
+    while let (Some(size), Some(kind)) = (be32(b, i), b.get(i + 4..i + 8)) {
+        let len = match size {
+            0 => (b.len() - i) as u64, // to the end of the file
+            1 => match (be32(b, i + 8), be32(b, i + 12)) {
+                (Some(hi), Some(lo)) => (u64::from(hi) << 32) | u64::from(lo),
+                _ => break,
+            },
+            n => u64::from(n),
+        };
+        if len < 8 {
+            break; // malformed: a box cannot be shorter than its header
+        }
+        let Some(end) = usize::try_from(len).ok().and_then(|l| i.checked_add(l)) else { break };
+        if end > b.len() {
+            break;
+        }
+        if kind == b"meta" || kind == b"moov" {
+            inf.header = true;
+            inf.frame_data = true;
+        }
+        i = end;
+    }
+    inf
 }
 
 /// BMP width × height: BITMAPCOREHEADER (12 bytes) has 16-bit fields, the later headers signed
@@ -131,7 +162,8 @@ fn jpeg(b: &[u8]) -> Info {
     if b.len() < 4 || b[..2] != [0xff, 0xd8] {
         return inf;
     }
-    inf.header = true;
+    // The header is complete at the first SOS, as libjpeg's jpeg_read_header (and so Chrome)
+    // reads it: before that, data that ends is "too short to hold an image header".
     inf.end_known = true;
     let mut i = 2;
     while i + 4 <= b.len() && b[i] == 0xff {
@@ -140,6 +172,7 @@ fn jpeg(b: &[u8]) -> Info {
             0xff => i += 1, // fill byte
             0x01 | 0xd0..=0xd7 => i += 2,
             0xda => {
+                inf.header = true;
                 inf.frame_data = true;
                 // EOI after the scan data (trailing bytes after it are allowed).
                 inf.ended = b[i..].windows(2).any(|w| w == [0xff, 0xd9]);
@@ -481,12 +514,32 @@ mod tests {
     fn jpeg_scan_and_end() {
         let head = [0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0];
         assert!(!info(Container::Jpeg, &head).frame_data);
+        // Before SOS the header is not complete (libjpeg's jpeg_read_header needs it).
+        assert!(!info(Container::Jpeg, &head).header);
         let mut j = head.to_vec();
         j.extend_from_slice(&[0xff, 0xda, 0, 2, 1, 2, 3]);
         let i = info(Container::Jpeg, &j);
-        assert!(i.frame_data && !i.ended);
+        assert!(i.header && i.frame_data && !i.ended);
         j.extend_from_slice(&[0xff, 0xd9]);
         assert!(info(Container::Jpeg, &j).ended);
+    }
+    #[test]
+    fn avif_header_needs_a_whole_meta_box() {
+        let mut f = vec![0, 0, 0, 16];
+        f.extend_from_slice(b"ftypavif\0\0\0\0");
+        assert!(!info(Container::Avif, &f).header);
+        let mut meta = vec![0, 0, 0, 20];
+        meta.extend_from_slice(b"meta");
+        meta.extend_from_slice(&[0; 12]);
+        f.extend_from_slice(&meta[..15]);
+        assert!(!info(Container::Avif, &f).header, "meta cut short");
+        f.extend_from_slice(&meta[15..]);
+        assert!(info(Container::Avif, &f).header);
+        // A box claiming less than its own header is malformed: no header.
+        let mut bad = f[..16].to_vec();
+        bad.extend_from_slice(&[0, 0, 0, 3]);
+        bad.extend_from_slice(b"meta");
+        assert!(!info(Container::Avif, &bad).header);
     }
     #[test]
     fn types() {
