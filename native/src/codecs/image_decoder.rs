@@ -19,6 +19,18 @@ use std::sync::Arc;
 pub struct ImageConfig {
     pub mime: String,
     pub desired: Option<(u32, u32)>,
+    /// colorSpaceConversion 'default' (true): an embedded ICC profile is applied (pixels converted
+    /// to sRGB); 'none' (false): profiles are ignored and the decoded samples are output as they
+    /// are (a YUV JPEG stays YUV).
+    pub convert_color: bool,
+    /// [[prefer animation]]: None when preferAnimation was not given.
+    pub prefer_animation: Option<bool>,
+}
+
+impl Default for ImageConfig {
+    fn default() -> Self {
+        ImageConfig { mime: String::new(), desired: None, convert_color: true, prefer_animation: None }
+    }
 }
 
 pub enum ImageItem {
@@ -50,7 +62,8 @@ const SRGB: ColorOut = ColorOut { primaries: "bt709", transfer: "iec61966-2-1", 
 
 pub enum ImageOutput {
     Tracks { tracks: Vec<TrackInfo>, selected: i32, complete: bool },
-    Frame { id: u64, data: FrameData, timestamp: i64, duration: Option<i64>, rotation: u32, flip: bool, color: ColorOut },
+    /// `complete` false: a progressive partial decode (ImageDecodeResult.complete).
+    Frame { id: u64, data: FrameData, timestamp: i64, duration: Option<i64>, rotation: u32, flip: bool, color: ColorOut, complete: bool },
     DecodeError { id: u64, error: Error },
 }
 
@@ -95,6 +108,26 @@ pub struct ImageDecoderBackend {
     cursor: Option<(Cursor2, usize)>,
     orientation: (u32, bool),
     failed: bool,
+    /// [[progressive frame generations]]: frame index → the generation last output for it.
+    generations: std::collections::HashMap<u32, u32>,
+}
+
+/// Get Default Selected Track Index (with trackList): `animated[i]` is track i's [[animated]];
+/// `primary` the Primary Image Track's position when the data identifies one.
+pub fn default_track(animated: &[bool], primary: Option<usize>, prefer: Option<bool>) -> usize {
+    // 1. The data identifies a Primary Image Track:
+    if let Some(p) = primary.filter(|&p| p < animated.len()) {
+        // 1.3 [[prefer animation]] null → primaryTrackIndex; 1.4 equal to its animated → the same.
+        if prefer.is_none_or(|want| animated[p] == want) {
+            return p;
+        }
+    }
+    // 2. The earliest track whose animated equals [[prefer animation]].
+    if let Some(i) = prefer.and_then(|want| animated.iter().position(|&a| a == want)) {
+        return i;
+    }
+    // 3.
+    0
 }
 
 fn demuxer_name(c: Container, bytes: &[u8]) -> &'static str {
@@ -128,27 +161,87 @@ fn color_of(frame: &Frame, yuv: bool) -> ColorOut {
     }
     let (range, space, _, _) = frame.color();
     let full = range == sys::AVColorRange::AVCOL_RANGE_JPEG || matches!(frame.pixel_format(), Some(sys::AVPixelFormat::AV_PIX_FMT_YUVJ420P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ422P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ444P));
+    let (_, _, prim, trc) = frame.color();
     let matrix = match space {
         sys::AVColorSpace::AVCOL_SPC_BT709 => "bt709",
         sys::AVColorSpace::AVCOL_SPC_BT470BG => "bt470bg",
         sys::AVColorSpace::AVCOL_SPC_BT2020_NCL => "bt2020-ncl",
         _ => "smpte170m",
     };
-    ColorOut { primaries: "bt709", transfer: if full { "iec61966-2-1" } else { "bt709" }, matrix, full_range: full }
+    // The primaries and transfer the bitstream declares (AVIF nclx, …); unspecified ones are sRGB's.
+    use sys::AVColorPrimaries as P;
+    use sys::AVColorTransferCharacteristic as Tr;
+    let primaries = match prim {
+        P::AVCOL_PRI_BT470BG => "bt470bg",
+        P::AVCOL_PRI_SMPTE170M | P::AVCOL_PRI_SMPTE240M => "smpte170m",
+        P::AVCOL_PRI_BT2020 => "bt2020",
+        P::AVCOL_PRI_SMPTE432 => "smpte432",
+        _ => "bt709",
+    };
+    let transfer = match trc {
+        Tr::AVCOL_TRC_BT709 => "bt709",
+        Tr::AVCOL_TRC_SMPTE170M | Tr::AVCOL_TRC_BT2020_10 | Tr::AVCOL_TRC_BT2020_12 => "smpte170m",
+        Tr::AVCOL_TRC_LINEAR => "linear",
+        Tr::AVCOL_TRC_SMPTE2084 => "pq",
+        Tr::AVCOL_TRC_ARIB_STD_B67 => "hlg",
+        Tr::AVCOL_TRC_IEC61966_2_1 => "iec61966-2-1",
+        _ if full => "iec61966-2-1",
+        _ => "bt709",
+    };
+    ColorOut { primaries, transfer, matrix, full_range: full }
 }
 
-/// Convert any decoded frame to RGBA (size `out`) with swscale.
-fn to_rgba(frame: &Frame, out: (u32, u32)) -> Result<FrameData> {
+/// colorSpaceConversion 'default': a transform from the frame's embedded ICC profile to sRGB
+/// (qcms, Firefox's colour management), or None when there is no profile, it is sRGB already, or
+/// it cannot be read (an unreadable profile is ignored, as browsers do).
+fn icc_to_srgb(icc: &[u8]) -> Option<qcms::Transform> {
+    let input = qcms::Profile::new_from_slice(icc, false)?;
+    if input.is_sRGB() {
+        return None;
+    }
+    let mut srgb = qcms::Profile::new_sRGB();
+    srgb.precache_output_transform();
+    qcms::Transform::new(&input, &srgb, qcms::DataType::RGBA8, qcms::Intent::default())
+}
+
+/// Convert any decoded frame to RGBA (size `out`) with swscale, then through `icc` if given.
+fn to_rgba(frame: &Frame, out: (u32, u32), icc: Option<&qcms::Transform>) -> Result<FrameData> {
     let fmt = frame.pixel_format().ok_or_else(|| Error::encoding("decoded frame has no pixel format"))?;
     let src = ImageDesc { format: fmt, width: frame.width(), height: frame.height() };
     let dst = ImageDesc { format: sys::AVPixelFormat::AV_PIX_FMT_RGBA, width: out.0, height: out.1 };
     FrameData::new_with("RGBA", out.0, out.1, |bytes, layout| {
         with_scaler(src, dst, scale::BICUBIC | scale::ACCURATE, |s| {
-            s.scale_frame(frame, &mut PlanesMut { data: [bytes, &mut [], &mut [], &mut []], stride: [layout[0].stride, 0, 0, 0] })?;
+            s.scale_frame(frame, &mut PlanesMut { data: [&mut *bytes, &mut [], &mut [], &mut []], stride: [layout[0].stride, 0, 0, 0] })?;
             Ok(())
-        })
+        })?;
+        if let Some(t) = icc {
+            let row = out.0 as usize * 4;
+            for line in bytes.chunks_mut(layout[0].stride.max(1)) {
+                let n = row.min(line.len());
+                t.apply(&mut line[..n]);
+            }
+        }
+        Ok(())
     })
     .map_err(|e| Error::encoding(e.message))
+}
+
+/// A decoded FFmpeg frame as the output: kept in its own format where a VideoPixelFormat exists
+/// (YUV stays YUV), else RGBA; resized to desiredWidth×desiredHeight; with colorSpaceConversion
+/// 'default', an embedded ICC profile is applied (the output is then sRGB RGBA).
+fn finish_ff(frame: Frame, ts: i64, dur: i64, animated: bool, desired: Option<(u32, u32)>, convert: bool) -> Result<Decoded> {
+    let fmt = frame.pixel_format();
+    let icc = if convert { frame.icc_profile().and_then(icc_to_srgb) } else { None };
+    let direct = desired.is_none() && icc.is_none() && fmt.and_then(by_av).is_some();
+    let yuv = direct && fmt.and_then(by_av).is_some_and(|f| !f.rgb);
+    let color = if icc.is_some() { SRGB } else { color_of(&frame, yuv) };
+    let data = if direct {
+        FrameData::from_av_frame(frame)?
+    } else {
+        let size = desired.unwrap_or((frame.width(), frame.height()));
+        to_rgba(&frame, size, icc.as_ref())?
+    };
+    Ok(Decoded { data, timestamp: if animated { ts } else { 0 }, duration: (animated && dur > 0).then_some(dur), color })
 }
 
 impl FfCursor {
@@ -239,9 +332,12 @@ impl ImageDecoderBackend {
             return;
         }
         self.sent = Some(now);
+        // One track per file for these containers (no Primary Image Track to weigh).
+        let prefer = self.cfg.as_ref().and_then(|c| c.prefer_animation);
+        let selected = default_track(&[now.1], None, prefer) as i32;
         out.push(ImageOutput::Tracks {
             tracks: vec![TrackInfo { animated: now.1, frame_count: now.0, repetitions: now.2 }],
-            selected: 0,
+            selected,
             complete: now.3,
         });
     }
@@ -283,6 +379,7 @@ impl ImageDecoderBackend {
             self.cursor = Some((cur, len));
         }
         let desired = self.cfg.as_ref().and_then(|c| c.desired);
+        let convert = self.cfg.as_ref().is_none_or(|c| c.convert_color);
         let (cur, _) = self.cursor.as_mut().expect("cursor");
         match cur {
             Cursor2::Ff(f) => loop {
@@ -292,18 +389,7 @@ impl ImageDecoderBackend {
                 if f.next - 1 < index {
                     continue;
                 }
-                let fmt = frame.pixel_format();
-                let direct = desired.is_none() && fmt.and_then(by_av).is_some();
-                let yuv = direct && fmt.and_then(by_av).is_some_and(|f| !f.rgb);
-                let color = color_of(&frame, yuv);
-                let data = if direct {
-                    FrameData::from_av_frame(frame)?
-                } else {
-                    let size = desired.unwrap_or((frame.width(), frame.height()));
-                    to_rgba(&frame, size)?
-                };
-                let animated = self.info.animated;
-                return Ok(Decoded { data, timestamp: if animated { ts } else { 0 }, duration: (animated && dur > 0).then_some(dur), color });
+                return finish_ff(frame, ts, dur, self.info.animated, desired, convert);
             },
             Cursor2::Webp(w) => {
                 let (width, height) = w.dec.dimensions();
@@ -359,16 +445,76 @@ impl ImageDecoderBackend {
         }
     }
 
+    /// Decode Progressive Frame for a progressive JPEG still arriving: the scans received so far,
+    /// closed with an EOI marker, decoded to a lower-detail picture.
+    fn decode_progressive(&mut self, scans: image_info::JpegScans) -> Result<Decoded> {
+        if let Some((w, h)) = self.cfg.as_ref().and_then(|c| c.desired) {
+            check_size(ErrorKind::Encoding, "ImageDecoder: desiredWidth×desiredHeight", w.into(), h.into())?;
+        }
+        let mut partial = Vec::new();
+        partial.try_reserve_exact(scans.end + 2).map_err(|_| Error::encoding("out of memory for a partial JPEG"))?;
+        if scans.ended {
+            partial.extend_from_slice(&self.bytes);
+        } else {
+            partial.extend_from_slice(&self.bytes[..scans.end]);
+            partial.extend_from_slice(&[0xff, 0xd9]);
+        }
+        let mut cur = FfCursor::open(Arc::from(partial), Container::Jpeg)?;
+        let (frame, ts, dur) = cur.next_frame()?.ok_or_else(|| Error::encoding("the partial progressive JPEG gave no picture"))?;
+        let cfg = self.cfg.as_ref();
+        finish_ff(frame, ts, dur, false, cfg.and_then(|c| c.desired), cfg.is_none_or(|c| c.convert_color))
+    }
+
+    /// The progressive scans of a still JPEG still arriving, when a decode may use them.
+    fn progressive_scans(&self, index: u32) -> Option<image_info::JpegScans> {
+        if self.complete || index != 0 || self.container != Some(Container::Jpeg) {
+            return None;
+        }
+        image_info::jpeg_progressive_scans(&self.bytes)
+    }
+
     /// Answer every pending decode that can be answered now, in order.
     fn answer(&mut self, out: &mut Vec<ImageOutput>) {
-        while let Some(&(id, index, _complete_only)) = self.pending.front() {
+        while let Some(&(id, index, complete_only)) = self.pending.front() {
+            // decode step 1.2: completeFramesOnly false on a Progressive Image (a progressive JPEG
+            // here) → Decode Progressive Frame: answer once a generation above the last one output
+            // for this frame has arrived (step 6.1); otherwise wait. Other images, and all images
+            // once complete, take Decode Complete Frame (step 1.3).
+            if !complete_only {
+                if let Some(scans) = self.progressive_scans(index) {
+                    let last = self.generations.get(&index).copied().unwrap_or(0);
+                    if scans.complete <= last && !scans.ended {
+                        break;
+                    }
+                    self.pending.pop_front();
+                    match self.decode_progressive(scans) {
+                        Ok(d) => {
+                            // 13. Every scan is in (EOI arrived): the final full-detail output,
+                            // complete true, the generation entry removed. 14. Otherwise complete
+                            // false, and the frame generation recorded.
+                            if scans.ended {
+                                self.generations.remove(&index);
+                            } else {
+                                self.generations.insert(index, scans.complete);
+                            }
+                            out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color, complete: scans.ended });
+                        }
+                        Err(e) => out.push(ImageOutput::DecodeError { id, error: Error::encoding(e.message) }),
+                    }
+                    continue;
+                }
+            }
             if index < self.available() && self.truncated(index) {
                 self.pending.pop_front();
                 out.push(ImageOutput::DecodeError { id, error: Error::encoding("ImageDecoder.decode: the image data is truncated (its end marker is missing)") });
             } else if index < self.available() {
                 self.pending.pop_front();
                 match self.decode_at(index) {
-                    Ok(d) => out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color }),
+                    Ok(d) => {
+                        // Decode Complete Frame step 9 / Decode Progressive Frame step 13.2.
+                        self.generations.remove(&index);
+                        out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color, complete: true });
+                    }
                     Err(e) => {
                         self.cursor = None;
                         out.push(ImageOutput::DecodeError { id, error: Error::encoding(e.message) });
@@ -453,7 +599,12 @@ impl Backend for ImageDecoderBackend {
                 self.answer(out);
                 Ok(())
             }
-            ImageItem::Track(_) => Ok(()),
+            // update the internal selected track index: step 1.2 empties [[progressive frame
+            // generations]] (one track per file for these containers: nothing else changes).
+            ImageItem::Track(_) => {
+                self.generations.clear();
+                Ok(())
+            }
             ImageItem::Abort => {
                 self.pending.clear();
                 self.cursor = None;
@@ -480,5 +631,28 @@ impl Backend for ImageDecoderBackend {
     fn teardown(self) {
         drop(self);
         super::release_memory();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_track;
+
+    #[test]
+    fn default_selected_track_index() {
+        // One still track: index 0 whatever is preferred.
+        for prefer in [None, Some(true), Some(false)] {
+            assert_eq!(default_track(&[false], None, prefer), 0);
+        }
+        // A still primary item and an animated sequence (AVIF), primary first.
+        let tracks = [false, true];
+        assert_eq!(default_track(&tracks, Some(0), None), 0, "no preference: the primary track");
+        assert_eq!(default_track(&tracks, Some(0), Some(false)), 0, "the primary matches");
+        assert_eq!(default_track(&tracks, Some(0), Some(true)), 1, "the earliest animated track");
+        // No primary named: the earliest track matching, else 0.
+        assert_eq!(default_track(&[true, false, false], None, Some(false)), 1);
+        assert_eq!(default_track(&[false, false], None, Some(true)), 0);
+        // A primary index out of range is ignored.
+        assert_eq!(default_track(&tracks, Some(5), None), 0);
     }
 }

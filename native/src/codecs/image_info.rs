@@ -192,6 +192,65 @@ fn jpeg(b: &[u8]) -> Info {
     inf
 }
 
+/// The scans of a progressive JPEG received so far (SOF2/SOF6/SOF10/SOF14; None for any other
+/// JPEG): how many scans are complete — a scan is complete once the marker after its entropy-coded
+/// data has arrived — and where the last complete one ends. Each complete scan adds detail: it is
+/// the "Progressive Image Frame Generation" of a partial decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JpegScans {
+    pub complete: u32,
+    pub end: usize,
+    /// EOI has arrived: every scan is in (a decode is the full-detail one).
+    pub ended: bool,
+}
+
+pub fn jpeg_progressive_scans(b: &[u8]) -> Option<JpegScans> {
+    if b.len() < 4 || b[..2] != [0xff, 0xd8] {
+        return None;
+    }
+    let mut progressive = false;
+    let mut out = JpegScans { complete: 0, end: 0, ended: false };
+    let mut i = 2;
+    while i + 2 <= b.len() && b[i] == 0xff {
+        let marker = b[i + 1];
+        if marker != 0xd9 && !matches!(marker, 0xff | 0x01 | 0xd0..=0xd7) && i + 4 > b.len() {
+            break; // a segment whose length has not arrived
+        }
+        match marker {
+            0xff => i += 1,
+            0x01 | 0xd0..=0xd7 => i += 2,
+            0xd9 => {
+                out.ended = true;
+                break;
+            }
+            _ => {
+                if matches!(marker, 0xc2 | 0xc6 | 0xca | 0xce) {
+                    progressive = true;
+                }
+                let seg_end = i + 2 + u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
+                if marker != 0xda {
+                    i = seg_end;
+                    continue;
+                }
+                // Entropy-coded data: up to the next marker that is neither a stuffed 0xFF00 nor RSTn.
+                let mut j = seg_end;
+                let next = loop {
+                    match b.get(j..j + 2) {
+                        None => break None,
+                        Some([0xff, m]) if *m != 0 && !(0xd0..=0xd7).contains(m) && *m != 0xff => break Some(j),
+                        _ => j += 1,
+                    }
+                };
+                let Some(next) = next else { break };
+                out.complete += 1;
+                out.end = next;
+                i = next;
+            }
+        }
+    }
+    progressive.then_some(out)
+}
+
 /// Skip GIF data sub-blocks from `i`; returns the index after the terminator, if present.
 fn gif_sub_blocks(b: &[u8], mut i: usize) -> Option<usize> {
     loop {
@@ -540,6 +599,26 @@ mod tests {
         bad.extend_from_slice(&[0, 0, 0, 3]);
         bad.extend_from_slice(b"meta");
         assert!(!info(Container::Avif, &bad).header);
+    }
+    #[test]
+    fn progressive_jpeg_scans() {
+        // SOI, SOF2 (progressive), two scans with stuffed bytes and a restart marker, then EOI.
+        let mut j = vec![0xff, 0xd8, 0xff, 0xc2, 0, 11, 8, 0, 2, 0, 2, 1, 1, 0x11, 0];
+        let scan = [0xff, 0xda, 0, 8, 1, 1, 0, 0, 0x3f, 0];
+        j.extend_from_slice(&scan);
+        j.extend_from_slice(&[1, 2, 0xff, 0x00, 3, 0xff, 0xd0, 4]);
+        assert_eq!(jpeg_progressive_scans(&j), Some(JpegScans { complete: 0, end: 0, ended: false }), "first scan not ended yet");
+        let first_end = j.len();
+        j.extend_from_slice(&scan);
+        j.extend_from_slice(&[5, 6]);
+        assert_eq!(jpeg_progressive_scans(&j), Some(JpegScans { complete: 1, end: first_end, ended: false }));
+        let second_end = j.len();
+        j.extend_from_slice(&[0xff, 0xd9]);
+        assert_eq!(jpeg_progressive_scans(&j), Some(JpegScans { complete: 2, end: second_end, ended: true }));
+        // A baseline JPEG (SOF0) is not progressive.
+        let mut base = j.clone();
+        base[3] = 0xc0;
+        assert_eq!(jpeg_progressive_scans(&base), None);
     }
     #[test]
     fn types() {
