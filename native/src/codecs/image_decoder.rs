@@ -8,12 +8,40 @@ use super::pixel_format::by_av;
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{CodecContext, Opened};
-use crate::ffi::format::Demuxer;
+use crate::ffi::format::{ByteSource, Demuxer};
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 use std::collections::VecDeque;
 use std::io::Cursor;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+/// [[encoded data]]: one buffer that only grows, shared with the demuxers reading it (appending
+/// never copies what is there; a demuxer sees each byte as it arrives). The worker thread is the
+/// only writer and reader, so the lock is never contended.
+#[derive(Default, Clone)]
+struct Bytes(Arc<RwLock<Vec<u8>>>);
+
+impl Bytes {
+    fn read(&self) -> RwLockReadGuard<'_, Vec<u8>> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+    fn append(&self, d: Vec<u8>) -> Result<()> {
+        let mut v = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if v.is_empty() {
+            *v = d; // the first chunk (or a whole BufferSource): no second copy
+        } else {
+            v.try_reserve(d.len()).map_err(|_| Error::encoding(format!("ImageDecoder: out of memory: could not grow the encoded data to {} bytes", v.len() + d.len())))?;
+            v.extend_from_slice(&d);
+        }
+        Ok(())
+    }
+    fn shrink(&self) {
+        self.0.write().unwrap_or_else(|e| e.into_inner()).shrink_to_fit();
+    }
+    fn source(&self) -> Arc<dyn ByteSource> {
+        self.0.clone()
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ImageConfig {
@@ -80,6 +108,7 @@ struct FfCursor {
     tb: (i32, i32),
     next: u32,
     draining: bool,
+    starved: bool,
 }
 
 struct WebpCursor {
@@ -99,7 +128,9 @@ struct Decoded {
 pub struct ImageDecoderBackend {
     container: Option<Container>,
     cfg: Option<ImageConfig>,
-    bytes: Vec<u8>,
+    bytes: Bytes,
+    parser: Option<image_info::Parser>,
+    /// Animated WebP only: a copy of the bytes cut after the last complete chunk.
     snapshot: Option<Arc<[u8]>>,
     complete: bool,
     info: Info,
@@ -130,11 +161,11 @@ pub fn default_track(animated: &[bool], primary: Option<usize>, prefer: Option<b
     0
 }
 
-fn demuxer_name(c: Container, bytes: &[u8]) -> &'static str {
+fn demuxer_name(c: Container, animated: bool) -> &'static str {
     match c {
         Container::Jpeg => "jpeg_pipe",
         Container::Png => {
-            if image_info::info(Container::Png, bytes).animated {
+            if animated {
                 "apng"
             } else {
                 "png_pipe"
@@ -245,19 +276,19 @@ fn finish_ff(frame: Frame, ts: i64, dur: i64, animated: bool, desired: Option<(u
 }
 
 impl FfCursor {
-    fn open(data: Arc<[u8]>, c: Container) -> Result<FfCursor> {
-        let name = demuxer_name(c, &data);
-        let demux = Demuxer::open(data, name, c == Container::Avif).map_err(|e| e.to_error(ErrorKind::Encoding))?;
+    fn open(data: Arc<dyn ByteSource>, name: &'static str, c: Container) -> Result<FfCursor> {
+        let demux = Demuxer::open_source(data, name, c == Container::Avif).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         let stream = demux.video_stream().ok_or_else(|| Error::encoding("the image has no picture stream"))?;
         let mut ctx = demux.decoder_for(stream).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         ctx.set_threads(1, false, false);
         let dec = ctx.open(&[]).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         let tb = demux.time_base(stream);
-        Ok(FfCursor { demux, stream, dec, tb, next: 0, draining: false })
+        Ok(FfCursor { demux, stream, dec, tb, next: 0, draining: false, starved: false })
     }
 
-    /// The next decoded frame, or None at the end.
-    fn next_frame(&mut self) -> Result<Option<(Frame, i64, i64)>> {
+    /// The next decoded frame, or None at the end — or, with `complete` false, where the data
+    /// received so far ends (`starved` set: the demuxer wanted bytes that have not arrived).
+    fn next_frame(&mut self, complete: bool) -> Result<Option<(Frame, i64, i64)>> {
         let mut frame = Frame::new()?;
         let mut pkt = Packet::new()?;
         loop {
@@ -277,6 +308,10 @@ impl FfCursor {
                     Status::Ready if pkt.stream_index() != self.stream => continue,
                     Status::Ready => {
                         self.dec.send_packet(Some(&pkt))?;
+                    }
+                    _ if !complete => {
+                        self.starved = true;
+                        return Ok(None);
                     }
                     _ => {
                         self.dec.send_packet(None)?;
@@ -345,51 +380,61 @@ impl ImageDecoderBackend {
     fn snapshot(&mut self) -> Arc<[u8]> {
         if self.snapshot.is_none() {
             let cut = self.container == Some(Container::Webp) && self.info.animated && !self.info.ended;
-            self.snapshot = Some(if cut { Arc::from(image_info::webp_cut(&self.bytes, self.info.complete_end)) } else { Arc::from(&self.bytes[..]) });
+            let b = self.bytes.read();
+            self.snapshot = Some(if cut { Arc::from(image_info::webp_cut(&b, self.info.complete_end)) } else { Arc::from(&b[..]) });
         }
         self.snapshot.clone().expect("just set")
     }
 
-    fn decode_at(&mut self, index: u32) -> Result<Decoded> {
+    /// Decode frame `index` (whose bytes have arrived, as the parser counts them). Ok(None): the
+    /// demuxer wanted bytes past those (it reads ahead): try again when more data arrives.
+    fn decode_at(&mut self, index: u32) -> Result<Option<Decoded>> {
         let c = self.container.expect("configured");
         // A desired size over the frame limits is refused before anything is decoded or sized.
         if let Some((w, h)) = self.cfg.as_ref().and_then(|c| c.desired) {
             check_size(ErrorKind::Encoding, "ImageDecoder: desiredWidth×desiredHeight", w.into(), h.into())?;
         }
-        let len = self.bytes.len();
+        let len = self.bytes.read().len();
+        // An FFmpeg cursor reads the shared, growing bytes: it stays valid as data arrives and
+        // decoding goes on from where it is (frames are decoded in order; an earlier frame
+        // restarts it). The WebP cursor reads a snapshot: new data makes it stale.
         let stale = match &self.cursor {
-            Some((Cursor2::Ff(f), l)) => *l != len || f.next > index,
+            Some((Cursor2::Ff(f), _)) => f.next > index,
             Some((Cursor2::Webp(w), l)) => *l != len || w.next > index,
             None => true,
         };
         if stale {
             self.cursor = None;
-            let data = self.snapshot();
             // image-webp for animated WebP (FFmpeg 5.1 cannot); FFmpeg's webp decoder for stills
             // (lossy WebP then comes out as I420, as in Chrome).
             let cur = if c == Container::Webp && self.info.animated {
+                let data = self.snapshot();
                 let dec = image_webp::WebPDecoder::new(Cursor::new(data)).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
                 // What image-webp itself will size its canvas and our output buffer by.
                 let (w, h) = dec.dimensions();
                 check_size(ErrorKind::Encoding, "WebP: canvas", w.into(), h.into())?;
                 Cursor2::Webp(WebpCursor { dec, next: 0, elapsed_ms: 0 })
             } else {
-                Cursor2::Ff(FfCursor::open(data, c)?)
+                Cursor2::Ff(FfCursor::open(self.bytes.source(), demuxer_name(c, self.info.animated), c)?)
             };
             self.cursor = Some((cur, len));
         }
         let desired = self.cfg.as_ref().and_then(|c| c.desired);
         let convert = self.cfg.as_ref().is_none_or(|c| c.convert_color);
+        let complete = self.complete;
         let (cur, _) = self.cursor.as_mut().expect("cursor");
         match cur {
             Cursor2::Ff(f) => loop {
-                let Some((frame, ts, dur)) = f.next_frame()? else {
+                let Some((frame, ts, dur)) = f.next_frame(complete)? else {
+                    if f.starved {
+                        return Ok(None);
+                    }
                     return Err(Error::encoding(format!("frame {index} could not be decoded (the data ends before it)")));
                 };
                 if f.next - 1 < index {
                     continue;
                 }
-                return finish_ff(frame, ts, dur, self.info.animated, desired, convert);
+                return finish_ff(frame, ts, dur, self.info.animated, desired, convert).map(Some);
             },
             Cursor2::Webp(w) => {
                 let (width, height) = w.dec.dimensions();
@@ -435,12 +480,12 @@ impl ImageDecoderBackend {
                     drop(src);
                     data = scaled;
                 }
-                Ok(Decoded {
+                Ok(Some(Decoded {
                     data,
                     timestamp: if animated { start_ms as i64 * 1000 } else { 0 },
                     duration: animated.then_some(dur_ms as i64 * 1000),
                     color: SRGB,
-                })
+                }))
             }
         }
     }
@@ -453,14 +498,17 @@ impl ImageDecoderBackend {
         }
         let mut partial = Vec::new();
         partial.try_reserve_exact(scans.end + 2).map_err(|_| Error::encoding("out of memory for a partial JPEG"))?;
-        if scans.ended {
-            partial.extend_from_slice(&self.bytes);
-        } else {
-            partial.extend_from_slice(&self.bytes[..scans.end]);
-            partial.extend_from_slice(&[0xff, 0xd9]);
+        {
+            let b = self.bytes.read();
+            if scans.ended {
+                partial.extend_from_slice(&b);
+            } else {
+                partial.extend_from_slice(&b[..scans.end.min(b.len())]);
+                partial.extend_from_slice(&[0xff, 0xd9]);
+            }
         }
-        let mut cur = FfCursor::open(Arc::from(partial), Container::Jpeg)?;
-        let (frame, ts, dur) = cur.next_frame()?.ok_or_else(|| Error::encoding("the partial progressive JPEG gave no picture"))?;
+        let mut cur = FfCursor::open(Arc::new(RwLock::new(partial)), "jpeg_pipe", Container::Jpeg)?;
+        let (frame, ts, dur) = cur.next_frame(true)?.ok_or_else(|| Error::encoding("the partial progressive JPEG gave no picture"))?;
         let cfg = self.cfg.as_ref();
         finish_ff(frame, ts, dur, false, cfg.and_then(|c| c.desired), cfg.is_none_or(|c| c.convert_color))
     }
@@ -470,7 +518,7 @@ impl ImageDecoderBackend {
         if self.complete || index != 0 || self.container != Some(Container::Jpeg) {
             return None;
         }
-        image_info::jpeg_progressive_scans(&self.bytes)
+        image_info::jpeg_progressive_scans(&self.bytes.read())
     }
 
     /// Answer every pending decode that can be answered now, in order.
@@ -508,9 +556,16 @@ impl ImageDecoderBackend {
                 self.pending.pop_front();
                 out.push(ImageOutput::DecodeError { id, error: Error::encoding("ImageDecoder.decode: the image data is truncated (its end marker is missing)") });
             } else if index < self.available() {
+                let result = self.decode_at(index);
+                if let Ok(None) = result {
+                    // The demuxer read ahead past the data: wait for more (a fresh cursor then).
+                    self.cursor = None;
+                    break;
+                }
                 self.pending.pop_front();
-                match self.decode_at(index) {
-                    Ok(d) => {
+                match result {
+                    Ok(None) => {}
+                    Ok(Some(d)) => {
                         // Decode Complete Frame step 9 / Decode Progressive Frame step 13.2.
                         self.generations.remove(&index);
                         out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color, complete: true });
@@ -532,7 +587,9 @@ impl ImageDecoderBackend {
 
     fn refresh(&mut self, out: &mut Vec<ImageOutput>) -> Result<()> {
         let c = self.container.expect("configured");
-        self.info = image_info::info(c, &self.bytes);
+        let parser = self.parser.get_or_insert_with(|| image_info::Parser::new(c));
+        let bytes = self.bytes.read();
+        self.info = parser.feed(&bytes);
         // A header claiming a picture over the frame limits is bad data: refused before any
         // decoder (FFmpeg or image-webp) sizes a buffer by it.
         let claimed = [("picture size", self.info.size), ("frame size", self.info.largest_frame)];
@@ -542,10 +599,11 @@ impl ImageDecoderBackend {
             return Err(Error::encoding(format!("ImageDecoder: bad {mime} header: {m}")));
         }
         if c == Container::Jpeg && self.orientation == (0, false) {
-            if let Some(o) = image_info::jpeg_orientation(&self.bytes) {
+            if let Some(o) = image_info::jpeg_orientation(&bytes) {
                 self.orientation = image_info::orientation_to_rotation_flip(o);
             }
         }
+        drop(bytes);
         if self.complete && !self.info.header {
             self.failed = true;
             let mime = self.cfg.as_ref().map_or("", |c| c.mime.as_str()).to_string();
@@ -579,19 +637,14 @@ impl Backend for ImageDecoderBackend {
         }
         match item {
             ImageItem::Data(d) => {
-                // New bytes invalidate the decoding cursor and snapshot (both see a shorter file).
-                self.cursor = None;
+                // New bytes make the WebP snapshot stale; FFmpeg cursors read on into them.
                 self.snapshot = None;
-                if self.bytes.is_empty() {
-                    self.bytes = d; // the first chunk (or a whole BufferSource): no second copy
-                } else {
-                    self.bytes.extend_from_slice(&d);
-                }
+                self.bytes.append(d)?;
                 self.refresh(out)
             }
             ImageItem::End => {
                 self.complete = true;
-                self.bytes.shrink_to_fit();
+                self.bytes.shrink();
                 self.refresh(out)
             }
             ImageItem::Decode { id, index, complete_only } => {

@@ -88,13 +88,53 @@ fn le24(b: &[u8], at: usize) -> Option<u32> {
     b.get(at..at + 3).map(|s| u32::from_le_bytes([s[0], s[1], s[2], 0]))
 }
 
+/// Where a parse can resume: the start of the first block not yet wholly parsed, what the blocks
+/// before it said, and the container's running counters. Parsing appended data starts here, so a
+/// stream costs each byte's block once, not the whole file per chunk.
+#[derive(Clone, Debug, Default)]
+struct Checkpoint {
+    pos: usize,
+    info: Info,
+    /// GIF: the next sub-block of the block at `pos` still to be read (0 = from its start).
+    sub: usize,
+    /// PNG: fcTL chunks seen; WebP: complete ANMF chunks.
+    frames: u32,
+    /// PNG: acTL's frame count; WebP: the VP8X animation flag (as 0/1).
+    declared: Option<u32>,
+    /// JPEG: the entropy-coded data was searched for EOI up to here.
+    scanned: usize,
+}
+
+/// An incremental parse of one file that only grows (ImageDecoder's [[encoded data]]): `feed`
+/// takes all the bytes so far and reads only those after its checkpoint.
+#[derive(Clone, Debug)]
+pub struct Parser {
+    c: Container,
+    ck: Checkpoint,
+}
+
+impl Parser {
+    pub fn new(c: Container) -> Parser {
+        Parser { c, ck: Checkpoint::default() }
+    }
+
+    /// What the bytes so far say; `b` must extend the bytes of the previous call.
+    pub fn feed(&mut self, b: &[u8]) -> Info {
+        let ck = &mut self.ck;
+        match self.c {
+            Container::Gif => gif(b, ck),
+            Container::Png => png(b, ck),
+            Container::Webp => webp(b, ck),
+            Container::Jpeg => jpeg(b, ck),
+            c => info(c, b),
+        }
+    }
+}
+
+/// What the bytes say, parsed from the start.
 pub fn info(c: Container, b: &[u8]) -> Info {
     match c {
-        Container::Gif => gif(b),
-        Container::Png => png(b),
-        Container::Webp => webp(b),
-        // Still formats: one frame, known complete only when all the data has arrived.
-        Container::Jpeg => jpeg(b),
+        Container::Gif | Container::Png | Container::Webp | Container::Jpeg => Parser::new(c).feed(b),
         Container::Bmp => {
             let header = b.len() >= 54 && &b[..2] == b"BM";
             let size = if header { bmp_size(b) } else { None };
@@ -157,7 +197,7 @@ fn still() -> Info {
     Info { repetitions: Some(0), ..Info::default() }
 }
 
-fn jpeg(b: &[u8]) -> Info {
+fn jpeg(b: &[u8], ck: &mut Checkpoint) -> Info {
     let mut inf = still();
     if b.len() < 4 || b[..2] != [0xff, 0xd8] {
         return inf;
@@ -174,8 +214,11 @@ fn jpeg(b: &[u8]) -> Info {
             0xda => {
                 inf.header = true;
                 inf.frame_data = true;
-                // EOI after the scan data (trailing bytes after it are allowed).
-                inf.ended = b[i..].windows(2).any(|w| w == [0xff, 0xd9]);
+                // EOI after the scan data (trailing bytes after it are allowed); the search
+                // resumes where the last one stopped.
+                let from = ck.scanned.max(i);
+                inf.ended = b[from..].windows(2).any(|w| w == [0xff, 0xd9]);
+                ck.scanned = if inf.ended { from } else { b.len().saturating_sub(1).max(i) };
                 break;
             }
             _ => {
@@ -251,45 +294,48 @@ pub fn jpeg_progressive_scans(b: &[u8]) -> Option<JpegScans> {
     progressive.then_some(out)
 }
 
-/// Skip GIF data sub-blocks from `i`; returns the index after the terminator, if present.
-fn gif_sub_blocks(b: &[u8], mut i: usize) -> Option<usize> {
+/// Skip GIF data sub-blocks from `i`: Ok(the index after the terminator), or Err(the start of
+/// the first sub-block that has not wholly arrived).
+fn gif_sub_blocks(b: &[u8], mut i: usize) -> Result<usize, usize> {
     loop {
-        let n = *b.get(i)? as usize;
-        i += 1;
+        let Some(&n) = b.get(i) else { return Err(i) };
         if n == 0 {
-            return Some(i);
+            return Ok(i + 1);
         }
-        i += n;
-        if i > b.len() {
-            return None;
+        if i + 1 + n as usize > b.len() {
+            return Err(i);
         }
+        i += 1 + n as usize;
     }
 }
 
-fn gif(b: &[u8]) -> Info {
-    let mut inf = Info { repetitions: Some(0), ..Info::default() };
-    if b.len() < 13 || (&b[..6] != b"GIF87a" && &b[..6] != b"GIF89a") {
-        return inf;
+fn gif(b: &[u8], ck: &mut Checkpoint) -> Info {
+    if ck.pos == 0 {
+        let mut inf = Info { repetitions: Some(0), ..Info::default() };
+        if b.len() < 13 || (&b[..6] != b"GIF87a" && &b[..6] != b"GIF89a") {
+            return inf;
+        }
+        inf.header = true;
+        inf.size = nonzero(le16(b, 6).unwrap_or(0).into(), le16(b, 8).unwrap_or(0).into());
+        let packed = b[10];
+        ck.pos = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+        ck.info = inf;
     }
-    inf.header = true;
-    inf.size = nonzero(le16(b, 6).unwrap_or(0).into(), le16(b, 8).unwrap_or(0).into());
-    let packed = b[10];
-    let mut i = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+    let mut inf = ck.info.clone();
+    let mut i = ck.pos;
     while let Some(&kind) = b.get(i) {
         match kind {
             0x21 => {
                 let Some(&label) = b.get(i + 1) else { break };
-                if label == 0xff && b.get(i + 2) == Some(&11) && b.get(i + 3..i + 14) == Some(b"NETSCAPE2.0") {
-                    if b.get(i + 14) == Some(&3) && b.get(i + 15) == Some(&1) {
-                        if let Some(n) = le16(b, i + 16) {
-                            // GIF loop count n: n repetitions after the first play; 0 = forever.
-                            inf.repetitions = if n == 0 { None } else { Some(n as u32) };
-                        }
+                if label == 0xff && b.get(i + 2) == Some(&11) && b.get(i + 3..i + 14) == Some(b"NETSCAPE2.0") && b.get(i + 14) == Some(&3) && b.get(i + 15) == Some(&1) {
+                    if let Some(n) = le16(b, i + 16) {
+                        // GIF loop count n: n repetitions after the first play; 0 = forever.
+                        inf.repetitions = if n == 0 { None } else { Some(n as u32) };
                     }
                 }
                 match gif_sub_blocks(b, i + 2) {
-                    Some(next) => i = next,
-                    None => break,
+                    Ok(next) => i = next,
+                    Err(_) => break,
                 }
             }
             0x2c => {
@@ -298,15 +344,19 @@ fn gif(b: &[u8]) -> Info {
                 if let (Some(w), Some(h)) = (le16(b, i + 5), le16(b, i + 7)) {
                     inf.frame(w.into(), h.into());
                 }
-                let mut j = i + 10 + if p & 0x80 != 0 { 3 << ((p & 7) + 1) } else { 0 };
-                j += 1; // LZW minimum code size
-                match gif_sub_blocks(b, j) {
-                    Some(next) => {
+                // After the descriptor, its local colour table and the LZW minimum code size; or
+                // where the last parse of this frame stopped.
+                let data = i + 11 + if p & 0x80 != 0 { 3 << ((p & 7) + 1) } else { 0 };
+                match gif_sub_blocks(b, if ck.pos == i { ck.sub.max(data) } else { data }) {
+                    Ok(next) => {
                         inf.complete_frames += 1;
                         inf.partial_frame = false;
                         i = next;
                     }
-                    None => break,
+                    Err(at) => {
+                        ck.sub = at;
+                        break;
+                    }
                 }
             }
             0x3b => {
@@ -315,21 +365,29 @@ fn gif(b: &[u8]) -> Info {
             }
             _ => break,
         }
+        // A whole block parsed: the next parse starts after it.
+        ck.pos = i;
+        ck.sub = 0;
+        ck.info = inf.clone();
     }
     inf.animated = inf.complete_frames > 1 || inf.repetitions != Some(0);
     inf.frame_data = inf.complete_frames > 0 || inf.partial_frame;
     inf
 }
 
-fn png(b: &[u8]) -> Info {
-    let mut inf = Info { repetitions: Some(0), ..Info::default() };
-    if b.len() < 8 || b[..8] != [0x89, b'P', b'N', b'G', 13, 10, 26, 10] {
-        return inf;
+fn png(b: &[u8], ck: &mut Checkpoint) -> Info {
+    if ck.pos == 0 {
+        let inf = Info { repetitions: Some(0), ..Info::default() };
+        if b.len() < 8 || b[..8] != [0x89, b'P', b'N', b'G', 13, 10, 26, 10] {
+            return inf;
+        }
+        ck.pos = 8;
+        ck.info = Info { end_known: true, ..inf };
     }
-    let mut i = 8;
-    let mut fctl = 0u32;
-    let mut declared = None;
-    inf.end_known = true;
+    let mut inf = ck.info.clone();
+    let mut i = ck.pos;
+    let mut fctl = ck.frames;
+    let mut declared = ck.declared;
     while let (Some(len), Some(kind)) = (be32(b, i), b.get(i + 4..i + 8)) {
         if kind == b"IDAT" {
             inf.frame_data = true;
@@ -369,6 +427,8 @@ fn png(b: &[u8]) -> Info {
             _ => {}
         }
         i = end;
+        // A whole chunk parsed: the next parse starts after it.
+        *ck = Checkpoint { pos: i, info: inf.clone(), frames: fctl, declared, ..Checkpoint::default() };
     }
     inf.animated = declared.is_some_and(|n| n > 1);
     if !inf.animated {
@@ -377,16 +437,20 @@ fn png(b: &[u8]) -> Info {
     inf
 }
 
-fn webp(b: &[u8]) -> Info {
-    let mut inf = Info { repetitions: Some(0), ..Info::default() };
-    if b.len() < 16 || &b[..4] != b"RIFF" || &b[8..12] != b"WEBP" {
-        return inf;
+fn webp(b: &[u8], ck: &mut Checkpoint) -> Info {
+    if ck.pos == 0 {
+        let inf = Info { repetitions: Some(0), ..Info::default() };
+        if b.len() < 16 || &b[..4] != b"RIFF" || &b[8..12] != b"WEBP" {
+            return inf;
+        }
+        ck.pos = 12;
+        ck.info = Info { end_known: true, ..inf };
     }
     let riff_end = (le32(b, 4).unwrap_or(0) as usize).saturating_add(8);
-    inf.end_known = true;
-    let mut i = 12;
-    let mut anmf = 0;
-    let mut animated = false;
+    let mut inf = ck.info.clone();
+    let mut i = ck.pos;
+    let mut anmf = ck.frames;
+    let mut animated = ck.declared == Some(1);
     while let (Some(kind), Some(len)) = (b.get(i..i + 4), le32(b, i + 4)) {
         let end = i + 8 + len as usize + (len as usize & 1);
         let have = end <= b.len() || (i + 8 + len as usize) <= b.len();
@@ -430,6 +494,10 @@ fn webp(b: &[u8]) -> Info {
         }
         i = end;
         inf.complete_end = end.min(b.len());
+        // A whole chunk parsed (with its pad byte): the next parse starts after it.
+        if end <= b.len() {
+            *ck = Checkpoint { pos: i, info: inf.clone(), frames: anmf, declared: Some(u32::from(animated)), ..Checkpoint::default() };
+        }
     }
     if animated {
         inf.animated = true;
@@ -619,6 +687,42 @@ mod tests {
         let mut base = j.clone();
         base[3] = 0xc0;
         assert_eq!(jpeg_progressive_scans(&base), None);
+    }
+    /// Feeding a file in pieces gives, after each piece, what parsing those bytes at once gives.
+    fn incremental_matches(c: Container, b: &[u8], step: usize) {
+        let mut p = Parser::new(c);
+        let mut n = 0;
+        while n < b.len() {
+            n = (n + step).min(b.len());
+            assert_eq!(p.feed(&b[..n]), info(c, &b[..n]), "{c:?} at {n} of {} (step {step})", b.len());
+        }
+    }
+    #[test]
+    fn resumable_parse_matches_a_whole_parse() {
+        let g = gif_bytes(5, Some(2), true);
+        for step in [1, 3, 7, 64] {
+            incremental_matches(Container::Gif, &g, step);
+        }
+        let w = webp_file(&[(b"VP8X", vec![0x02, 0, 0, 0, 1, 0, 0, 1, 0, 0]), (b"ANIM", vec![0; 6]), (b"ANMF", vec![0; 30]), (b"ANMF", vec![0; 31])]);
+        for step in [1, 5, 16] {
+            incremental_matches(Container::Webp, &w, step);
+        }
+        let mut png = vec![0x89, b'P', b'N', b'G', 13, 10, 26, 10];
+        for (kind, len) in [(&b"IHDR"[..], 13), (b"acTL", 8), (b"fcTL", 26), (b"IDAT", 40), (b"fcTL", 26), (b"fdAT", 30), (b"IEND", 0)] {
+            png.extend_from_slice(&(len as u32).to_be_bytes());
+            png.extend_from_slice(kind);
+            let mut body = vec![0u8; len];
+            if kind == b"acTL" {
+                body[3] = 2;
+            }
+            png.extend_from_slice(&body);
+            png.extend_from_slice(&[0; 4]);
+        }
+        for step in [1, 9, 33] {
+            incremental_matches(Container::Png, &png, step);
+        }
+        let j = [0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xda, 0, 2, 1, 2, 0xff, 0, 3, 0xff, 0xd9];
+        incremental_matches(Container::Jpeg, &j, 1);
     }
     #[test]
     fn types() {
