@@ -14,6 +14,9 @@ use std::sync::Arc;
 /// image: the reader sees every byte appended so far, shared, never copied).
 pub trait ByteSource: Send + Sync {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Copy the bytes at `pos` into `out`; returns how many were copied (0 at the end).
     fn read_at(&self, pos: usize, out: &mut [u8]) -> usize;
 }
