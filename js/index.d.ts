@@ -357,7 +357,7 @@ export declare class VideoDecoder extends EventTarget {
 export type ColorSpaceConversion = 'default' | 'none';
 
 /** WebIDL (BufferSource or ReadableStream). */
-export type ImageBufferSource = BufferSource | ReadableStream<Uint8Array>;
+export type ImageBufferSource = AllowSharedBufferSource | ReadableStream<Uint8Array>;
 
 export interface ImageDecoderInit {
   /** An image MIME type, e.g. 'image/png'. */

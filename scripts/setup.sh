@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# libwebp-dev: animated WebP frames are decoded by libwebp; libjpeg-turbo-progs: jpegtran makes
+# the progressive JPEG test files; ffmpeg: the CLI the tests compare against.
 APT_PACKAGES=(libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
-              pkg-config libclang1-14 libclang-common-14-dev ffmpeg)
+              pkg-config libclang1-14 libclang-common-14-dev ffmpeg
+              libwebp-dev libjpeg-turbo-progs)
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 

@@ -60,8 +60,11 @@ function toDOMString(v, what) {
 }
 
 const isReadableStream = (v) => typeof ReadableStream === 'function' && v instanceof ReadableStream;
-/** A BufferSource (not [AllowShared]): ArrayBuffer or a view on one. */
-const isBufferSource = (v) => isArrayBuffer(v) || (ArrayBuffer.isView(v) && !isSharedArrayBuffer(v.buffer));
+/**
+ * An AllowSharedBufferSource (ImageBufferSource's first member): an ArrayBuffer or a
+ * SharedArrayBuffer, or a view on either (WPT image-decoder.crossOriginIsolated).
+ */
+const isBufferSource = (v) => isArrayBuffer(v) || isSharedArrayBuffer(v) || ArrayBuffer.isView(v);
 const bufferOf = (v) => (ArrayBuffer.isView(v) ? v.buffer : v);
 
 /** Keep only values a VideoColorSpaceInit accepts (an unknown native value reads as null). */
@@ -108,7 +111,7 @@ function convertInit(input) {
   } else if (isBufferSource(data)) {
     out.buffer = data;
   } else {
-    throw typeError(`${WHAT}: expected init.data to be an ArrayBuffer, TypedArray, DataView or ReadableStream, got ${describe(data)}`);
+    throw typeError(`${WHAT}: expected init.data to be an ArrayBuffer, SharedArrayBuffer, TypedArray, DataView or ReadableStream, got ${describe(data)}`);
   }
   if (d.desiredHeight !== undefined) {
     out.desiredHeight = enforceRange(d.desiredHeight, 0, 0xFFFFFFFF, `${WHAT}: expected an integer desiredHeight between 0 and 4294967295`);
@@ -189,6 +192,15 @@ class ImageDecoder {
   #nextId = 1;
   /** The ReadableStream reader of a streamed source, while the Fetch Stream Data Loop runs. */
   #reader = null;
+  /**
+   * Bytes of each command pushed and not yet taken by the worker (its 'dequeue' events), in
+   * order (0 for commands without data), and their sum: the stream loop reads no further while
+   * more than STREAM_IN_FLIGHT bytes wait, so a fast source and a slow decode never hold the
+   * data twice (queued copies + [[encoded data]]).
+   */
+  #inFlight = [];
+  #inFlightBytes = 0;
+  #drained = null;
 
   /** ImageDecoder(init) */
   constructor(init) {
@@ -224,14 +236,15 @@ class ImageDecoder {
         this.#closeDecoder(makeError('OperationError', `${WHAT}: reading the stream failed: ${err && err.message}`));
       });
     } else {
-      // 18.2–18.3 [[encoded data]] = a copy of init.data (the session copies the bytes it is given).
+      // 18.2–18.3 [[encoded data]] = a copy of init.data (the session copies the bytes it is given;
+      //    for a SharedArrayBuffer that copy is the snapshot the spec's "copy of" means).
       const b = cfg.buffer;
       const bytes = ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
       // 18.6 Queue "configure the image decoder"; 18.7 queue "decode track metadata" (the session
       //    establishes the tracks as soon as it has the bytes).
       this.#session.configure(this.#gen, nativeConfig);
-      this.#session.push(this.#gen, { data: bytes });
-      this.#session.push(this.#gen, { end: true });
+      this.#push({ data: bytes });
+      this.#push({ end: true });
       // 18.4–18.5 [[complete]] = true; resolve [[completed promise]].
       this.#complete = true;
       this.#completed.settled = true;
@@ -274,7 +287,7 @@ class ImageDecoder {
       const promise = new Promise((resolve, reject) => { entry = { id, resolve, reject, answer: null }; });
       // 6.–7. Queue the "decode the image" control message; the worker waits for the tracks and
       //    for enough data, then runs Decode Complete Frame (or answers RangeError/EncodingError).
-      this.#session.push(this.#gen, { decode: { id, frameIndex, completeFramesOnly } });
+      this.#push({ decode: { id, frameIndex, completeFramesOnly } });
       this.#pending.push(entry);
       this.#session.busy();
       // 8. Return promise.
@@ -327,7 +340,7 @@ class ImageDecoder {
     // 1. Signal [[codec implementation]] to abort any active decoding operation. The worker
     //    drops its pending decodes; the configuration and the bytes received stay (answers that
     //    were already on their way are matched by id and released).
-    this.#session.push(this.#gen, { abort: true });
+    this.#push({ abort: true });
     // 2. Reject every pending decode promise with exception and remove it.
     this.#rejectPending(exception);
   }
@@ -342,6 +355,11 @@ class ImageDecoder {
     this.#gen++;
     // 3. Clear [[codec implementation]] and release its system resources; stop reading the stream.
     this.#session.close();
+    if (this.#drained) {
+      const resolve = this.#drained;
+      this.#drained = null;
+      resolve();
+    }
     if (this.#reader) {
       const reader = this.#reader;
       this.#reader = null;
@@ -389,7 +407,7 @@ class ImageDecoder {
         // close steps: [[complete]] = true; resolve [[completed promise]]; tell the worker.
         this.#reader = null;
         this.#complete = true;
-        this.#session.push(this.#gen, { end: true });
+        this.#push({ end: true });
         if (!this.#completed.settled) {
           this.#completed.settled = true;
           this.#completed.resolve();
@@ -406,11 +424,34 @@ class ImageDecoder {
       }
       // chunk steps 3.–6: append the bytes to [[encoded data]]; the worker establishes or
       //    updates the tracks (a 'tracks' output when anything changed).
-      if (chunk.byteLength > 0) this.#session.push(this.#gen, { data: chunk });
+      if (chunk.byteLength > 0) this.#push({ data: chunk });
+      // Back-pressure: wait while the worker has not taken the bytes already given to it.
+      if (this.#inFlightBytes > STREAM_IN_FLIGHT) {
+        await new Promise((resolve) => { this.#drained = resolve; });
+        if (this.#closed || this.#reader !== reader) return;
+      }
       // 7. Read the next chunk — after a turn of the event loop: a source that always has data
       //    would otherwise resolve read() in microtasks for ever, and the session's events
       //    (tracks, errors, frames) could never be delivered ("in parallel" in the spec).
       await yieldToEventLoop();
+    }
+  }
+
+  /** Push one command to the session, counting its bytes until the worker takes it. */
+  #push(item) {
+    this.#session.push(this.#gen, item);
+    const n = item.data ? item.data.byteLength : 0;
+    this.#inFlight.push(n);
+    this.#inFlightBytes += n;
+  }
+
+  /** The worker took `count` commands (in push order). */
+  #onDequeue(count) {
+    for (let i = 0; i < count && this.#inFlight.length > 0; i++) this.#inFlightBytes -= this.#inFlight.shift();
+    if (this.#drained && this.#inFlightBytes <= STREAM_IN_FLIGHT) {
+      const resolve = this.#drained;
+      this.#drained = null;
+      resolve();
     }
   }
 
@@ -434,8 +475,11 @@ class ImageDecoder {
           // tracks.ready pending for ever.
           this.#closeDecoder(makeError(ev.name || 'EncodingError', ev.message || `${WHAT}: decoding failed`));
           break;
+        case 'dequeue':
+          this.#onDequeue(Number(ev.count) || 0);
+          break;
         default:
-          // 'dequeue' and 'flush' mean nothing to an ImageDecoder.
+          // 'flush' means nothing to an ImageDecoder.
           break;
       }
     }
@@ -541,6 +585,9 @@ class ImageDecoder {
     };
   }
 }
+
+/** Bytes of a stream given to the worker and not yet taken before the stream loop waits. */
+const STREAM_IN_FLIGHT = 1 << 20;
 
 const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 

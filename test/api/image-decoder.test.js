@@ -129,7 +129,6 @@ describe('constructor: valid ImageDecoderInit', () => {
     bad({ ...ok(), data: 'abc' }, 'a string as data');
     bad({ ...ok(), data: {} }, 'a plain object as data');
     bad({ ...ok(), data: [1, 2, 3] }, 'an array as data');
-    bad({ ...ok(), data: new SharedArrayBuffer(8) }, 'a SharedArrayBuffer (BufferSource is not [AllowShared])');
     bad({ ...ok(), colorSpaceConversion: 'srgb' }, 'a bad colorSpaceConversion');
     bad({ ...ok(), desiredWidth: -1, desiredHeight: 10 }, '[EnforceRange] desiredWidth');
     bad({ ...ok(), desiredWidth: 10, desiredHeight: NaN }, '[EnforceRange] desiredHeight');

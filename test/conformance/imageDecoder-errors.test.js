@@ -78,3 +78,35 @@ test('Test completed property on fully buffered decode', T, async () => {
   await fx.within(decoder.completed, 5000, 'completed');
   decoder.close();
 });
+
+// Issue 8: complete data too short to hold a single image header (no track can be found) closes
+// the decoder (spec Establish Tracks step 2.1; Chrome reports EncodingError): tracks.ready and
+// decode() reject with it, never a track of 0 frames and a RangeError.
+for (const key of ['jpeg', 'webp', 'gif', 'avif']) {
+  const s = images.still[key];
+  test(`complete data too short for a ${key} header closes the decoder with EncodingError`, { ...T, skip: !s && 'no fixture' }, async () => {
+    const cut = key === 'jpeg' ? 200 : 10;
+    if (key === 'jpeg') {
+      // The first 200 bytes of this JPEG end before its SOS marker (the end of the header).
+      assert.ok(Buffer.from(s.bytes.subarray(0, 200)).indexOf(Buffer.from([0xff, 0xda])) < 0, 'no SOS in 200 bytes');
+    }
+    for (const how of ['buffer', 'stream']) {
+      const bytes = s.bytes.subarray(0, cut);
+      const data = how === 'buffer' ? bytes : fx.streamOf(bytes, 64);
+      const decoder = new ImageDecoder({ data, type: s.type });
+      const p = decoder.decode();
+      await rejects(decoder.tracks.ready, 'EncodingError', `${how}: tracks.ready`);
+      await rejects(p, 'EncodingError', `${how}: decode() queued before`);
+      assert.equal(decoder.tracks.length, 0, `${how}: no track`);
+      await rejects(decoder.decode(), 'InvalidStateError', `${how}: decode() after the close`);
+    }
+  });
+}
+
+test('an AVIF cut inside its meta box (complete) is too short: EncodingError', { ...T, skip: !images.still.avif && 'no fixture' }, async () => {
+  const b = images.still.avif.bytes;
+  const meta = Buffer.from(b).indexOf('meta');
+  assert.ok(meta > 0);
+  const decoder = new ImageDecoder({ data: b.subarray(0, meta + 20), type: 'image/avif' });
+  await rejects(decoder.tracks.ready, 'EncodingError', 'tracks.ready');
+});

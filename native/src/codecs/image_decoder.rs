@@ -8,17 +8,57 @@ use super::pixel_format::by_av;
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{CodecContext, Opened};
-use crate::ffi::format::Demuxer;
+use crate::ffi::format::{ByteSource, Demuxer};
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 use std::collections::VecDeque;
 use std::io::Cursor;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+/// [[encoded data]]: one buffer that only grows, shared with the demuxers reading it (appending
+/// never copies what is there; a demuxer sees each byte as it arrives). The worker thread is the
+/// only writer and reader, so the lock is never contended.
+#[derive(Default, Clone)]
+struct Bytes(Arc<RwLock<Vec<u8>>>);
+
+impl Bytes {
+    fn read(&self) -> RwLockReadGuard<'_, Vec<u8>> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+    fn append(&self, d: Vec<u8>) -> Result<()> {
+        let mut v = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if v.is_empty() {
+            *v = d; // the first chunk (or a whole BufferSource): no second copy
+        } else {
+            v.try_reserve(d.len()).map_err(|_| Error::encoding(format!("ImageDecoder: out of memory: could not grow the encoded data to {} bytes", v.len() + d.len())))?;
+            v.extend_from_slice(&d);
+        }
+        Ok(())
+    }
+    fn shrink(&self) {
+        self.0.write().unwrap_or_else(|e| e.into_inner()).shrink_to_fit();
+    }
+    fn source(&self) -> Arc<dyn ByteSource> {
+        self.0.clone()
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ImageConfig {
     pub mime: String,
     pub desired: Option<(u32, u32)>,
+    /// colorSpaceConversion 'default' (true): an embedded ICC profile is applied (pixels converted
+    /// to sRGB); 'none' (false): profiles are ignored and the decoded samples are output as they
+    /// are (a YUV JPEG stays YUV).
+    pub convert_color: bool,
+    /// [[prefer animation]]: None when preferAnimation was not given.
+    pub prefer_animation: Option<bool>,
+}
+
+impl Default for ImageConfig {
+    fn default() -> Self {
+        ImageConfig { mime: String::new(), desired: None, convert_color: true, prefer_animation: None }
+    }
 }
 
 pub enum ImageItem {
@@ -50,7 +90,8 @@ const SRGB: ColorOut = ColorOut { primaries: "bt709", transfer: "iec61966-2-1", 
 
 pub enum ImageOutput {
     Tracks { tracks: Vec<TrackInfo>, selected: i32, complete: bool },
-    Frame { id: u64, data: FrameData, timestamp: i64, duration: Option<i64>, rotation: u32, flip: bool, color: ColorOut },
+    /// `complete` false: a progressive partial decode (ImageDecodeResult.complete).
+    Frame { id: u64, data: FrameData, timestamp: i64, duration: Option<i64>, rotation: u32, flip: bool, color: ColorOut, complete: bool },
     DecodeError { id: u64, error: Error },
 }
 
@@ -67,6 +108,7 @@ struct FfCursor {
     tb: (i32, i32),
     next: u32,
     draining: bool,
+    starved: bool,
 }
 
 struct WebpCursor {
@@ -86,7 +128,9 @@ struct Decoded {
 pub struct ImageDecoderBackend {
     container: Option<Container>,
     cfg: Option<ImageConfig>,
-    bytes: Vec<u8>,
+    bytes: Bytes,
+    parser: Option<image_info::Parser>,
+    /// Animated WebP only: a copy of the bytes cut after the last complete chunk.
     snapshot: Option<Arc<[u8]>>,
     complete: bool,
     info: Info,
@@ -95,13 +139,33 @@ pub struct ImageDecoderBackend {
     cursor: Option<(Cursor2, usize)>,
     orientation: (u32, bool),
     failed: bool,
+    /// [[progressive frame generations]]: frame index → the generation last output for it.
+    generations: std::collections::HashMap<u32, u32>,
 }
 
-fn demuxer_name(c: Container, bytes: &[u8]) -> &'static str {
+/// Get Default Selected Track Index (with trackList): `animated[i]` is track i's [[animated]];
+/// `primary` the Primary Image Track's position when the data identifies one.
+pub fn default_track(animated: &[bool], primary: Option<usize>, prefer: Option<bool>) -> usize {
+    // 1. The data identifies a Primary Image Track:
+    if let Some(p) = primary.filter(|&p| p < animated.len()) {
+        // 1.3 [[prefer animation]] null → primaryTrackIndex; 1.4 equal to its animated → the same.
+        if prefer.is_none_or(|want| animated[p] == want) {
+            return p;
+        }
+    }
+    // 2. The earliest track whose animated equals [[prefer animation]].
+    if let Some(i) = prefer.and_then(|want| animated.iter().position(|&a| a == want)) {
+        return i;
+    }
+    // 3.
+    0
+}
+
+fn demuxer_name(c: Container, animated: bool) -> &'static str {
     match c {
         Container::Jpeg => "jpeg_pipe",
         Container::Png => {
-            if image_info::info(Container::Png, bytes).animated {
+            if animated {
                 "apng"
             } else {
                 "png_pipe"
@@ -128,43 +192,103 @@ fn color_of(frame: &Frame, yuv: bool) -> ColorOut {
     }
     let (range, space, _, _) = frame.color();
     let full = range == sys::AVColorRange::AVCOL_RANGE_JPEG || matches!(frame.pixel_format(), Some(sys::AVPixelFormat::AV_PIX_FMT_YUVJ420P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ422P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ444P));
+    let (_, _, prim, trc) = frame.color();
     let matrix = match space {
         sys::AVColorSpace::AVCOL_SPC_BT709 => "bt709",
         sys::AVColorSpace::AVCOL_SPC_BT470BG => "bt470bg",
         sys::AVColorSpace::AVCOL_SPC_BT2020_NCL => "bt2020-ncl",
         _ => "smpte170m",
     };
-    ColorOut { primaries: "bt709", transfer: if full { "iec61966-2-1" } else { "bt709" }, matrix, full_range: full }
+    // The primaries and transfer the bitstream declares (AVIF nclx, …); unspecified ones are sRGB's.
+    use sys::AVColorPrimaries as P;
+    use sys::AVColorTransferCharacteristic as Tr;
+    let primaries = match prim {
+        P::AVCOL_PRI_BT470BG => "bt470bg",
+        P::AVCOL_PRI_SMPTE170M | P::AVCOL_PRI_SMPTE240M => "smpte170m",
+        P::AVCOL_PRI_BT2020 => "bt2020",
+        P::AVCOL_PRI_SMPTE432 => "smpte432",
+        _ => "bt709",
+    };
+    let transfer = match trc {
+        Tr::AVCOL_TRC_BT709 => "bt709",
+        Tr::AVCOL_TRC_SMPTE170M | Tr::AVCOL_TRC_BT2020_10 | Tr::AVCOL_TRC_BT2020_12 => "smpte170m",
+        Tr::AVCOL_TRC_LINEAR => "linear",
+        Tr::AVCOL_TRC_SMPTE2084 => "pq",
+        Tr::AVCOL_TRC_ARIB_STD_B67 => "hlg",
+        Tr::AVCOL_TRC_IEC61966_2_1 => "iec61966-2-1",
+        _ if full => "iec61966-2-1",
+        _ => "bt709",
+    };
+    ColorOut { primaries, transfer, matrix, full_range: full }
 }
 
-/// Convert any decoded frame to RGBA (size `out`) with swscale.
-fn to_rgba(frame: &Frame, out: (u32, u32)) -> Result<FrameData> {
+/// colorSpaceConversion 'default': a transform from the frame's embedded ICC profile to sRGB
+/// (qcms, Firefox's colour management), or None when there is no profile, it is sRGB already, or
+/// it cannot be read (an unreadable profile is ignored, as browsers do).
+fn icc_to_srgb(icc: &[u8]) -> Option<qcms::Transform> {
+    let input = qcms::Profile::new_from_slice(icc, false)?;
+    if input.is_sRGB() {
+        return None;
+    }
+    let mut srgb = qcms::Profile::new_sRGB();
+    srgb.precache_output_transform();
+    qcms::Transform::new(&input, &srgb, qcms::DataType::RGBA8, qcms::Intent::default())
+}
+
+/// Convert any decoded frame to RGBA (size `out`) with swscale, then through `icc` if given.
+fn to_rgba(frame: &Frame, out: (u32, u32), icc: Option<&qcms::Transform>) -> Result<FrameData> {
     let fmt = frame.pixel_format().ok_or_else(|| Error::encoding("decoded frame has no pixel format"))?;
     let src = ImageDesc { format: fmt, width: frame.width(), height: frame.height() };
     let dst = ImageDesc { format: sys::AVPixelFormat::AV_PIX_FMT_RGBA, width: out.0, height: out.1 };
     FrameData::new_with("RGBA", out.0, out.1, |bytes, layout| {
         with_scaler(src, dst, scale::BICUBIC | scale::ACCURATE, |s| {
-            s.scale_frame(frame, &mut PlanesMut { data: [bytes, &mut [], &mut [], &mut []], stride: [layout[0].stride, 0, 0, 0] })?;
+            s.scale_frame(frame, &mut PlanesMut { data: [&mut *bytes, &mut [], &mut [], &mut []], stride: [layout[0].stride, 0, 0, 0] })?;
             Ok(())
-        })
+        })?;
+        if let Some(t) = icc {
+            let row = out.0 as usize * 4;
+            for line in bytes.chunks_mut(layout[0].stride.max(1)) {
+                let n = row.min(line.len());
+                t.apply(&mut line[..n]);
+            }
+        }
+        Ok(())
     })
     .map_err(|e| Error::encoding(e.message))
 }
 
+/// A decoded FFmpeg frame as the output: kept in its own format where a VideoPixelFormat exists
+/// (YUV stays YUV), else RGBA; resized to desiredWidth×desiredHeight; with colorSpaceConversion
+/// 'default', an embedded ICC profile is applied (the output is then sRGB RGBA).
+fn finish_ff(frame: Frame, ts: i64, dur: i64, animated: bool, desired: Option<(u32, u32)>, convert: bool) -> Result<Decoded> {
+    let fmt = frame.pixel_format();
+    let icc = if convert { frame.icc_profile().and_then(icc_to_srgb) } else { None };
+    let direct = desired.is_none() && icc.is_none() && fmt.and_then(by_av).is_some();
+    let yuv = direct && fmt.and_then(by_av).is_some_and(|f| !f.rgb);
+    let color = if icc.is_some() { SRGB } else { color_of(&frame, yuv) };
+    let data = if direct {
+        FrameData::from_av_frame(frame)?
+    } else {
+        let size = desired.unwrap_or((frame.width(), frame.height()));
+        to_rgba(&frame, size, icc.as_ref())?
+    };
+    Ok(Decoded { data, timestamp: if animated { ts } else { 0 }, duration: (animated && dur > 0).then_some(dur), color })
+}
+
 impl FfCursor {
-    fn open(data: Arc<[u8]>, c: Container) -> Result<FfCursor> {
-        let name = demuxer_name(c, &data);
-        let demux = Demuxer::open(data, name, c == Container::Avif).map_err(|e| e.to_error(ErrorKind::Encoding))?;
+    fn open(data: Arc<dyn ByteSource>, name: &'static str, c: Container) -> Result<FfCursor> {
+        let demux = Demuxer::open_source(data, name, c == Container::Avif).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         let stream = demux.video_stream().ok_or_else(|| Error::encoding("the image has no picture stream"))?;
         let mut ctx = demux.decoder_for(stream).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         ctx.set_threads(1, false, false);
         let dec = ctx.open(&[]).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         let tb = demux.time_base(stream);
-        Ok(FfCursor { demux, stream, dec, tb, next: 0, draining: false })
+        Ok(FfCursor { demux, stream, dec, tb, next: 0, draining: false, starved: false })
     }
 
-    /// The next decoded frame, or None at the end.
-    fn next_frame(&mut self) -> Result<Option<(Frame, i64, i64)>> {
+    /// The next decoded frame, or None at the end — or, with `complete` false, where the data
+    /// received so far ends (`starved` set: the demuxer wanted bytes that have not arrived).
+    fn next_frame(&mut self, complete: bool) -> Result<Option<(Frame, i64, i64)>> {
         let mut frame = Frame::new()?;
         let mut pkt = Packet::new()?;
         loop {
@@ -184,6 +308,10 @@ impl FfCursor {
                     Status::Ready if pkt.stream_index() != self.stream => continue,
                     Status::Ready => {
                         self.dec.send_packet(Some(&pkt))?;
+                    }
+                    _ if !complete => {
+                        self.starved = true;
+                        return Ok(None);
                     }
                     _ => {
                         self.dec.send_packet(None)?;
@@ -239,9 +367,12 @@ impl ImageDecoderBackend {
             return;
         }
         self.sent = Some(now);
+        // One track per file for these containers (no Primary Image Track to weigh).
+        let prefer = self.cfg.as_ref().and_then(|c| c.prefer_animation);
+        let selected = default_track(&[now.1], None, prefer) as i32;
         out.push(ImageOutput::Tracks {
             tracks: vec![TrackInfo { animated: now.1, frame_count: now.0, repetitions: now.2 }],
-            selected: 0,
+            selected,
             complete: now.3,
         });
     }
@@ -249,61 +380,61 @@ impl ImageDecoderBackend {
     fn snapshot(&mut self) -> Arc<[u8]> {
         if self.snapshot.is_none() {
             let cut = self.container == Some(Container::Webp) && self.info.animated && !self.info.ended;
-            self.snapshot = Some(if cut { Arc::from(image_info::webp_cut(&self.bytes, self.info.complete_end)) } else { Arc::from(&self.bytes[..]) });
+            let b = self.bytes.read();
+            self.snapshot = Some(if cut { Arc::from(image_info::webp_cut(&b, self.info.complete_end)) } else { Arc::from(&b[..]) });
         }
         self.snapshot.clone().expect("just set")
     }
 
-    fn decode_at(&mut self, index: u32) -> Result<Decoded> {
+    /// Decode frame `index` (whose bytes have arrived, as the parser counts them). Ok(None): the
+    /// demuxer wanted bytes past those (it reads ahead): try again when more data arrives.
+    fn decode_at(&mut self, index: u32) -> Result<Option<Decoded>> {
         let c = self.container.expect("configured");
         // A desired size over the frame limits is refused before anything is decoded or sized.
         if let Some((w, h)) = self.cfg.as_ref().and_then(|c| c.desired) {
             check_size(ErrorKind::Encoding, "ImageDecoder: desiredWidth×desiredHeight", w.into(), h.into())?;
         }
-        let len = self.bytes.len();
+        let len = self.bytes.read().len();
+        // An FFmpeg cursor reads the shared, growing bytes: it stays valid as data arrives and
+        // decoding goes on from where it is (frames are decoded in order; an earlier frame
+        // restarts it). The WebP cursor reads a snapshot: new data makes it stale.
         let stale = match &self.cursor {
-            Some((Cursor2::Ff(f), l)) => *l != len || f.next > index,
+            Some((Cursor2::Ff(f), _)) => f.next > index,
             Some((Cursor2::Webp(w), l)) => *l != len || w.next > index,
             None => true,
         };
         if stale {
             self.cursor = None;
-            let data = self.snapshot();
             // image-webp for animated WebP (FFmpeg 5.1 cannot); FFmpeg's webp decoder for stills
             // (lossy WebP then comes out as I420, as in Chrome).
             let cur = if c == Container::Webp && self.info.animated {
+                let data = self.snapshot();
                 let dec = image_webp::WebPDecoder::new(Cursor::new(data)).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
                 // What image-webp itself will size its canvas and our output buffer by.
                 let (w, h) = dec.dimensions();
                 check_size(ErrorKind::Encoding, "WebP: canvas", w.into(), h.into())?;
                 Cursor2::Webp(WebpCursor { dec, next: 0, elapsed_ms: 0 })
             } else {
-                Cursor2::Ff(FfCursor::open(data, c)?)
+                Cursor2::Ff(FfCursor::open(self.bytes.source(), demuxer_name(c, self.info.animated), c)?)
             };
             self.cursor = Some((cur, len));
         }
         let desired = self.cfg.as_ref().and_then(|c| c.desired);
+        let convert = self.cfg.as_ref().is_none_or(|c| c.convert_color);
+        let complete = self.complete;
         let (cur, _) = self.cursor.as_mut().expect("cursor");
         match cur {
             Cursor2::Ff(f) => loop {
-                let Some((frame, ts, dur)) = f.next_frame()? else {
+                let Some((frame, ts, dur)) = f.next_frame(complete)? else {
+                    if f.starved {
+                        return Ok(None);
+                    }
                     return Err(Error::encoding(format!("frame {index} could not be decoded (the data ends before it)")));
                 };
                 if f.next - 1 < index {
                     continue;
                 }
-                let fmt = frame.pixel_format();
-                let direct = desired.is_none() && fmt.and_then(by_av).is_some();
-                let yuv = direct && fmt.and_then(by_av).is_some_and(|f| !f.rgb);
-                let color = color_of(&frame, yuv);
-                let data = if direct {
-                    FrameData::from_av_frame(frame)?
-                } else {
-                    let size = desired.unwrap_or((frame.width(), frame.height()));
-                    to_rgba(&frame, size)?
-                };
-                let animated = self.info.animated;
-                return Ok(Decoded { data, timestamp: if animated { ts } else { 0 }, duration: (animated && dur > 0).then_some(dur), color });
+                return finish_ff(frame, ts, dur, self.info.animated, desired, convert).map(Some);
             },
             Cursor2::Webp(w) => {
                 let (width, height) = w.dec.dimensions();
@@ -349,26 +480,96 @@ impl ImageDecoderBackend {
                     drop(src);
                     data = scaled;
                 }
-                Ok(Decoded {
+                Ok(Some(Decoded {
                     data,
                     timestamp: if animated { start_ms as i64 * 1000 } else { 0 },
                     duration: animated.then_some(dur_ms as i64 * 1000),
                     color: SRGB,
-                })
+                }))
             }
         }
     }
 
+    /// Decode Progressive Frame for a progressive JPEG still arriving: the scans received so far,
+    /// closed with an EOI marker, decoded to a lower-detail picture.
+    fn decode_progressive(&mut self, scans: image_info::JpegScans) -> Result<Decoded> {
+        if let Some((w, h)) = self.cfg.as_ref().and_then(|c| c.desired) {
+            check_size(ErrorKind::Encoding, "ImageDecoder: desiredWidth×desiredHeight", w.into(), h.into())?;
+        }
+        let mut partial = Vec::new();
+        partial.try_reserve_exact(scans.end + 2).map_err(|_| Error::encoding("out of memory for a partial JPEG"))?;
+        {
+            let b = self.bytes.read();
+            if scans.ended {
+                partial.extend_from_slice(&b);
+            } else {
+                partial.extend_from_slice(&b[..scans.end.min(b.len())]);
+                partial.extend_from_slice(&[0xff, 0xd9]);
+            }
+        }
+        let mut cur = FfCursor::open(Arc::new(RwLock::new(partial)), "jpeg_pipe", Container::Jpeg)?;
+        let (frame, ts, dur) = cur.next_frame(true)?.ok_or_else(|| Error::encoding("the partial progressive JPEG gave no picture"))?;
+        let cfg = self.cfg.as_ref();
+        finish_ff(frame, ts, dur, false, cfg.and_then(|c| c.desired), cfg.is_none_or(|c| c.convert_color))
+    }
+
+    /// The progressive scans of a still JPEG still arriving, when a decode may use them.
+    fn progressive_scans(&self, index: u32) -> Option<image_info::JpegScans> {
+        if self.complete || index != 0 || self.container != Some(Container::Jpeg) {
+            return None;
+        }
+        image_info::jpeg_progressive_scans(&self.bytes.read())
+    }
+
     /// Answer every pending decode that can be answered now, in order.
     fn answer(&mut self, out: &mut Vec<ImageOutput>) {
-        while let Some(&(id, index, _complete_only)) = self.pending.front() {
+        while let Some(&(id, index, complete_only)) = self.pending.front() {
+            // decode step 1.2: completeFramesOnly false on a Progressive Image (a progressive JPEG
+            // here) → Decode Progressive Frame: answer once a generation above the last one output
+            // for this frame has arrived (step 6.1); otherwise wait. Other images, and all images
+            // once complete, take Decode Complete Frame (step 1.3).
+            if !complete_only {
+                if let Some(scans) = self.progressive_scans(index) {
+                    let last = self.generations.get(&index).copied().unwrap_or(0);
+                    if scans.complete <= last && !scans.ended {
+                        break;
+                    }
+                    self.pending.pop_front();
+                    match self.decode_progressive(scans) {
+                        Ok(d) => {
+                            // 13. Every scan is in (EOI arrived): the final full-detail output,
+                            // complete true, the generation entry removed. 14. Otherwise complete
+                            // false, and the frame generation recorded.
+                            if scans.ended {
+                                self.generations.remove(&index);
+                            } else {
+                                self.generations.insert(index, scans.complete);
+                            }
+                            out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color, complete: scans.ended });
+                        }
+                        Err(e) => out.push(ImageOutput::DecodeError { id, error: Error::encoding(e.message) }),
+                    }
+                    continue;
+                }
+            }
             if index < self.available() && self.truncated(index) {
                 self.pending.pop_front();
                 out.push(ImageOutput::DecodeError { id, error: Error::encoding("ImageDecoder.decode: the image data is truncated (its end marker is missing)") });
             } else if index < self.available() {
+                let result = self.decode_at(index);
+                if let Ok(None) = result {
+                    // The demuxer read ahead past the data: wait for more (a fresh cursor then).
+                    self.cursor = None;
+                    break;
+                }
                 self.pending.pop_front();
-                match self.decode_at(index) {
-                    Ok(d) => out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color }),
+                match result {
+                    Ok(None) => {}
+                    Ok(Some(d)) => {
+                        // Decode Complete Frame step 9 / Decode Progressive Frame step 13.2.
+                        self.generations.remove(&index);
+                        out.push(ImageOutput::Frame { id, data: d.data, timestamp: d.timestamp, duration: d.duration, rotation: self.orientation.0, flip: self.orientation.1, color: d.color, complete: true });
+                    }
                     Err(e) => {
                         self.cursor = None;
                         out.push(ImageOutput::DecodeError { id, error: Error::encoding(e.message) });
@@ -386,7 +587,9 @@ impl ImageDecoderBackend {
 
     fn refresh(&mut self, out: &mut Vec<ImageOutput>) -> Result<()> {
         let c = self.container.expect("configured");
-        self.info = image_info::info(c, &self.bytes);
+        let parser = self.parser.get_or_insert_with(|| image_info::Parser::new(c));
+        let bytes = self.bytes.read();
+        self.info = parser.feed(&bytes);
         // A header claiming a picture over the frame limits is bad data: refused before any
         // decoder (FFmpeg or image-webp) sizes a buffer by it.
         let claimed = [("picture size", self.info.size), ("frame size", self.info.largest_frame)];
@@ -396,10 +599,11 @@ impl ImageDecoderBackend {
             return Err(Error::encoding(format!("ImageDecoder: bad {mime} header: {m}")));
         }
         if c == Container::Jpeg && self.orientation == (0, false) {
-            if let Some(o) = image_info::jpeg_orientation(&self.bytes) {
+            if let Some(o) = image_info::jpeg_orientation(&bytes) {
                 self.orientation = image_info::orientation_to_rotation_flip(o);
             }
         }
+        drop(bytes);
         if self.complete && !self.info.header {
             self.failed = true;
             let mime = self.cfg.as_ref().map_or("", |c| c.mime.as_str()).to_string();
@@ -433,19 +637,14 @@ impl Backend for ImageDecoderBackend {
         }
         match item {
             ImageItem::Data(d) => {
-                // New bytes invalidate the decoding cursor and snapshot (both see a shorter file).
-                self.cursor = None;
+                // New bytes make the WebP snapshot stale; FFmpeg cursors read on into them.
                 self.snapshot = None;
-                if self.bytes.is_empty() {
-                    self.bytes = d; // the first chunk (or a whole BufferSource): no second copy
-                } else {
-                    self.bytes.extend_from_slice(&d);
-                }
+                self.bytes.append(d)?;
                 self.refresh(out)
             }
             ImageItem::End => {
                 self.complete = true;
-                self.bytes.shrink_to_fit();
+                self.bytes.shrink();
                 self.refresh(out)
             }
             ImageItem::Decode { id, index, complete_only } => {
@@ -453,7 +652,12 @@ impl Backend for ImageDecoderBackend {
                 self.answer(out);
                 Ok(())
             }
-            ImageItem::Track(_) => Ok(()),
+            // update the internal selected track index: step 1.2 empties [[progressive frame
+            // generations]] (one track per file for these containers: nothing else changes).
+            ImageItem::Track(_) => {
+                self.generations.clear();
+                Ok(())
+            }
             ImageItem::Abort => {
                 self.pending.clear();
                 self.cursor = None;
@@ -480,5 +684,28 @@ impl Backend for ImageDecoderBackend {
     fn teardown(self) {
         drop(self);
         super::release_memory();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_track;
+
+    #[test]
+    fn default_selected_track_index() {
+        // One still track: index 0 whatever is preferred.
+        for prefer in [None, Some(true), Some(false)] {
+            assert_eq!(default_track(&[false], None, prefer), 0);
+        }
+        // A still primary item and an animated sequence (AVIF), primary first.
+        let tracks = [false, true];
+        assert_eq!(default_track(&tracks, Some(0), None), 0, "no preference: the primary track");
+        assert_eq!(default_track(&tracks, Some(0), Some(false)), 0, "the primary matches");
+        assert_eq!(default_track(&tracks, Some(0), Some(true)), 1, "the earliest animated track");
+        // No primary named: the earliest track matching, else 0.
+        assert_eq!(default_track(&[true, false, false], None, Some(false)), 1);
+        assert_eq!(default_track(&[false, false], None, Some(true)), 0);
+        // A primary index out of range is ignored.
+        assert_eq!(default_track(&tracks, Some(5), None), 0);
     }
 }

@@ -88,13 +88,53 @@ fn le24(b: &[u8], at: usize) -> Option<u32> {
     b.get(at..at + 3).map(|s| u32::from_le_bytes([s[0], s[1], s[2], 0]))
 }
 
+/// Where a parse can resume: the start of the first block not yet wholly parsed, what the blocks
+/// before it said, and the container's running counters. Parsing appended data starts here, so a
+/// stream costs each byte's block once, not the whole file per chunk.
+#[derive(Clone, Debug, Default)]
+struct Checkpoint {
+    pos: usize,
+    info: Info,
+    /// GIF: the next sub-block of the block at `pos` still to be read (0 = from its start).
+    sub: usize,
+    /// PNG: fcTL chunks seen; WebP: complete ANMF chunks.
+    frames: u32,
+    /// PNG: acTL's frame count; WebP: the VP8X animation flag (as 0/1).
+    declared: Option<u32>,
+    /// JPEG: the entropy-coded data was searched for EOI up to here.
+    scanned: usize,
+}
+
+/// An incremental parse of one file that only grows (ImageDecoder's [[encoded data]]): `feed`
+/// takes all the bytes so far and reads only those after its checkpoint.
+#[derive(Clone, Debug)]
+pub struct Parser {
+    c: Container,
+    ck: Checkpoint,
+}
+
+impl Parser {
+    pub fn new(c: Container) -> Parser {
+        Parser { c, ck: Checkpoint::default() }
+    }
+
+    /// What the bytes so far say; `b` must extend the bytes of the previous call.
+    pub fn feed(&mut self, b: &[u8]) -> Info {
+        let ck = &mut self.ck;
+        match self.c {
+            Container::Gif => gif(b, ck),
+            Container::Png => png(b, ck),
+            Container::Webp => webp(b, ck),
+            Container::Jpeg => jpeg(b, ck),
+            c => info(c, b),
+        }
+    }
+}
+
+/// What the bytes say, parsed from the start.
 pub fn info(c: Container, b: &[u8]) -> Info {
     match c {
-        Container::Gif => gif(b),
-        Container::Png => png(b),
-        Container::Webp => webp(b),
-        // Still formats: one frame, known complete only when all the data has arrived.
-        Container::Jpeg => jpeg(b),
+        Container::Gif | Container::Png | Container::Webp | Container::Jpeg => Parser::new(c).feed(b),
         Container::Bmp => {
             let header = b.len() >= 54 && &b[..2] == b"BM";
             let size = if header { bmp_size(b) } else { None };
@@ -104,11 +144,42 @@ pub fn info(c: Container, b: &[u8]) -> Info {
             let header = b.len() >= 22 && b[..4] == [0, 0, 1, 0];
             Info { header, frame_data: header, ..still() }
         }
-        Container::Avif => {
-            let header = b.len() >= 12 && &b[4..8] == b"ftyp";
-            Info { header, frame_data: header, ..still() }
-        }
+        Container::Avif => avif(b),
     }
+}
+
+/// AVIF (ISO BMFF): the header is complete once `ftyp` and a whole `meta` box (the still item's
+/// properties) or a whole `moov` box (an image sequence's tracks) have arrived — what libavif's
+/// avifDecoderParse needs before it can size the image.
+fn avif(b: &[u8]) -> Info {
+    let mut inf = still();
+    if b.get(4..8) != Some(b"ftyp") {
+        return inf;
+    }
+    let mut i = 0usize;
+    while let (Some(size), Some(kind)) = (be32(b, i), b.get(i + 4..i + 8)) {
+        let len = match size {
+            0 => (b.len() - i) as u64, // to the end of the file
+            1 => match (be32(b, i + 8), be32(b, i + 12)) {
+                (Some(hi), Some(lo)) => (u64::from(hi) << 32) | u64::from(lo),
+                _ => break,
+            },
+            n => u64::from(n),
+        };
+        if len < 8 {
+            break; // malformed: a box cannot be shorter than its header
+        }
+        let Some(end) = usize::try_from(len).ok().and_then(|l| i.checked_add(l)) else { break };
+        if end > b.len() {
+            break;
+        }
+        if kind == b"meta" || kind == b"moov" {
+            inf.header = true;
+            inf.frame_data = true;
+        }
+        i = end;
+    }
+    inf
 }
 
 /// BMP width × height: BITMAPCOREHEADER (12 bytes) has 16-bit fields, the later headers signed
@@ -126,12 +197,13 @@ fn still() -> Info {
     Info { repetitions: Some(0), ..Info::default() }
 }
 
-fn jpeg(b: &[u8]) -> Info {
+fn jpeg(b: &[u8], ck: &mut Checkpoint) -> Info {
     let mut inf = still();
     if b.len() < 4 || b[..2] != [0xff, 0xd8] {
         return inf;
     }
-    inf.header = true;
+    // The header is complete at the first SOS, as libjpeg's jpeg_read_header (and so Chrome)
+    // reads it: before that, data that ends is "too short to hold an image header".
     inf.end_known = true;
     let mut i = 2;
     while i + 4 <= b.len() && b[i] == 0xff {
@@ -140,9 +212,13 @@ fn jpeg(b: &[u8]) -> Info {
             0xff => i += 1, // fill byte
             0x01 | 0xd0..=0xd7 => i += 2,
             0xda => {
+                inf.header = true;
                 inf.frame_data = true;
-                // EOI after the scan data (trailing bytes after it are allowed).
-                inf.ended = b[i..].windows(2).any(|w| w == [0xff, 0xd9]);
+                // EOI after the scan data (trailing bytes after it are allowed); the search
+                // resumes where the last one stopped.
+                let from = ck.scanned.max(i);
+                inf.ended = b[from..].windows(2).any(|w| w == [0xff, 0xd9]);
+                ck.scanned = if inf.ended { from } else { b.len().saturating_sub(1).max(i) };
                 break;
             }
             _ => {
@@ -159,45 +235,107 @@ fn jpeg(b: &[u8]) -> Info {
     inf
 }
 
-/// Skip GIF data sub-blocks from `i`; returns the index after the terminator, if present.
-fn gif_sub_blocks(b: &[u8], mut i: usize) -> Option<usize> {
+/// The scans of a progressive JPEG received so far (SOF2/SOF6/SOF10/SOF14; None for any other
+/// JPEG): how many scans are complete — a scan is complete once the marker after its entropy-coded
+/// data has arrived — and where the last complete one ends. Each complete scan adds detail: it is
+/// the "Progressive Image Frame Generation" of a partial decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JpegScans {
+    pub complete: u32,
+    pub end: usize,
+    /// EOI has arrived: every scan is in (a decode is the full-detail one).
+    pub ended: bool,
+}
+
+pub fn jpeg_progressive_scans(b: &[u8]) -> Option<JpegScans> {
+    if b.len() < 4 || b[..2] != [0xff, 0xd8] {
+        return None;
+    }
+    let mut progressive = false;
+    let mut out = JpegScans { complete: 0, end: 0, ended: false };
+    let mut i = 2;
+    while i + 2 <= b.len() && b[i] == 0xff {
+        let marker = b[i + 1];
+        if marker != 0xd9 && !matches!(marker, 0xff | 0x01 | 0xd0..=0xd7) && i + 4 > b.len() {
+            break; // a segment whose length has not arrived
+        }
+        match marker {
+            0xff => i += 1,
+            0x01 | 0xd0..=0xd7 => i += 2,
+            0xd9 => {
+                out.ended = true;
+                break;
+            }
+            _ => {
+                if matches!(marker, 0xc2 | 0xc6 | 0xca | 0xce) {
+                    progressive = true;
+                }
+                let seg_end = i + 2 + u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
+                if marker != 0xda {
+                    i = seg_end;
+                    continue;
+                }
+                // Entropy-coded data: up to the next marker that is neither a stuffed 0xFF00 nor RSTn.
+                let mut j = seg_end;
+                let next = loop {
+                    match b.get(j..j + 2) {
+                        None => break None,
+                        Some([0xff, m]) if *m != 0 && !(0xd0..=0xd7).contains(m) && *m != 0xff => break Some(j),
+                        _ => j += 1,
+                    }
+                };
+                let Some(next) = next else { break };
+                out.complete += 1;
+                out.end = next;
+                i = next;
+            }
+        }
+    }
+    progressive.then_some(out)
+}
+
+/// Skip GIF data sub-blocks from `i`: Ok(the index after the terminator), or Err(the start of
+/// the first sub-block that has not wholly arrived).
+fn gif_sub_blocks(b: &[u8], mut i: usize) -> Result<usize, usize> {
     loop {
-        let n = *b.get(i)? as usize;
-        i += 1;
+        let Some(&n) = b.get(i) else { return Err(i) };
         if n == 0 {
-            return Some(i);
+            return Ok(i + 1);
         }
-        i += n;
-        if i > b.len() {
-            return None;
+        if i + 1 + n as usize > b.len() {
+            return Err(i);
         }
+        i += 1 + n as usize;
     }
 }
 
-fn gif(b: &[u8]) -> Info {
-    let mut inf = Info { repetitions: Some(0), ..Info::default() };
-    if b.len() < 13 || (&b[..6] != b"GIF87a" && &b[..6] != b"GIF89a") {
-        return inf;
+fn gif(b: &[u8], ck: &mut Checkpoint) -> Info {
+    if ck.pos == 0 {
+        let mut inf = Info { repetitions: Some(0), ..Info::default() };
+        if b.len() < 13 || (&b[..6] != b"GIF87a" && &b[..6] != b"GIF89a") {
+            return inf;
+        }
+        inf.header = true;
+        inf.size = nonzero(le16(b, 6).unwrap_or(0).into(), le16(b, 8).unwrap_or(0).into());
+        let packed = b[10];
+        ck.pos = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+        ck.info = inf;
     }
-    inf.header = true;
-    inf.size = nonzero(le16(b, 6).unwrap_or(0).into(), le16(b, 8).unwrap_or(0).into());
-    let packed = b[10];
-    let mut i = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+    let mut inf = ck.info.clone();
+    let mut i = ck.pos;
     while let Some(&kind) = b.get(i) {
         match kind {
             0x21 => {
                 let Some(&label) = b.get(i + 1) else { break };
-                if label == 0xff && b.get(i + 2) == Some(&11) && b.get(i + 3..i + 14) == Some(b"NETSCAPE2.0") {
-                    if b.get(i + 14) == Some(&3) && b.get(i + 15) == Some(&1) {
-                        if let Some(n) = le16(b, i + 16) {
-                            // GIF loop count n: n repetitions after the first play; 0 = forever.
-                            inf.repetitions = if n == 0 { None } else { Some(n as u32) };
-                        }
+                if label == 0xff && b.get(i + 2) == Some(&11) && b.get(i + 3..i + 14) == Some(b"NETSCAPE2.0") && b.get(i + 14) == Some(&3) && b.get(i + 15) == Some(&1) {
+                    if let Some(n) = le16(b, i + 16) {
+                        // GIF loop count n: n repetitions after the first play; 0 = forever.
+                        inf.repetitions = if n == 0 { None } else { Some(n as u32) };
                     }
                 }
                 match gif_sub_blocks(b, i + 2) {
-                    Some(next) => i = next,
-                    None => break,
+                    Ok(next) => i = next,
+                    Err(_) => break,
                 }
             }
             0x2c => {
@@ -206,15 +344,19 @@ fn gif(b: &[u8]) -> Info {
                 if let (Some(w), Some(h)) = (le16(b, i + 5), le16(b, i + 7)) {
                     inf.frame(w.into(), h.into());
                 }
-                let mut j = i + 10 + if p & 0x80 != 0 { 3 << ((p & 7) + 1) } else { 0 };
-                j += 1; // LZW minimum code size
-                match gif_sub_blocks(b, j) {
-                    Some(next) => {
+                // After the descriptor, its local colour table and the LZW minimum code size; or
+                // where the last parse of this frame stopped.
+                let data = i + 11 + if p & 0x80 != 0 { 3 << ((p & 7) + 1) } else { 0 };
+                match gif_sub_blocks(b, if ck.pos == i { ck.sub.max(data) } else { data }) {
+                    Ok(next) => {
                         inf.complete_frames += 1;
                         inf.partial_frame = false;
                         i = next;
                     }
-                    None => break,
+                    Err(at) => {
+                        ck.sub = at;
+                        break;
+                    }
                 }
             }
             0x3b => {
@@ -223,21 +365,29 @@ fn gif(b: &[u8]) -> Info {
             }
             _ => break,
         }
+        // A whole block parsed: the next parse starts after it.
+        ck.pos = i;
+        ck.sub = 0;
+        ck.info = inf.clone();
     }
     inf.animated = inf.complete_frames > 1 || inf.repetitions != Some(0);
     inf.frame_data = inf.complete_frames > 0 || inf.partial_frame;
     inf
 }
 
-fn png(b: &[u8]) -> Info {
-    let mut inf = Info { repetitions: Some(0), ..Info::default() };
-    if b.len() < 8 || b[..8] != [0x89, b'P', b'N', b'G', 13, 10, 26, 10] {
-        return inf;
+fn png(b: &[u8], ck: &mut Checkpoint) -> Info {
+    if ck.pos == 0 {
+        let inf = Info { repetitions: Some(0), ..Info::default() };
+        if b.len() < 8 || b[..8] != [0x89, b'P', b'N', b'G', 13, 10, 26, 10] {
+            return inf;
+        }
+        ck.pos = 8;
+        ck.info = Info { end_known: true, ..inf };
     }
-    let mut i = 8;
-    let mut fctl = 0u32;
-    let mut declared = None;
-    inf.end_known = true;
+    let mut inf = ck.info.clone();
+    let mut i = ck.pos;
+    let mut fctl = ck.frames;
+    let mut declared = ck.declared;
     while let (Some(len), Some(kind)) = (be32(b, i), b.get(i + 4..i + 8)) {
         if kind == b"IDAT" {
             inf.frame_data = true;
@@ -277,6 +427,8 @@ fn png(b: &[u8]) -> Info {
             _ => {}
         }
         i = end;
+        // A whole chunk parsed: the next parse starts after it.
+        *ck = Checkpoint { pos: i, info: inf.clone(), frames: fctl, declared, ..Checkpoint::default() };
     }
     inf.animated = declared.is_some_and(|n| n > 1);
     if !inf.animated {
@@ -285,16 +437,20 @@ fn png(b: &[u8]) -> Info {
     inf
 }
 
-fn webp(b: &[u8]) -> Info {
-    let mut inf = Info { repetitions: Some(0), ..Info::default() };
-    if b.len() < 16 || &b[..4] != b"RIFF" || &b[8..12] != b"WEBP" {
-        return inf;
+fn webp(b: &[u8], ck: &mut Checkpoint) -> Info {
+    if ck.pos == 0 {
+        let inf = Info { repetitions: Some(0), ..Info::default() };
+        if b.len() < 16 || &b[..4] != b"RIFF" || &b[8..12] != b"WEBP" {
+            return inf;
+        }
+        ck.pos = 12;
+        ck.info = Info { end_known: true, ..inf };
     }
     let riff_end = (le32(b, 4).unwrap_or(0) as usize).saturating_add(8);
-    inf.end_known = true;
-    let mut i = 12;
-    let mut anmf = 0;
-    let mut animated = false;
+    let mut inf = ck.info.clone();
+    let mut i = ck.pos;
+    let mut anmf = ck.frames;
+    let mut animated = ck.declared == Some(1);
     while let (Some(kind), Some(len)) = (b.get(i..i + 4), le32(b, i + 4)) {
         let end = i + 8 + len as usize + (len as usize & 1);
         let have = end <= b.len() || (i + 8 + len as usize) <= b.len();
@@ -338,6 +494,10 @@ fn webp(b: &[u8]) -> Info {
         }
         i = end;
         inf.complete_end = end.min(b.len());
+        // A whole chunk parsed (with its pad byte): the next parse starts after it.
+        if end <= b.len() {
+            *ck = Checkpoint { pos: i, info: inf.clone(), frames: anmf, declared: Some(u32::from(animated)), ..Checkpoint::default() };
+        }
     }
     if animated {
         inf.animated = true;
@@ -481,12 +641,88 @@ mod tests {
     fn jpeg_scan_and_end() {
         let head = [0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0];
         assert!(!info(Container::Jpeg, &head).frame_data);
+        // Before SOS the header is not complete (libjpeg's jpeg_read_header needs it).
+        assert!(!info(Container::Jpeg, &head).header);
         let mut j = head.to_vec();
         j.extend_from_slice(&[0xff, 0xda, 0, 2, 1, 2, 3]);
         let i = info(Container::Jpeg, &j);
-        assert!(i.frame_data && !i.ended);
+        assert!(i.header && i.frame_data && !i.ended);
         j.extend_from_slice(&[0xff, 0xd9]);
         assert!(info(Container::Jpeg, &j).ended);
+    }
+    #[test]
+    fn avif_header_needs_a_whole_meta_box() {
+        let mut f = vec![0, 0, 0, 16];
+        f.extend_from_slice(b"ftypavif\0\0\0\0");
+        assert!(!info(Container::Avif, &f).header);
+        let mut meta = vec![0, 0, 0, 20];
+        meta.extend_from_slice(b"meta");
+        meta.extend_from_slice(&[0; 12]);
+        f.extend_from_slice(&meta[..15]);
+        assert!(!info(Container::Avif, &f).header, "meta cut short");
+        f.extend_from_slice(&meta[15..]);
+        assert!(info(Container::Avif, &f).header);
+        // A box claiming less than its own header is malformed: no header.
+        let mut bad = f[..16].to_vec();
+        bad.extend_from_slice(&[0, 0, 0, 3]);
+        bad.extend_from_slice(b"meta");
+        assert!(!info(Container::Avif, &bad).header);
+    }
+    #[test]
+    fn progressive_jpeg_scans() {
+        // SOI, SOF2 (progressive), two scans with stuffed bytes and a restart marker, then EOI.
+        let mut j = vec![0xff, 0xd8, 0xff, 0xc2, 0, 11, 8, 0, 2, 0, 2, 1, 1, 0x11, 0];
+        let scan = [0xff, 0xda, 0, 8, 1, 1, 0, 0, 0x3f, 0];
+        j.extend_from_slice(&scan);
+        j.extend_from_slice(&[1, 2, 0xff, 0x00, 3, 0xff, 0xd0, 4]);
+        assert_eq!(jpeg_progressive_scans(&j), Some(JpegScans { complete: 0, end: 0, ended: false }), "first scan not ended yet");
+        let first_end = j.len();
+        j.extend_from_slice(&scan);
+        j.extend_from_slice(&[5, 6]);
+        assert_eq!(jpeg_progressive_scans(&j), Some(JpegScans { complete: 1, end: first_end, ended: false }));
+        let second_end = j.len();
+        j.extend_from_slice(&[0xff, 0xd9]);
+        assert_eq!(jpeg_progressive_scans(&j), Some(JpegScans { complete: 2, end: second_end, ended: true }));
+        // A baseline JPEG (SOF0) is not progressive.
+        let mut base = j.clone();
+        base[3] = 0xc0;
+        assert_eq!(jpeg_progressive_scans(&base), None);
+    }
+    /// Feeding a file in pieces gives, after each piece, what parsing those bytes at once gives.
+    fn incremental_matches(c: Container, b: &[u8], step: usize) {
+        let mut p = Parser::new(c);
+        let mut n = 0;
+        while n < b.len() {
+            n = (n + step).min(b.len());
+            assert_eq!(p.feed(&b[..n]), info(c, &b[..n]), "{c:?} at {n} of {} (step {step})", b.len());
+        }
+    }
+    #[test]
+    fn resumable_parse_matches_a_whole_parse() {
+        let g = gif_bytes(5, Some(2), true);
+        for step in [1, 3, 7, 64] {
+            incremental_matches(Container::Gif, &g, step);
+        }
+        let w = webp_file(&[(b"VP8X", vec![0x02, 0, 0, 0, 1, 0, 0, 1, 0, 0]), (b"ANIM", vec![0; 6]), (b"ANMF", vec![0; 30]), (b"ANMF", vec![0; 31])]);
+        for step in [1, 5, 16] {
+            incremental_matches(Container::Webp, &w, step);
+        }
+        let mut png = vec![0x89, b'P', b'N', b'G', 13, 10, 26, 10];
+        for (kind, len) in [(&b"IHDR"[..], 13), (b"acTL", 8), (b"fcTL", 26), (b"IDAT", 40), (b"fcTL", 26), (b"fdAT", 30), (b"IEND", 0)] {
+            png.extend_from_slice(&(len as u32).to_be_bytes());
+            png.extend_from_slice(kind);
+            let mut body = vec![0u8; len];
+            if kind == b"acTL" {
+                body[3] = 2;
+            }
+            png.extend_from_slice(&body);
+            png.extend_from_slice(&[0; 4]);
+        }
+        for step in [1, 9, 33] {
+            incremental_matches(Container::Png, &png, step);
+        }
+        let j = [0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xda, 0, 2, 1, 2, 0xff, 0, 3, 0xff, 0xd9];
+        incremental_matches(Container::Jpeg, &j, 1);
     }
     #[test]
     fn types() {

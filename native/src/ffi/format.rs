@@ -1,5 +1,6 @@
 //! ffi layer: `Demuxer` owns an AVFormatContext reading from in-memory bytes through a custom
-//! AVIOContext (its buffer, the context and the reader state are all freed in Drop).
+//! AVIOContext (its buffer, the context and the reader state are all freed in Drop). The bytes are
+//! a `ByteSource`: fixed, or growing while read (a streamed file, shared with its writer).
 use super::codec::{Codec, CodecContext, Unopened};
 use super::error::{check, status, AvError, Status, EINVAL, ENOMEM, EOF};
 use super::packet::Packet;
@@ -9,21 +10,62 @@ use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
+/// Bytes a demuxer reads: a fixed buffer, or one that grows while it is being read (a streamed
+/// image: the reader sees every byte appended so far, shared, never copied).
+pub trait ByteSource: Send + Sync {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Copy the bytes at `pos` into `out`; returns how many were copied (0 at the end).
+    fn read_at(&self, pos: usize, out: &mut [u8]) -> usize;
+}
+
+fn copy_at(src: &[u8], pos: usize, out: &mut [u8]) -> usize {
+    let src = src.get(pos..).unwrap_or(&[]);
+    let n = src.len().min(out.len());
+    out[..n].copy_from_slice(&src[..n]);
+    n
+}
+
+/// A fixed buffer.
+struct Fixed(Arc<[u8]>);
+
+impl ByteSource for Fixed {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn read_at(&self, pos: usize, out: &mut [u8]) -> usize {
+        copy_at(&self.0, pos, out)
+    }
+}
+
+impl ByteSource for std::sync::RwLock<Vec<u8>> {
+    fn len(&self) -> usize {
+        self.read().map_or(0, |v| v.len())
+    }
+    fn read_at(&self, pos: usize, out: &mut [u8]) -> usize {
+        self.read().map_or(0, |v| copy_at(&v, pos, out))
+    }
+}
+
 struct MemReader {
-    data: Arc<[u8]>,
+    data: Arc<dyn ByteSource>,
     pos: usize,
 }
 
 unsafe extern "C" fn read_cb(opaque: *mut c_void, buf: *mut u8, size: c_int) -> c_int {
     // SAFETY: opaque is the Box<MemReader> leaked in Demuxer::open and alive until Drop.
     let r = unsafe { &mut *(opaque as *mut MemReader) };
-    let left = r.data.len().saturating_sub(r.pos);
-    if left == 0 {
+    if buf.is_null() || size <= 0 {
+        return 0;
+    }
+    // SAFETY: FFmpeg passes a writable buffer of `size` bytes, ours until we return.
+    let out = unsafe { std::slice::from_raw_parts_mut(buf, size as usize) };
+    let n = r.data.read_at(r.pos, out);
+    if n == 0 {
         return EOF;
     }
-    let n = left.min(size.max(0) as usize);
-    // SAFETY: FFmpeg passes a writable buffer of `size` bytes; n ≤ size; source range is in bounds.
-    unsafe { std::ptr::copy_nonoverlapping(r.data.as_ptr().add(r.pos), buf, n) };
     r.pos += n;
     n as c_int
 }
@@ -78,6 +120,11 @@ impl Demuxer {
     /// `probe` runs avformat_find_stream_info, which decodes the start of the stream to learn its
     /// parameters: needed for containers like mov, wasted work (a second decode) for image pipes.
     pub fn open(data: Arc<[u8]>, format: &str, probe: bool) -> Result<Demuxer, AvError> {
+        Self::open_source(Arc::new(Fixed(data)), format, probe)
+    }
+
+    /// As `open`, over any `ByteSource` (a growing one: the demuxer reads what has arrived).
+    pub fn open_source(data: Arc<dyn ByteSource>, format: &str, probe: bool) -> Result<Demuxer, AvError> {
         let name = CString::new(format).map_err(|_| AvError { code: EINVAL, what: "av_find_input_format" })?;
         // SAFETY: name is a valid C string; the result points into a static table or is null.
         let ifmt = unsafe { sys::av_find_input_format(name.as_ptr()) };

@@ -153,6 +153,21 @@ impl Frame {
         let f = self.raw();
         (f.color_range, f.colorspace, f.color_primaries, f.color_trc)
     }
+    /// The ICC profile the decoder found in the image (JPEG APP2, PNG iCCP, WebP ICCP), if any.
+    pub fn icc_profile(&self) -> Option<&[u8]> {
+        // SAFETY: ptr is a live AVFrame; the result is null or side data owned by the frame.
+        let sd = unsafe { sys::av_frame_get_side_data(self.ptr.as_ptr(), sys::AVFrameSideDataType::AV_FRAME_DATA_ICC_PROFILE) };
+        if sd.is_null() {
+            return None;
+        }
+        // SAFETY: sd is live side data of this frame: `data` holds `size` bytes while the frame (borrowed by the slice) is unchanged.
+        let (data, size) = unsafe { ((*sd).data, (*sd).size) };
+        if data.is_null() || size == 0 {
+            return None;
+        }
+        // SAFETY: see above.
+        Some(unsafe { std::slice::from_raw_parts(data, size as usize) })
+    }
     pub fn linesize(&self, p: usize) -> usize {
         if p >= 8 {
             return 0;

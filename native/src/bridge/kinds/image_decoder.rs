@@ -20,7 +20,10 @@ impl Kind for ImageDecoderBackend {
             (Some(w), Some(h)) if w >= 1.0 && h >= 1.0 => Some((w.min(u32::MAX as f64) as u32, h.min(u32::MAX as f64) as u32)),
             _ => None,
         };
-        Ok(ImageConfig { mime, desired })
+        // colorSpaceConversion: 'default' | 'none' (validated in JS; anything else is 'default').
+        let convert_color = get_opt_str(cx, o, "colorSpaceConversion")?.as_deref() != Some("none");
+        let prefer_animation = get_opt_bool(cx, o, "preferAnimation")?;
+        Ok(ImageConfig { mime, desired, convert_color, prefer_animation })
     }
 
     fn read_item<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>) -> NeonResult<ImageItem> {
@@ -62,8 +65,9 @@ impl Kind for ImageDecoderBackend {
                 set_num(cx, o, "selectedIndex", selected)?;
                 set_bool(cx, o, "complete", complete)?;
             }
-            ImageOutput::Frame { id, data, timestamp, duration, rotation, flip, color } => {
+            ImageOutput::Frame { id, data, timestamp, duration, rotation, flip, color, complete } => {
                 set_str(cx, o, "kind", "frame")?;
+                set_bool(cx, o, "complete", complete)?;
                 set_num(cx, o, "id", id as f64)?;
                 let h = FrameBox::boxed(cx, Arc::new(data))?;
                 o.set(cx, "frame", h)?;
