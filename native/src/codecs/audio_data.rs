@@ -170,19 +170,24 @@ impl AudioSamples {
         Ok(AudioSamples { format, channels, frames, sample_rate, bytes, _live: Live::new(Kind::AudioData) })
     }
 
-    /// Copy a decoded FFmpeg frame (its format must be one of the eight).
-    pub fn from_av_frame(frame: &Frame) -> Result<AudioSamples> {
+    /// Copy `count` frames from `start` of a decoded FFmpeg frame (its format must be one of the eight).
+    pub fn from_av_frame(frame: &Frame, start: usize, count: usize) -> Result<AudioSamples> {
         let raw = frame.format_raw();
         let format = SampleFormat::from_av(raw).ok_or_else(|| Error::encoding(format!("the decoder produced samples in FFmpeg sample format {raw}, which has no AudioSampleFormat")))?;
-        let (channels, frames, rate) = (frame.channels(), frame.nb_samples(), frame.sample_rate());
+        let (channels, rate) = (frame.channels(), frame.sample_rate());
+        if start.checked_add(count).is_none_or(|end| end > frame.nb_samples()) {
+            return Err(Error::encoding(format!("samples {start}+{count} are outside the decoded frame of {}", frame.nb_samples())));
+        }
+        let frames = count;
         check_shape(channels, frames, rate as f64).map_err(|e| Error::encoding(e.message))?;
         let len = byte_size(format, channels, frames)?;
         let mut bytes = MediaBuffer::take(len)?;
         let planes = if format.planar() { channels as usize } else { 1 };
         let per_plane = len / planes;
+        let skip = byte_size(format, if format.planar() { 1 } else { channels }, start)?;
         for p in 0..planes {
             let src = frame.audio_plane(format.av(), p).ok_or_else(|| Error::encoding(format!("the decoded frame has no plane {p}")))?;
-            bytes.as_mut_slice()[p * per_plane..(p + 1) * per_plane].copy_from_slice(&src[..per_plane]);
+            bytes.as_mut_slice()[p * per_plane..(p + 1) * per_plane].copy_from_slice(&src[skip..skip + per_plane]);
         }
         Ok(AudioSamples { format, channels, frames, sample_rate: rate as f64, bytes, _live: Live::new(Kind::AudioData) })
     }

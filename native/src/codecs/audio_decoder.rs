@@ -1,9 +1,10 @@
 //! codecs layer: the AudioDecoder backend (Opus via libopus, AAC, FLAC, MP3, Vorbis and PCM through
 //! FFmpeg's decoders). Output keeps the decoder's natural sample format (f32 for Opus as Chrome,
 //! f32-planar for AAC/MP3/Vorbis, s16/s32 for FLAC and PCM). Invariant: output timestamps count
-//! decoded samples from the first chunk's timestamp (as Chrome's AudioTimestampHelper), so a
-//! codec's discarded priming (Opus pre-skip from the OpusHead description) does not shift them;
-//! they resync to the chunks' own timestamps after a gap. One base value, no side table.
+//! decoded samples from the first output's own (chunk) timestamp (as Chrome's
+//! AudioTimestampHelper); priming the codec reports (Opus pre-skip from the OpusHead description)
+//! is trimmed here (FFmpeg's SKIP_MANUAL) without shifting them; they resync to the chunks' own
+//! timestamps after a gap. One base value, no side table.
 use super::audio_data::{AudioSamples, MAX_CHANNELS};
 use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
@@ -59,7 +60,12 @@ fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
     let codec = names.iter().find_map(|n| Codec::decoder_by_name(n)).ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?}", cfg.codec)))?;
     let mut ctx = CodecContext::new(codec)?;
     ctx.set_audio(cfg.sample_rate, cfg.channels, sys::AVSampleFormat::AV_SAMPLE_FMT_NONE);
-    ctx.set_request_sample_fmt(sys::AVSampleFormat::AV_SAMPLE_FMT_FLT);
+    if matches!(family, AudioCodec::Opus) {
+        // Chrome outputs Opus as interleaved f32 (WPT audio-encoder "Encoding and decoding").
+        ctx.set_request_sample_fmt(sys::AVSampleFormat::AV_SAMPLE_FMT_FLT);
+    }
+    // Priming (Opus pre-skip) is trimmed here, not by FFmpeg, so timestamps are not shifted.
+    ctx.set_skip_manual();
     ctx.set_pkt_timebase(1, 1_000_000);
     if !threads {
         ctx.set_threads(1, false, false);
@@ -80,8 +86,11 @@ pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
 
 struct Active {
     ctx: CodecContext<Opened>,
-    /// (timestamp of the first sample counted, samples counted since, their rate).
+    /// (timestamp of the first sample counted, samples counted since, their rate): set from the
+    /// first chunk after configure/flush, resynced after a gap.
     clock: Option<(i64, i64, u32)>,
+    /// Priming samples still to drop (FFmpeg reports them once, possibly more than a frame holds).
+    skip: u64,
     spare: Option<Frame>,
 }
 
@@ -108,34 +117,34 @@ impl Active {
                     return Ok(s);
                 }
             }
-            if frame.nb_samples() == 0 {
+            let total = frame.nb_samples();
+            let (start_skip, end_skip) = frame.skip_samples().unwrap_or((0, 0));
+            self.skip += start_skip as u64;
+            let head = (self.skip.min(total as u64)) as usize;
+            self.skip -= head as u64;
+            let tail = (end_skip as usize).min(total - head);
+            let keep = total - head - tail;
+            let rate = frame.sample_rate();
+            let own = frame.pts();
+            if keep == 0 {
                 frame.unref();
                 self.spare = Some(frame);
                 continue;
             }
-            let samples = AudioSamples::from_av_frame(&frame)?;
-            let rate = frame.sample_rate();
-            let n = frame.nb_samples() as i64;
-            let own = frame.pts();
+            let samples = AudioSamples::from_av_frame(&frame, head, keep)?;
+            let n = keep as i64;
             frame.unref();
             self.spare = Some(frame);
-            // Output AudioData timestamps: counted from the first chunk; resync after a gap (more
-            // than a frame and 50 ms off) or a rate change.
-            let timestamp = match (self.clock, own) {
-                (Some((base, count, r)), Some(pts)) if r == rate && (pts - (base + us(count, r))).abs() <= us(n, rate) + 50_000 => base + us(count, r),
-                (Some((base, count, r)), None) if r == rate => base + us(count, r),
-                (_, Some(pts)) => {
-                    self.clock = Some((pts, 0, rate));
-                    pts
-                }
-                (_, None) => {
-                    self.clock = Some((0, 0, rate));
-                    0
-                }
+            // Output AudioData timestamps: counted from the first chunk's timestamp; resync to the
+            // frame's own (chunk) timestamp after a gap of more than a frame and 50 ms.
+            let (base, count, r) = self.clock.unwrap_or((own.unwrap_or(0), 0, rate));
+            let (base, count) = if r != rate && count > 0 { (base + us(count, r), 0) } else { (base, count) };
+            let expected = base + us(count, rate);
+            let (base, count, timestamp) = match own {
+                Some(pts) if (pts - expected).abs() > us(n, rate) + 50_000 => (pts, 0, pts),
+                _ => (base, count, expected),
             };
-            if let Some(c) = self.clock.as_mut() {
-                c.1 += n;
-            }
+            self.clock = Some((base, count + n, rate));
             out.push(DecodedAudio { samples, timestamp });
         }
     }
@@ -148,7 +157,7 @@ impl Backend for AudioDecoderBackend {
 
     fn configure(&mut self, cfg: DecoderConfig, out: &mut Vec<DecodedAudio>) -> Result<()> {
         self.flush(out)?;
-        self.active = Some(Active { ctx: open(&cfg, true)?, clock: None, spare: None });
+        self.active = Some(Active { ctx: open(&cfg, true)?, clock: None, skip: 0, spare: None });
         Ok(())
     }
 
@@ -164,9 +173,6 @@ impl Backend for AudioDecoderBackend {
         drop(item.data);
         pkt.set_pts(Some(item.timestamp));
         pkt.set_key(true);
-        if a.clock.is_none() {
-            a.clock = None;
-        }
         loop {
             match a.ctx.send_packet(Some(&pkt))? {
                 Status::Ready => break,
@@ -193,6 +199,7 @@ impl Backend for AudioDecoderBackend {
         while a.receive_all(out)? != Status::Eof {}
         a.ctx.flush_buffers();
         a.clock = None;
+        a.skip = 0;
         Ok(())
     }
 

@@ -211,6 +211,11 @@ impl CodecContext<Unopened> {
     pub fn set_frame_size(&mut self, n: c_int) {
         self.raw_mut().frame_size = n;
     }
+    /// Decoders: report the samples to skip (priming, padding) as frame side data instead of
+    /// trimming them and shifting timestamps (AV_CODEC_FLAG2_SKIP_MANUAL).
+    pub fn set_skip_manual(&mut self) {
+        self.raw_mut().flags2 |= sys::AV_CODEC_FLAG2_SKIP_MANUAL as c_int;
+    }
     pub fn set_compression_level(&mut self, level: c_int) {
         self.raw_mut().compression_level = level;
     }

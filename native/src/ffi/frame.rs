@@ -222,6 +222,23 @@ impl Frame {
         super::error::check(unsafe { sys::av_frame_get_buffer(f.ptr.as_ptr(), 0) }, "av_frame_get_buffer")?;
         Ok(f)
     }
+    /// AV_FRAME_DATA_SKIP_SAMPLES side data (decoders with SKIP_MANUAL): samples to drop from the
+    /// start and from the end of this frame.
+    pub fn skip_samples(&self) -> Option<(u32, u32)> {
+        // SAFETY: the frame is live; the result is null or side data owned by the frame.
+        let sd = unsafe { sys::av_frame_get_side_data(self.ptr.as_ptr(), sys::AVFrameSideDataType::AV_FRAME_DATA_SKIP_SAMPLES) };
+        if sd.is_null() {
+            return None;
+        }
+        // SAFETY: non-null side data of the frame, valid while the frame is borrowed.
+        let sd = unsafe { &*sd };
+        if sd.data.is_null() || sd.size < 8 {
+            return None;
+        }
+        // SAFETY: data holds `size` (≥ 8) bytes.
+        let b = unsafe { std::slice::from_raw_parts(sd.data, 8) };
+        Some((u32::from_le_bytes([b[0], b[1], b[2], b[3]]), u32::from_le_bytes([b[4], b[5], b[6], b[7]])))
+    }
     pub fn nb_samples(&self) -> usize {
         self.raw().nb_samples.max(0) as usize
     }
