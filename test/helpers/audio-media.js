@@ -68,20 +68,23 @@ async function demuxAudio(file) {
   return { config, chunks };
 }
 
-/** Decoded AudioData → interleaved f32 from timestamp `from` µs on (earlier samples dropped). */
-function interleavedFrom(datas, from = 0) {
+const TYPED = { u8: Uint8Array, s16: Int16Array, s32: Int32Array, f32: Float32Array };
+
+/** Decoded AudioData → interleaved `format` samples from timestamp `from` µs on (earlier dropped). */
+function interleavedFrom(datas, from = 0, format = 'f32') {
+  const T = TYPED[format];
   const parts = [];
   let total = 0;
   for (const d of datas) {
     const n = d.numberOfFrames;
     const ch = d.numberOfChannels;
-    const buf = new Float32Array(n * ch);
-    d.copyTo(buf, { planeIndex: 0, format: 'f32' });
+    const buf = new T(n * ch);
+    d.copyTo(buf, { planeIndex: 0, format });
     const skip = Math.max(0, Math.min(n, Math.round((from - d.timestamp) * d.sampleRate / 1e6)));
     parts.push(buf.subarray(skip * ch));
     total += (n - skip) * ch;
   }
-  const out = new Float32Array(total);
+  const out = new T(total);
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
@@ -103,4 +106,4 @@ const hasEncoder = (() => {
   };
 })();
 
-module.exports = { RATE, sweepAt, sweepPlanar, makeAudio, ffmpegDecode, demuxAudio, interleavedFrom, snr, hasEncoder };
+module.exports = { TYPED, RATE, sweepAt, sweepPlanar, makeAudio, ffmpegDecode, demuxAudio, interleavedFrom, snr, hasEncoder };

@@ -1,9 +1,11 @@
 //! codecs layer: AudioData samples. `AudioSamples` keeps the samples in one pooled `MediaBuffer`
 //! (the same storage as VideoFrame pixels), shared by clones through an `Arc` and freed when the
 //! last handle is closed. Invariant: every size is checked (channels, frames, bytes) before
-//! anything is allocated, and `copy_to` converts between the eight AudioSampleFormats exactly as
-//! FFmpeg's libswresample does without dithering (integers rescale by shifts, floats by powers of
-//! two, float→integer rounds to nearest and clips).
+//! anything is allocated, and `copy_to` converts between the eight AudioSampleFormats: integer ↔
+//! integer by shifts (exactly as libswresample: widening is lossless), integer ↔ float with
+//! Chrome's asymmetric scale (negative values by 2^(n-1), positive by 2^(n-1) − 1, so the integer
+//! maximum is exactly 1.0 — WPT audio-data.any.js requires u8 255 → 1.0), float → integer rounded
+//! to nearest (ties to even) and clipped.
 use super::media_buffer::MediaBuffer;
 use crate::counters::{Kind, Live};
 use crate::error::{Error, ErrorKind, Result};
@@ -110,50 +112,72 @@ fn check_shape(channels: u32, frames: usize, sample_rate: f64) -> Result<()> {
 /// One sample, read in its own domain.
 #[derive(Clone, Copy)]
 enum Sample {
-    /// An integer sample scaled to the full i32 range (u8 and s16 shifted up, as swresample does).
-    Int(i32),
+    /// An integer sample of `bits` bits, shifted up to the full i32 range (as swresample does).
+    Int(i32, u32),
     Float(f32),
 }
 
-#[inline]
-fn read(format: SampleFormat, b: &[u8], i: usize) -> Sample {
-    match format.bytes() {
-        1 => Sample::Int(((b[i] as i32) - 0x80) << 24),
-        2 => Sample::Int((i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32) << 16),
-        _ => {
-            let v = [b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]];
-            if matches!(format, F32 | F32Planar) {
-                Sample::Float(f32::from_le_bytes(v))
-            } else {
-                Sample::Int(i32::from_le_bytes(v))
+impl Sample {
+    /// Chrome's integer → float: v / 2^(n-1) below zero, v / (2^(n-1) − 1) above.
+    #[inline]
+    fn to_float(self) -> f32 {
+        match self {
+            Sample::Float(f) => f,
+            Sample::Int(v, bits) => {
+                let v = (v >> (32 - bits)) as f64;
+                let half = (1u64 << (bits - 1)) as f64;
+                (if v < 0.0 { v / half } else { v / (half - 1.0) }) as f32
             }
         }
     }
 }
 
-/// lrintf as FFmpeg uses it: round half to even; NaN becomes 0.
 #[inline]
-fn rint(v: f32) -> f64 {
+fn read(format: SampleFormat, b: &[u8], i: usize) -> Sample {
+    match format.bytes() {
+        1 => Sample::Int(((b[i] as i32) - 0x80) << 24, 8),
+        2 => Sample::Int((i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32) << 16, 16),
+        _ => {
+            let v = [b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]];
+            if matches!(format, F32 | F32Planar) {
+                Sample::Float(f32::from_le_bytes(v))
+            } else {
+                Sample::Int(i32::from_le_bytes(v), 32)
+            }
+        }
+    }
+}
+
+/// Chrome's float → integer of `bits` bits: f × 2^(n-1) below zero, f × (2^(n-1) − 1) above,
+/// rounded to nearest (ties to even; NaN is 0) and clipped.
+#[inline]
+fn from_float(f: f32, bits: u32) -> i64 {
+    let half = (1u64 << (bits - 1)) as f64;
+    let v = f as f64;
+    let scaled = if v < 0.0 { v * half } else { v * (half - 1.0) };
+    rint(scaled as f32 as f64).clamp(-half, half - 1.0) as i64
+}
+
+/// Round half to even; NaN becomes 0.
+#[inline]
+fn rint(v: f64) -> f64 {
     if v.is_nan() {
         0.0
     } else {
-        (v as f64).round_ties_even()
+        v.round_ties_even()
     }
 }
 
 #[inline]
 fn write(format: SampleFormat, b: &mut [u8], i: usize, s: Sample) {
     match (format, s) {
-        (U8 | U8Planar, Sample::Int(v)) => b[i] = ((v >> 24) + 0x80) as u8,
-        (U8 | U8Planar, Sample::Float(f)) => b[i] = (rint(f * 128.0) + 128.0).clamp(0.0, 255.0) as u8,
-        (S16 | S16Planar, Sample::Int(v)) => b[2 * i..2 * i + 2].copy_from_slice(&((v >> 16) as i16).to_le_bytes()),
-        (S16 | S16Planar, Sample::Float(f)) => b[2 * i..2 * i + 2].copy_from_slice(&(rint(f * 32768.0).clamp(-32768.0, 32767.0) as i16).to_le_bytes()),
-        (S32 | S32Planar, Sample::Int(v)) => b[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes()),
-        (S32 | S32Planar, Sample::Float(f)) => {
-            b[4 * i..4 * i + 4].copy_from_slice(&(rint(f * 2_147_483_648.0).clamp(-2_147_483_648.0, 2_147_483_647.0) as i32).to_le_bytes())
-        }
-        (F32 | F32Planar, Sample::Int(v)) => b[4 * i..4 * i + 4].copy_from_slice(&(v as f32 * (1.0 / 2_147_483_648.0)).to_le_bytes()),
-        (F32 | F32Planar, Sample::Float(f)) => b[4 * i..4 * i + 4].copy_from_slice(&f.to_le_bytes()),
+        (U8 | U8Planar, Sample::Int(v, _)) => b[i] = ((v >> 24) + 0x80) as u8,
+        (U8 | U8Planar, Sample::Float(f)) => b[i] = (from_float(f, 8) + 0x80) as u8,
+        (S16 | S16Planar, Sample::Int(v, _)) => b[2 * i..2 * i + 2].copy_from_slice(&((v >> 16) as i16).to_le_bytes()),
+        (S16 | S16Planar, Sample::Float(f)) => b[2 * i..2 * i + 2].copy_from_slice(&(from_float(f, 16) as i16).to_le_bytes()),
+        (S32 | S32Planar, Sample::Int(v, _)) => b[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes()),
+        (S32 | S32Planar, Sample::Float(f)) => b[4 * i..4 * i + 4].copy_from_slice(&(from_float(f, 32) as i32).to_le_bytes()),
+        (F32 | F32Planar, s) => b[4 * i..4 * i + 4].copy_from_slice(&s.to_float().to_le_bytes()),
     }
 }
 
@@ -282,7 +306,7 @@ mod tests {
     }
 
     #[test]
-    fn conversions_match_swresample() {
+    fn integer_conversions_match_swresample() {
         // s16 interleaved, 2 channels × 3 frames, converted by us and by swr to every format.
         let vals: [i16; 6] = [-32768, 32767, 16384, -16384, 0, 1];
         let src: Vec<u8> = vals.iter().flat_map(|v| v.to_le_bytes()).collect();
@@ -299,6 +323,13 @@ mod tests {
             }
             let b = AudioSamples::from_bytes(start, 8000.0, 2, 3, &mid).unwrap();
             for dst in ALL {
+                // Integer ↔ float follows Chrome's asymmetric scale, not swresample's.
+                if start.bytes() == 4 && matches!(start, F32 | F32Planar) != matches!(dst, F32 | F32Planar) {
+                    continue;
+                }
+                if matches!(start, F32 | F32Planar) != matches!(dst, F32 | F32Planar) {
+                    continue;
+                }
                 let n = byte_size(dst, 2, 3).unwrap();
                 let mut ours = vec![0u8; n];
                 if dst.planar() {
@@ -317,6 +348,21 @@ mod tests {
                 assert_eq!(ours, theirs, "{} → {}", start.name(), dst.name());
             }
         }
+    }
+
+    #[test]
+    fn integer_float_scale_is_chromes() {
+        let v: Vec<u8> = vec![0, 128, 255];
+        let a = AudioSamples::from_bytes(U8, 8000.0, 1, 3, &v).unwrap();
+        let mut d = vec![0u8; 12];
+        a.copy_to(&mut d, 0, 0, None, F32).unwrap();
+        assert_eq!(f32s(&d), [-1.0, 0.0, 1.0]);
+        let f: Vec<u8> = [-1.0f32, 1.0, 0.5, -0.5, 2.0].iter().flat_map(|x| x.to_le_bytes()).collect();
+        let b = AudioSamples::from_bytes(F32, 8000.0, 1, 5, &f).unwrap();
+        let mut s16 = vec![0u8; 10];
+        b.copy_to(&mut s16, 0, 0, None, S16).unwrap();
+        let s: Vec<i16> = s16.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect();
+        assert_eq!(s, [-32768, 32767, 16384, -16384, 32767]);
     }
 
     #[test]
