@@ -38,6 +38,9 @@ class AudioEncoder extends CodecBase {
     const cfg = validateEncoderConfig(config, `${WHAT}.configure`);
     // configure() steps 2–6 (closed → InvalidStateError; state; queue the message).
     configureCodec(this, nativeEncoderConfig(cfg));
+    // A new configuration announces its decoderConfig again with its first chunk (as Chrome; WPT
+    // "Emit decoder config and extra data" expects it even when only the bitrate changed).
+    this.#activeOutputConfig = null;
   }
 
   encode(data) {
