@@ -412,6 +412,144 @@ export declare class ImageDecoder {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Audio
+
+export type AudioSampleFormat = 'u8' | 's16' | 's32' | 'f32' | 'u8-planar' | 's16-planar' | 's32-planar' | 'f32-planar';
+
+export interface AudioDataInit {
+  format: AudioSampleFormat;
+  sampleRate: number;
+  numberOfFrames: number;
+  numberOfChannels: number;
+  /** Microseconds. */
+  timestamp: number;
+  data: AllowSharedBufferSource;
+  transfer?: ArrayBuffer[];
+}
+
+export interface AudioDataCopyToOptions {
+  planeIndex: number;
+  frameOffset?: number;
+  frameCount?: number;
+  format?: AudioSampleFormat;
+}
+
+export declare class AudioData {
+  constructor(init: AudioDataInit);
+  /** null once closed. */
+  readonly format: AudioSampleFormat | null;
+  readonly sampleRate: number;
+  readonly numberOfFrames: number;
+  readonly numberOfChannels: number;
+  /** Microseconds. */
+  readonly duration: number;
+  /** Microseconds. */
+  readonly timestamp: number;
+  allocationSize(options: AudioDataCopyToOptions): number;
+  copyTo(destination: AllowSharedBufferSource, options: AudioDataCopyToOptions): void;
+  clone(): AudioData;
+  close(): void;
+}
+
+export type EncodedAudioChunkType = 'key' | 'delta';
+
+export interface EncodedAudioChunkInit {
+  type: EncodedAudioChunkType;
+  /** Microseconds. */
+  timestamp: number;
+  /** Microseconds. */
+  duration?: number;
+  data: AllowSharedBufferSource;
+  transfer?: ArrayBuffer[];
+}
+
+export declare class EncodedAudioChunk {
+  constructor(init: EncodedAudioChunkInit);
+  readonly type: EncodedAudioChunkType;
+  readonly timestamp: number;
+  readonly duration: number | null;
+  readonly byteLength: number;
+  copyTo(destination: AllowSharedBufferSource): void;
+}
+
+export interface AudioDecoderConfig {
+  codec: string;
+  sampleRate: number;
+  numberOfChannels: number;
+  description?: AllowSharedBufferSource;
+}
+
+export type BitrateMode = 'constant' | 'variable';
+export type OpusBitstreamFormat = 'opus' | 'ogg';
+export type OpusSignal = 'auto' | 'music' | 'voice';
+export type OpusApplication = 'voip' | 'audio' | 'lowdelay';
+
+export interface OpusEncoderConfig {
+  format?: OpusBitstreamFormat;
+  signal?: OpusSignal;
+  application?: OpusApplication;
+  /** Microseconds: 2500, 5000, 10000, 20000, 40000, 60000, 80000, 100000 or 120000. */
+  frameDuration?: number;
+  complexity?: number;
+  packetlossperc?: number;
+  useinbandfec?: boolean;
+  usedtx?: boolean;
+}
+
+export interface AacEncoderConfig { format?: 'aac' | 'adts' }
+export interface FlacEncoderConfig { blockSize?: number; compressLevel?: number }
+
+export interface AudioEncoderConfig {
+  codec: string;
+  sampleRate: number;
+  numberOfChannels: number;
+  bitrate?: number;
+  bitrateMode?: BitrateMode;
+  opus?: OpusEncoderConfig;
+  aac?: AacEncoderConfig;
+  flac?: FlacEncoderConfig;
+}
+
+export interface AudioDecoderSupport { supported: boolean; config: AudioDecoderConfig }
+export interface AudioEncoderSupport { supported: boolean; config: AudioEncoderConfig }
+export interface EncodedAudioChunkMetadata { decoderConfig?: AudioDecoderConfig }
+
+export interface AudioDecoderInit {
+  output: (output: AudioData) => void;
+  error: WebCodecsErrorCallback;
+}
+export interface AudioEncoderInit {
+  output: (output: EncodedAudioChunk, metadata: EncodedAudioChunkMetadata) => void;
+  error: WebCodecsErrorCallback;
+}
+
+export declare class AudioDecoder extends EventTarget {
+  constructor(init: AudioDecoderInit);
+  readonly state: CodecState;
+  readonly decodeQueueSize: number;
+  ondequeue: ((this: AudioDecoder, ev: Event) => any) | null;
+  configure(config: AudioDecoderConfig): void;
+  decode(chunk: EncodedAudioChunk): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: AudioDecoderConfig): Promise<AudioDecoderSupport>;
+}
+
+export declare class AudioEncoder extends EventTarget {
+  constructor(init: AudioEncoderInit);
+  readonly state: CodecState;
+  readonly encodeQueueSize: number;
+  ondequeue: ((this: AudioEncoder, ev: Event) => any) | null;
+  configure(config: AudioEncoderConfig): void;
+  encode(data: AudioData): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: AudioEncoderConfig): Promise<AudioEncoderSupport>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Diagnostics
 
 /** Live native objects; all zero once everything has been closed. */
@@ -424,5 +562,8 @@ export interface LiveCounts {
   codecContexts: number;
   sessions: number;
   swsContexts: number;
+  /** Native sample buffers behind AudioData (one per buffer, shared by clones). */
+  audioData: number;
+  swrContexts: number;
 }
 export declare function liveCounts(): LiveCounts;

@@ -4,6 +4,10 @@
 const { VideoFrame } = require('./lib/video-frame');
 const { VideoColorSpace } = require('./lib/video-color-space');
 const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
+const { EncodedAudioChunk } = require('./lib/encoded-audio-chunk');
+const { AudioData } = require('./lib/audio-data');
+const { AudioEncoder } = require('./lib/audio-encoder');
+const { AudioDecoder } = require('./lib/audio-decoder');
 const { DOMRectReadOnly, DOMRect } = require('./lib/dom-rect');
 const { VideoEncoder } = require('./lib/video-encoder');
 const { VideoDecoder } = require('./lib/video-decoder');
@@ -19,10 +23,14 @@ module.exports = {
   VideoFrame,
   VideoColorSpace,
   EncodedVideoChunk,
+  EncodedAudioChunk,
+  AudioData,
   DOMRectReadOnly,
   DOMRect,
   VideoEncoder,
   VideoDecoder,
+  AudioEncoder,
+  AudioDecoder,
   ImageDecoder,
   ImageTrackList,
   ImageTrack,

@@ -3,5 +3,6 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const api = require('./index.js');
 export const { VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, DOMRect, VideoEncoder, VideoDecoder,
+  AudioData, EncodedAudioChunk, AudioEncoder, AudioDecoder,
   ImageDecoder, ImageTrackList, ImageTrack, liveCounts } = api;
 export default api;

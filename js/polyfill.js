@@ -3,6 +3,7 @@
 const api = require('./index.js');
 
 const NAMES = ['VideoFrame', 'VideoColorSpace', 'EncodedVideoChunk', 'DOMRectReadOnly', 'DOMRect', 'VideoEncoder', 'VideoDecoder',
+  'AudioData', 'EncodedAudioChunk', 'AudioEncoder', 'AudioDecoder',
   'ImageDecoder', 'ImageTrackList', 'ImageTrack'];
 const installed = [];
 for (const name of NAMES) {

@@ -5,6 +5,7 @@
 
 /** Opaque JsBox handle. */
 export type FrameHandle = { readonly __frame: unique symbol };
+export type AudioHandle = { readonly __audio: unique symbol };
 export type SessionHandle = { readonly __session: unique symbol };
 
 /** Where a plane lies in a source buffer, in bytes. */
@@ -20,7 +21,7 @@ export interface Native {
   /** Register the one function that builds JS errors ((name, message) → TypeError/RangeError/DOMException). */
   errorFactorySet(make: (name: string, message: string) => Error): void;
   /** Live native objects, for tests: all zero once everything is closed. */
-  liveCounts(): { frames: number; avFrames: number; packets: number; codecContexts: number; sessions: number; swsContexts: number };
+  liveCounts(): { frames: number; avFrames: number; packets: number; codecContexts: number; sessions: number; swsContexts: number; audioData: number; swrContexts: number };
 
   // --- VideoFrame pixel storage: one native buffer, shared by clones (Arc), freed by the last frameClose.
   /** Allocate a frame of `format` and copy each plane from `src`; planes.length must match the format. */
@@ -37,6 +38,16 @@ export interface Native {
   frameConvert(h: FrameHandle, dest: Uint8Array, rect: { x: number; y: number; width: number; height: number },
                dstFormat: string, dstOffset: number, dstStride: number,
                color: { matrix: string | null; fullRange: boolean | null }): void;
+
+  // --- AudioData sample storage: one native buffer (the media-buffer pool), shared by clones (Arc).
+  /** Copy numberOfFrames × numberOfChannels samples of `format` (interleaved, or planes back to back) from src. */
+  audioCreate(format: string, sampleRate: number, numberOfChannels: number, numberOfFrames: number, src: Uint8Array): AudioHandle;
+  /** A new handle to the same samples. */
+  audioClone(h: AudioHandle): AudioHandle;
+  /** Release this handle's reference; idempotent. */
+  audioClose(h: AudioHandle): void;
+  /** copyTo with conversion to `format`; frameCount -1 = to the end. RangeError out of bounds. */
+  audioCopyTo(h: AudioHandle, dest: Uint8Array, planeIndex: number, frameOffset: number, frameCount: number, format: string): void;
 
   // --- Codec sessions: one worker thread each, commands run in order.
   /**
@@ -84,6 +95,11 @@ export interface Native {
 // A fatal {type:'error'} (EncodingError: data that cannot be parsed at all) means: close the decoder.
 export interface ImageDecoderNativeConfig { type: string; desiredWidth?: number; desiredHeight?: number; preferAnimation?: boolean; colorSpaceConversion: 'default' | 'none' }
 export interface ImageTrackInfo { animated: boolean; frameCount: number; repetitionCount: number /* Infinity = forever */ }
+
+// --- AudioEncoder (kind 'audio-encoder'): sessionPush(s, gen, {data: AudioHandle, timestamp}); outputs
+//   {data: ArrayBuffer, timestamp, duration, decoderConfig?: {codec, sampleRate, numberOfChannels, description?: ArrayBuffer}}.
+// --- AudioDecoder (kind 'audio-decoder'): sessionPush(s, gen, {data: Uint8Array, timestamp}); outputs
+//   {data: AudioHandle, format, sampleRate, numberOfChannels, numberOfFrames, timestamp} — the handle belongs to JS.
 
 /** Every event carries the generation of the command that produced it; js/ drops stale ones. */
 export type NativeEvent =

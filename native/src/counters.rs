@@ -10,18 +10,24 @@ pub enum Kind {
     CodecContexts = 3,
     Sessions = 4,
     SwsContexts = 5,
+    AudioData = 6,
+    SwrContexts = 7,
 }
 
-pub const KINDS: [(Kind, &str); 6] = [
+pub const KINDS: [(Kind, &str); 8] = [
     (Kind::VideoFrames, "frames"),
     (Kind::AvFrames, "avFrames"),
     (Kind::Packets, "packets"),
     (Kind::CodecContexts, "codecContexts"),
     (Kind::Sessions, "sessions"),
     (Kind::SwsContexts, "swsContexts"),
+    (Kind::AudioData, "audioData"),
+    (Kind::SwrContexts, "swrContexts"),
 ];
 
-static COUNTS: [AtomicIsize; 6] = [
+static COUNTS: [AtomicIsize; 8] = [
+    AtomicIsize::new(0),
+    AtomicIsize::new(0),
     AtomicIsize::new(0),
     AtomicIsize::new(0),
     AtomicIsize::new(0),

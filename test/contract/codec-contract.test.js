@@ -15,7 +15,9 @@
 
 const { test, describe, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
-const { VideoEncoder, VideoDecoder, VideoFrame, EncodedVideoChunk, liveCounts } = require('../..');
+const {
+  VideoEncoder, VideoDecoder, VideoFrame, EncodedVideoChunk, AudioEncoder, AudioDecoder, AudioData, EncodedAudioChunk, liveCounts,
+} = require('../..');
 const media = require('../helpers/video-media');
 
 // The decoder's input: an all-intra 64×48 H.264 Annex B stream (every chunk is a key chunk, so
@@ -64,6 +66,39 @@ const KINDS = [
     badInput: (codec) => codec.decode({ type: 'key', timestamp: 0, data: new Uint8Array(4) }),
     queueSize: (codec) => codec.decodeQueueSize,
     isConfigSupported: (config) => VideoDecoder.isConfigSupported(config),
+  },
+  {
+    name: 'AudioEncoder',
+    make: (init) => new AudioEncoder(init),
+    validConfig: { codec: 'opus', sampleRate: 48000, numberOfChannels: 2 },
+    invalidConfig: { codec: 'opus', sampleRate: 0, numberOfChannels: 2 },
+    unsupportedConfig: { codec: 'bogus', sampleRate: 48000, numberOfChannels: 2 },
+    work: (codec, i = 0) => {
+      // 20 ms: one Opus frame per item.
+      const data = new Float32Array(960 * 2).map((_, k) => Math.sin((k + i * 960) / 10) * 0.3);
+      const a = new AudioData({ format: 'f32-planar', sampleRate: 48000, numberOfFrames: 960, numberOfChannels: 2, timestamp: i * 20000, data });
+      try {
+        codec.encode(a);
+      } finally {
+        a.close();
+      }
+    },
+    badInput: (codec) => codec.encode({ timestamp: 0 }),
+    queueSize: (codec) => codec.encodeQueueSize,
+    isConfigSupported: (config) => AudioEncoder.isConfigSupported(config),
+  },
+  {
+    name: 'AudioDecoder',
+    // Outputs are closed right after the recorder sees them (AudioData owns native samples).
+    make: (init) => new AudioDecoder(init && typeof init.output === 'function'
+      ? { error: init.error, output: (d) => { try { init.output(d); } finally { d.close(); } } } : init),
+    validConfig: { codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 2 },
+    invalidConfig: { codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 0 },
+    unsupportedConfig: { codec: 'bogus', sampleRate: 48000, numberOfChannels: 2 },
+    work: (codec, i = 0) => codec.decode(new EncodedAudioChunk({ type: 'key', timestamp: i * 20000, data: new Uint8Array(960 * 4).fill(i) })),
+    badInput: (codec) => codec.decode({ type: 'key', timestamp: 0, data: new Uint8Array(4) }),
+    queueSize: (codec) => codec.decodeQueueSize,
+    isConfigSupported: (config) => AudioDecoder.isConfigSupported(config),
   },
 ];
 

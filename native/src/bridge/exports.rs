@@ -2,7 +2,7 @@
 //! and only here, typed in js/lib/native.d.ts. Each runs behind `no_panic`: no panic reaches the
 //! Node-API boundary, even while a Worker is being terminated.
 use super::js::{no_panic, set_num};
-use super::{frame, kinds, session};
+use super::{audio, frame, kinds, session};
 use crate::counters;
 use crate::codecs::{frame_data, image_decoder};
 use neon::prelude::*;
@@ -49,6 +49,10 @@ fn main(mut cx: ModuleContext) -> NeonResult<()> {
         "frameClose" => frame::frame_close,
         "frameCopyPlanes" => frame::frame_copy_planes,
         "frameConvert" => frame::frame_convert,
+        "audioCreate" => audio::audio_create,
+        "audioClone" => audio::audio_clone,
+        "audioClose" => audio::audio_close,
+        "audioCopyTo" => audio::audio_copy_to,
         "imageTypeSupported" => image_type_supported,
         "sessionCreate" => kinds::session_create,
         "sessionSupport" => kinds::session_support,

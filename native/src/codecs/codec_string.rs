@@ -133,3 +133,79 @@ mod tests {
         }
     }
 }
+
+// ---- audio codec strings ----------------------------------------------------------------------
+
+/// The PCM variants of the PCM, A-law and μ-law registrations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pcm {
+    U8,
+    S16,
+    S24,
+    S32,
+    F32,
+    Alaw,
+    Ulaw,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AudioCodec {
+    Opus,
+    /// AAC by MPEG-4 audio object type (2 LC, 5 HE-AAC/SBR, 29 HE-AACv2/PS); `mpeg2` for mp4a.67.
+    Aac { object_type: u8, mpeg2: bool },
+    Flac,
+    Mp3,
+    Vorbis,
+    Pcm(Pcm),
+}
+
+/// Parse an audio codec string of the WebCodecs registry (case-sensitive, as Chrome).
+pub fn parse_audio(codec: &str) -> Result<AudioCodec> {
+    use AudioCodec::*;
+    Ok(match codec {
+        "opus" => Opus,
+        "flac" => Flac,
+        "vorbis" => Vorbis,
+        // MP3 registration: "mp3", and MPEG-1/2 layer III in MP4 object types 0x6B / 0x69.
+        "mp3" | "mp4a.69" | "mp4a.6B" | "mp4a.6b" | "mp4a.40.34" => Mp3,
+        "mp4a.40.2" | "mp4a.40.02" => Aac { object_type: 2, mpeg2: false },
+        "mp4a.40.5" | "mp4a.40.05" => Aac { object_type: 5, mpeg2: false },
+        "mp4a.40.29" => Aac { object_type: 29, mpeg2: false },
+        "mp4a.67" => Aac { object_type: 2, mpeg2: true },
+        "pcm-u8" => Pcm(self::Pcm::U8),
+        "pcm-s16" => Pcm(self::Pcm::S16),
+        "pcm-s24" => Pcm(self::Pcm::S24),
+        "pcm-s32" => Pcm(self::Pcm::S32),
+        "pcm-f32" => Pcm(self::Pcm::F32),
+        "alaw" => Pcm(self::Pcm::Alaw),
+        "ulaw" => Pcm(self::Pcm::Ulaw),
+        _ => return Err(Error::not_supported(format!("unsupported audio codec string {codec:?} (expected opus, mp4a.40.2, mp4a.40.5, mp4a.40.29, mp4a.67, flac, mp3, vorbis, pcm-u8, pcm-s16, pcm-s24, pcm-s32, pcm-f32, alaw or ulaw)"))),
+    })
+}
+
+/// The FFmpeg PCM codec of a PCM variant (both directions: the encoder and decoder share a name).
+pub fn pcm_codec_name(p: Pcm) -> &'static str {
+    match p {
+        Pcm::U8 => "pcm_u8",
+        Pcm::S16 => "pcm_s16le",
+        Pcm::S24 => "pcm_s24le",
+        Pcm::S32 => "pcm_s32le",
+        Pcm::F32 => "pcm_f32le",
+        Pcm::Alaw => "pcm_alaw",
+        Pcm::Ulaw => "pcm_mulaw",
+    }
+}
+
+#[cfg(test)]
+mod audio_tests {
+    use super::*;
+    #[test]
+    fn audio_strings() {
+        assert_eq!(parse_audio("opus"), Ok(AudioCodec::Opus));
+        assert_eq!(parse_audio("mp4a.40.29"), Ok(AudioCodec::Aac { object_type: 29, mpeg2: false }));
+        assert_eq!(parse_audio("pcm-s24"), Ok(AudioCodec::Pcm(Pcm::S24)));
+        for bad in ["", "Opus", "opus.123", "mp4a.FF.9", "vp8", "vp9", "audio/webm; codecs=\"opus\"", "mp4a.40", "pcm"] {
+            assert_eq!(parse_audio(bad).unwrap_err().kind, crate::error::ErrorKind::NotSupported, "{bad}");
+        }
+    }
+}

@@ -1,5 +1,8 @@
 //! codecs layer: one thin Backend per interface, plus pure tables (pixel formats, codec strings)
 //! and the VideoFrame pixel store. Safe Rust only; FFmpeg is reached through `crate::ffi`.
+pub mod audio_data;
+pub mod audio_decoder;
+pub mod audio_encoder;
 pub mod codec_string;
 pub mod frame_data;
 pub mod h264;

@@ -35,6 +35,45 @@ impl Codec {
         let p = unsafe { sys::avcodec_find_decoder(id) } as *mut sys::AVCodec;
         NonNull::new(p).map(Codec)
     }
+    /// Capability bits (AV_CODEC_CAP_*).
+    pub fn capabilities(&self) -> u32 {
+        // SAFETY: reading an immutable field of a static AVCodec.
+        unsafe { self.0.as_ref().capabilities as u32 }
+    }
+    /// The sample formats an audio encoder takes, in its order of preference (raw AVSampleFormat values).
+    pub fn sample_formats(&self) -> Vec<c_int> {
+        // SAFETY: sample_fmts is null or a static list ended by AV_SAMPLE_FMT_NONE (-1); read as ints.
+        let mut p = unsafe { self.0.as_ref().sample_fmts } as *const c_int;
+        let mut v = Vec::new();
+        while !p.is_null() && v.len() < 64 {
+            // SAFETY: within the terminated static list (stops at the terminator).
+            let x = unsafe { *p };
+            if x < 0 {
+                break;
+            }
+            v.push(x);
+            // SAFETY: the terminator has not been reached, so the next element exists.
+            p = unsafe { p.add(1) };
+        }
+        v
+    }
+    /// The sample rates an audio encoder takes (empty = any).
+    pub fn sample_rates(&self) -> Vec<u32> {
+        // SAFETY: supported_samplerates is null or a static list ended by 0.
+        let mut p = unsafe { self.0.as_ref().supported_samplerates };
+        let mut v = Vec::new();
+        while !p.is_null() && v.len() < 64 {
+            // SAFETY: within the terminated static list (stops at the terminator).
+            let x = unsafe { *p };
+            if x <= 0 {
+                break;
+            }
+            v.push(x as u32);
+            // SAFETY: the terminator has not been reached, so the next element exists.
+            p = unsafe { p.add(1) };
+        }
+        v
+    }
     /// Whether an encoder can be reset by avcodec_flush_buffers (AV_CODEC_CAP_ENCODER_FLUSH).
     pub fn can_flush_encoder(&self) -> bool {
         // SAFETY: reading an immutable field of a static AVCodec.
@@ -155,6 +194,35 @@ impl CodecContext<Unopened> {
         let f = sys::AV_CODEC_FLAG_LOW_DELAY as c_int;
         c.flags = if on { c.flags | f } else { c.flags & !f };
     }
+    /// Audio: sample rate, channel count (default layout) and sample format.
+    pub fn set_audio(&mut self, sample_rate: u32, channels: u32, sample_fmt: sys::AVSampleFormat) {
+        let layout = super::resample::default_layout(channels);
+        let c = self.raw_mut();
+        c.sample_rate = sample_rate.min(c_int::MAX as u32) as c_int;
+        c.sample_fmt = sample_fmt;
+        // A native-order default layout owns no memory, so plain assignment replaces it safely.
+        c.ch_layout = layout;
+    }
+    /// Decoders: the sample format wished for (a decoder may ignore it).
+    pub fn set_request_sample_fmt(&mut self, fmt: sys::AVSampleFormat) {
+        self.raw_mut().request_sample_fmt = fmt;
+    }
+    /// Audio encoders: samples per frame wished for (FLAC's block size); 0 = the codec's choice.
+    pub fn set_frame_size(&mut self, n: c_int) {
+        self.raw_mut().frame_size = n;
+    }
+    /// Decoders: report the samples to skip (priming, padding) as frame side data instead of
+    /// trimming them and shifting timestamps (AV_CODEC_FLAG2_SKIP_MANUAL).
+    pub fn set_skip_manual(&mut self) {
+        self.raw_mut().flags2 |= sys::AV_CODEC_FLAG2_SKIP_MANUAL as c_int;
+    }
+    pub fn set_compression_level(&mut self, level: c_int) {
+        self.raw_mut().compression_level = level;
+    }
+    /// Encoders: the sample depth to store (e.g. 24 for FLAC from 32-bit samples).
+    pub fn set_bits_per_raw_sample(&mut self, bits: c_int) {
+        self.raw_mut().bits_per_raw_sample = bits;
+    }
     /// Copy codec-specific global header bytes into the context (av_malloc'd, padded).
     pub fn set_extradata(&mut self, bytes: &[u8]) -> Result<(), AvError> {
         if bytes.is_empty() {
@@ -226,6 +294,23 @@ impl CodecContext<Opened> {
     pub fn receive_frame(&mut self, frame: &mut Frame) -> Result<Status, AvError> {
         // SAFETY: opened context and a live frame.
         status(unsafe { sys::avcodec_receive_frame(self.ptr.as_ptr(), frame.as_mut_ptr()) }, "avcodec_receive_frame")
+    }
+    /// Audio encoders: samples per frame (0 = any number).
+    pub fn frame_size(&self) -> usize {
+        self.raw().frame_size.max(0) as usize
+    }
+    /// Audio encoders: priming samples the encoder puts before the input (its delay).
+    pub fn initial_padding(&self) -> i64 {
+        self.raw().initial_padding.max(0) as i64
+    }
+    pub fn sample_rate(&self) -> u32 {
+        self.raw().sample_rate.max(0) as u32
+    }
+    pub fn channels(&self) -> u32 {
+        self.raw().ch_layout.nb_channels.max(0) as u32
+    }
+    pub fn codec_capabilities(&self) -> u32 {
+        self.codec.capabilities()
     }
     pub fn supports_encoder_flush(&self) -> bool {
         self.codec.can_flush_encoder()

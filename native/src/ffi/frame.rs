@@ -217,6 +217,128 @@ impl Frame {
     }
 }
 
+// ---- audio frames ----------------------------------------------------------------------------
+
+impl Frame {
+    /// A writable audio frame of `nb_samples` samples (buffers from av_frame_get_buffer).
+    pub fn new_audio(format: sys::AVSampleFormat, channels: u32, sample_rate: u32, nb_samples: usize) -> Result<Frame, AvError> {
+        if channels == 0 || nb_samples == 0 || nb_samples > c_int::MAX as usize || sample_rate > c_int::MAX as u32 {
+            return Err(AvError { code: super::error::EINVAL, what: "Frame::new_audio" });
+        }
+        let mut f = Frame::new()?;
+        {
+            let r = f.raw_mut();
+            r.format = format as c_int;
+            r.nb_samples = nb_samples as c_int;
+            r.sample_rate = sample_rate as c_int;
+            r.ch_layout = super::resample::default_layout(channels);
+        }
+        // SAFETY: format, nb_samples and ch_layout are set, as av_frame_get_buffer requires for audio.
+        super::error::check(unsafe { sys::av_frame_get_buffer(f.ptr.as_ptr(), 0) }, "av_frame_get_buffer")?;
+        Ok(f)
+    }
+    /// AV_FRAME_DATA_SKIP_SAMPLES side data (decoders with SKIP_MANUAL): samples to drop from the
+    /// start and from the end of this frame.
+    pub fn skip_samples(&self) -> Option<(u32, u32)> {
+        // SAFETY: the frame is live; the result is null or side data owned by the frame.
+        let sd = unsafe { sys::av_frame_get_side_data(self.ptr.as_ptr(), sys::AVFrameSideDataType::AV_FRAME_DATA_SKIP_SAMPLES) };
+        if sd.is_null() {
+            return None;
+        }
+        // SAFETY: non-null side data of the frame, valid while the frame is borrowed.
+        let sd = unsafe { &*sd };
+        if sd.data.is_null() || sd.size < 8 {
+            return None;
+        }
+        // SAFETY: data holds `size` (≥ 8) bytes.
+        let b = unsafe { std::slice::from_raw_parts(sd.data, 8) };
+        Some((u32::from_le_bytes([b[0], b[1], b[2], b[3]]), u32::from_le_bytes([b[4], b[5], b[6], b[7]])))
+    }
+    pub fn nb_samples(&self) -> usize {
+        self.raw().nb_samples.max(0) as usize
+    }
+    /// Send fewer samples than allocated (the last, short frame of a stream).
+    pub fn set_nb_samples(&mut self, n: usize) {
+        let r = self.raw_mut();
+        r.nb_samples = r.nb_samples.min(n.min(c_int::MAX as usize) as c_int);
+    }
+    pub fn sample_rate(&self) -> u32 {
+        self.raw().sample_rate.max(0) as u32
+    }
+    pub fn channels(&self) -> u32 {
+        self.raw().ch_layout.nb_channels.max(0) as u32
+    }
+    /// The frame's `format` field as stored (an AVSampleFormat for audio frames).
+    pub fn format_raw(&self) -> c_int {
+        self.raw().format
+    }
+    /// Bytes of plane `p` an audio frame of `fmt` holds: (planes, bytes per plane).
+    fn audio_geometry(&self, fmt: sys::AVSampleFormat) -> (usize, usize) {
+        let (planes, frame_bytes) = super::resample::layout(fmt, self.channels() as usize);
+        (planes, frame_bytes.saturating_mul(self.nb_samples()))
+    }
+    fn audio_ptr(&self, p: usize) -> *mut u8 {
+        let f = self.raw();
+        if f.extended_data.is_null() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: extended_data holds one pointer per plane (checked p < planes by callers).
+        unsafe { *f.extended_data.add(p) }
+    }
+    /// Plane `p` of an audio frame whose format is `fmt` (the caller read it from `format_raw`).
+    pub fn audio_plane(&self, fmt: sys::AVSampleFormat, p: usize) -> Option<&[u8]> {
+        let (planes, len) = self.audio_geometry(fmt);
+        if p >= planes || self.raw().format != fmt as c_int {
+            return None;
+        }
+        let ptr = self.audio_ptr(p);
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: an audio frame of this format holds nb_samples samples of every channel in each plane.
+        Some(unsafe { std::slice::from_raw_parts(ptr, len) })
+    }
+    /// Plane `p` writable (frames from `new_audio`, not shared).
+    pub fn audio_plane_mut(&mut self, fmt: sys::AVSampleFormat, p: usize) -> Option<&mut [u8]> {
+        let (planes, len) = self.audio_geometry(fmt);
+        if p >= planes || self.raw().format != fmt as c_int {
+            return None;
+        }
+        // SAFETY: av_frame_is_writable checks the buffers are not shared.
+        if unsafe { sys::av_frame_is_writable(self.ptr.as_ptr()) } == 0 {
+            return None;
+        }
+        let ptr = self.audio_ptr(p);
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: as audio_plane; exclusively ours (writable) and &mut self is unique.
+        Some(unsafe { std::slice::from_raw_parts_mut(ptr, len) })
+    }
+    /// Every plane of an audio frame, writable at once (to fill them in one swr_convert call).
+    pub fn audio_planes_mut(&mut self, fmt: sys::AVSampleFormat) -> Option<Vec<&mut [u8]>> {
+        let (planes, len) = self.audio_geometry(fmt);
+        if self.raw().format != fmt as c_int {
+            return None;
+        }
+        // SAFETY: av_frame_is_writable checks the buffers are not shared.
+        if unsafe { sys::av_frame_is_writable(self.ptr.as_ptr()) } == 0 {
+            return None;
+        }
+        let mut v = Vec::with_capacity(planes);
+        for p in 0..planes {
+            let ptr = self.audio_ptr(p);
+            if ptr.is_null() {
+                return None;
+            }
+            // SAFETY: distinct planes of one writable frame never overlap; each holds len bytes; the
+            // borrows are tied to &mut self.
+            v.push(unsafe { std::slice::from_raw_parts_mut(ptr, len) });
+        }
+        Some(v)
+    }
+}
+
 impl Drop for Frame {
     fn drop(&mut self) {
         let mut p = self.ptr.as_ptr();

@@ -9,6 +9,7 @@ pub mod frame;
 pub mod log;
 pub mod mem;
 pub mod packet;
+pub mod resample;
 pub mod scale;
 
 pub use error::{AvError, Status};

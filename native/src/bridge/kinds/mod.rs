@@ -1,11 +1,15 @@
 //! bridge layer: the registry of codec-session kinds — the one place a kind is named. Adding a
 //! kind is a file in this folder (`impl Kind for ItsBackend`) and one name in `kinds!` below.
+mod audio_decoder;
+mod audio_encoder;
 mod image_decoder;
 mod video_decoder;
 mod video_encoder;
 
 use super::js::throw;
 use super::session::{self, SessionBox};
+use crate::codecs::audio_decoder::AudioDecoderBackend;
+use crate::codecs::audio_encoder::AudioEncoderBackend;
 use crate::codecs::image_decoder::ImageDecoderBackend;
 use crate::codecs::video_decoder::VideoDecoderBackend;
 use crate::codecs::video_encoder::VideoEncoderBackend;
@@ -32,4 +36,4 @@ macro_rules! kinds {
     };
 }
 
-kinds!(VideoEncoderBackend, VideoDecoderBackend, ImageDecoderBackend);
+kinds!(VideoEncoderBackend, VideoDecoderBackend, ImageDecoderBackend, AudioEncoderBackend, AudioDecoderBackend);

@@ -1,0 +1,96 @@
+//! bridge layer: AudioData sample handles, the FrameBox pattern made generic: a JsBox holding one
+//! `Arc` reference to native samples; `audioClose` drops it at once (the box's finalizer is only a
+//! safety net). Clones share the samples.
+use super::js::{boxed, throw, to_index};
+use crate::codecs::audio_data::{AudioSamples, SampleFormat};
+use crate::error::{Error, ErrorKind};
+use neon::prelude::*;
+use neon::types::buffer::TypedArray;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+/// A JS handle holding a shared reference to native media (`T` = AudioSamples here).
+pub struct SharedBox<T: Send + Sync + 'static>(RefCell<Option<Arc<T>>>);
+
+impl<T: Send + Sync + 'static> Finalize for SharedBox<T> {}
+
+impl<T: Send + Sync + 'static> SharedBox<T> {
+    /// A JS handle holding `data`. The box is made empty and filled after: if the environment
+    /// refuses the new object (a terminating Worker), `data` is dropped, never leaked inside Neon.
+    pub fn boxed<'a>(cx: &mut impl Context<'a>, data: Arc<T>) -> JsResult<'a, JsBox<SharedBox<T>>> {
+        let h = boxed(cx, SharedBox(RefCell::new(None)))?;
+        *h.0.borrow_mut() = Some(data);
+        Ok(h)
+    }
+    /// The data behind the handle, or an InvalidStateError naming `what` if it was closed.
+    pub fn get<'a>(cx: &mut impl Context<'a>, h: Handle<'a, JsBox<SharedBox<T>>>, what: &str) -> NeonResult<Arc<T>> {
+        let data = h.0.borrow().clone();
+        match data {
+            Some(d) => Ok(d),
+            None => throw(cx, &Error::new(ErrorKind::InvalidState, format!("the {what} is closed"))),
+        }
+    }
+    fn close(h: &JsBox<SharedBox<T>>) {
+        let taken = h.0.borrow_mut().take();
+        drop(taken);
+    }
+}
+
+pub type AudioBox = SharedBox<AudioSamples>;
+
+fn format_arg(cx: &mut FunctionContext, i: usize) -> NeonResult<SampleFormat> {
+    let f = cx.argument::<JsString>(i)?.value(cx);
+    match SampleFormat::by_name(&f) {
+        Some(f) => Ok(f),
+        None => throw(cx, &Error::type_error(format!("expected an AudioSampleFormat, got {f:?}"))),
+    }
+}
+
+fn index_arg(cx: &mut FunctionContext, i: usize, what: &str) -> NeonResult<usize> {
+    let v = cx.argument::<JsNumber>(i)?.value(cx);
+    to_index(cx, v, what)
+}
+
+/// `audioCreate(format, sampleRate, numberOfChannels, numberOfFrames, src)` → handle (copies src).
+pub fn audio_create<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
+    let format = format_arg(cx, 0)?;
+    let rate = cx.argument::<JsNumber>(1)?.value(cx);
+    let channels = index_arg(cx, 2, "numberOfChannels")?;
+    let frames = index_arg(cx, 3, "numberOfFrames")?;
+    let src = cx.argument::<JsTypedArray<u8>>(4)?;
+    let made = AudioSamples::from_bytes(format, rate, channels.min(u32::MAX as usize) as u32, frames, src.as_slice(cx));
+    match made {
+        Ok(d) => Ok(AudioBox::boxed(cx, Arc::new(d))?.upcast()),
+        Err(e) => throw(cx, &e),
+    }
+}
+
+pub fn audio_clone<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
+    let h = cx.argument::<JsBox<AudioBox>>(0)?;
+    let d = AudioBox::get(cx, h, "AudioData")?;
+    Ok(AudioBox::boxed(cx, d)?.upcast())
+}
+
+pub fn audio_close<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let h = cx.argument::<JsBox<AudioBox>>(0)?;
+    AudioBox::close(&h);
+    Ok(cx.undefined())
+}
+
+/// `audioCopyTo(h, dest, planeIndex, frameOffset, frameCount | -1, format)`: bounds-checked copy
+/// with conversion.
+pub fn audio_copy_to<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let h = cx.argument::<JsBox<AudioBox>>(0)?;
+    let d = AudioBox::get(cx, h, "AudioData")?;
+    let plane = index_arg(cx, 2, "planeIndex")?;
+    let offset = index_arg(cx, 3, "frameOffset")?;
+    let count = cx.argument::<JsNumber>(4)?.value(cx);
+    let count = if count < 0.0 { None } else { Some(to_index(cx, count, "frameCount")?) };
+    let format = format_arg(cx, 5)?;
+    let mut dest = cx.argument::<JsTypedArray<u8>>(1)?;
+    let r = d.copy_to(dest.as_mut_slice(cx), plane, offset, count, format);
+    match r {
+        Ok(()) => Ok(cx.undefined()),
+        Err(e) => throw(cx, &e),
+    }
+}

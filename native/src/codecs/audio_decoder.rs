@@ -1,0 +1,288 @@
+//! codecs layer: the AudioDecoder backend (Opus via libopus, AAC, FLAC, MP3, Vorbis and PCM through
+//! FFmpeg's decoders). Output keeps the decoder's natural sample format (f32 for Opus as Chrome,
+//! f32-planar for AAC/MP3/Vorbis, s16/s32 for FLAC and PCM). Invariant: output timestamps count
+//! decoded samples from the first output's own (chunk) timestamp (as Chrome's
+//! AudioTimestampHelper); priming the codec reports (Opus pre-skip from the OpusHead description)
+//! is trimmed here (FFmpeg's SKIP_MANUAL) without shifting them; they resync to the chunks' own
+//! timestamps after a gap. One base value, no side table.
+use super::audio_data::{AudioSamples, MAX_CHANNELS};
+use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
+use crate::engine::Backend;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ffi::codec::{Codec, CodecContext, Opened};
+use crate::ffi::{sys, Frame, Packet, Status};
+
+#[derive(Clone, Debug, Default)]
+pub struct DecoderConfig {
+    pub codec: String,
+    pub sample_rate: u32,
+    pub channels: u32,
+    pub description: Option<Vec<u8>>,
+}
+
+pub struct DecodeItem {
+    pub data: Vec<u8>,
+    /// Microseconds.
+    pub timestamp: i64,
+}
+
+pub struct DecodedAudio {
+    pub samples: AudioSamples,
+    pub timestamp: i64,
+}
+
+fn unsupported(m: impl std::fmt::Display) -> Error {
+    Error::not_supported(format!("AudioDecoder: {m}"))
+}
+
+fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
+    let family = parse_audio(&cfg.codec).map_err(|e| unsupported(e.message))?;
+    if cfg.sample_rate == 0 || cfg.sample_rate > 768_000 {
+        return Err(unsupported(format!("expected a sampleRate between 1 and 768000, got {}", cfg.sample_rate)));
+    }
+    if cfg.channels == 0 || cfg.channels > MAX_CHANNELS {
+        return Err(unsupported(format!("expected 1 to {MAX_CHANNELS} channels, got {}", cfg.channels)));
+    }
+    let names: &[&str] = match family {
+        // libopus outputs interleaved f32 as Chrome does; FFmpeg's own decoder is the fallback.
+        AudioCodec::Opus => &["libopus", "opus"],
+        AudioCodec::Aac { .. } => &["aac", "aac_fixed"],
+        AudioCodec::Flac => &["flac"],
+        AudioCodec::Mp3 => &["mp3float", "mp3"],
+        AudioCodec::Vorbis => &["vorbis", "libvorbis"],
+        AudioCodec::Pcm(p) => &[pcm_codec_name(p)][..],
+    };
+    let needs_description = matches!(family, AudioCodec::Flac | AudioCodec::Vorbis);
+    let description = cfg.description.as_deref().filter(|d| !d.is_empty());
+    if needs_description && description.is_none() {
+        return Err(unsupported(format!("{} needs a description ({})", cfg.codec, if matches!(family, AudioCodec::Flac) { "the fLaC marker and STREAMINFO block" } else { "the Xiph-laced identification, comment and setup headers" })));
+    }
+    let codec = names.iter().find_map(|n| Codec::decoder_by_name(n)).ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?}", cfg.codec)))?;
+    let mut ctx = CodecContext::new(codec)?;
+    ctx.set_audio(cfg.sample_rate, cfg.channels, sys::AVSampleFormat::AV_SAMPLE_FMT_NONE);
+    if matches!(family, AudioCodec::Opus) {
+        // Chrome outputs Opus as interleaved f32 (WPT audio-encoder "Encoding and decoding").
+        ctx.set_request_sample_fmt(sys::AVSampleFormat::AV_SAMPLE_FMT_FLT);
+    }
+    // Priming (Opus pre-skip) is trimmed here, not by FFmpeg, so timestamps are not shifted.
+    ctx.set_skip_manual();
+    ctx.set_pkt_timebase(1, 1_000_000);
+    if !threads {
+        ctx.set_threads(1, false, false);
+    }
+    if let Some(d) = description {
+        if d.len() > 1 << 24 {
+            return Err(unsupported(format!("a description of {} bytes is too large", d.len())));
+        }
+        ctx.set_extradata(d)?;
+    }
+    ctx.open(&[]).map_err(|e| unsupported(format!("FFmpeg refused the configuration: {}", e.to_error(ErrorKind::NotSupported).message)))
+}
+
+/// isConfigSupported: validate and open once, single-threaded.
+pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
+    open(cfg, false).map(drop)
+}
+
+struct Active {
+    ctx: CodecContext<Opened>,
+    /// (timestamp of the first sample counted, samples counted since, their rate): set from the
+    /// first chunk after configure/flush, resynced after a gap.
+    clock: Option<(i64, i64, u32)>,
+    /// Priming samples still to drop (FFmpeg reports them once, possibly more than a frame holds).
+    skip: u64,
+    spare: Option<Frame>,
+}
+
+#[derive(Default)]
+pub struct AudioDecoderBackend {
+    active: Option<Active>,
+}
+
+fn us(samples: i64, rate: u32) -> i64 {
+    ((samples as i128 * 1_000_000 + (rate as i128 / 2)).div_euclid(rate.max(1) as i128)) as i64
+}
+
+impl Active {
+    fn receive_all(&mut self, out: &mut Vec<DecodedAudio>) -> Result<Status> {
+        loop {
+            let mut frame = match self.spare.take() {
+                Some(f) => f,
+                None => Frame::new()?,
+            };
+            match self.ctx.receive_frame(&mut frame)? {
+                Status::Ready => {}
+                s => {
+                    self.spare = Some(frame);
+                    return Ok(s);
+                }
+            }
+            let total = frame.nb_samples();
+            let (start_skip, end_skip) = frame.skip_samples().unwrap_or((0, 0));
+            self.skip += start_skip as u64;
+            let head = (self.skip.min(total as u64)) as usize;
+            self.skip -= head as u64;
+            let tail = (end_skip as usize).min(total - head);
+            let keep = total - head - tail;
+            let rate = frame.sample_rate();
+            let own = frame.pts();
+            if keep == 0 {
+                frame.unref();
+                self.spare = Some(frame);
+                continue;
+            }
+            let samples = AudioSamples::from_av_frame(&frame, head, keep)?;
+            let n = keep as i64;
+            frame.unref();
+            self.spare = Some(frame);
+            // Output AudioData timestamps: counted from the first chunk's timestamp; resync to the
+            // frame's own (chunk) timestamp after a gap of more than a frame and 50 ms.
+            let (base, count, r) = self.clock.unwrap_or((own.unwrap_or(0), 0, rate));
+            let (base, count) = if r != rate && count > 0 { (base + us(count, r), 0) } else { (base, count) };
+            let expected = base + us(count, rate);
+            let (base, count, timestamp) = match own {
+                Some(pts) if (pts - expected).abs() > us(n, rate) + 50_000 => (pts, 0, pts),
+                _ => (base, count, expected),
+            };
+            self.clock = Some((base, count + n, rate));
+            out.push(DecodedAudio { samples, timestamp });
+        }
+    }
+}
+
+impl Backend for AudioDecoderBackend {
+    type Config = DecoderConfig;
+    type Item = DecodeItem;
+    type Output = DecodedAudio;
+
+    fn configure(&mut self, cfg: DecoderConfig, out: &mut Vec<DecodedAudio>) -> Result<()> {
+        self.flush(out)?;
+        self.active = Some(Active { ctx: open(&cfg, true)?, clock: None, skip: 0, spare: None });
+        Ok(())
+    }
+
+    fn push(&mut self, item: DecodeItem, out: &mut Vec<DecodedAudio>) -> Result<()> {
+        let a = self.active.as_mut().ok_or_else(|| Error::new(ErrorKind::InvalidState, "AudioDecoder: decode while unconfigured"))?;
+        if item.data.is_empty() {
+            return Err(Error::encoding("AudioDecoder: the chunk is empty (expected encoded bytes)"));
+        }
+        if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
+            return Err(Error::encoding(format!("AudioDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
+        }
+        let mut pkt = Packet::from_bytes(&item.data)?;
+        drop(item.data);
+        pkt.set_pts(Some(item.timestamp));
+        pkt.set_key(true);
+        loop {
+            match a.ctx.send_packet(Some(&pkt))? {
+                Status::Ready => break,
+                Status::Again => {
+                    let before = out.len();
+                    if a.receive_all(out)? == Status::Eof || out.len() == before {
+                        return Err(Error::encoding("AudioDecoder: the decoder neither took the chunk nor produced samples"));
+                    }
+                }
+                Status::Eof => return Err(Error::encoding("AudioDecoder: the decoder is drained and refused the chunk")),
+            }
+        }
+        drop(pkt);
+        a.receive_all(out)?;
+        Ok(())
+    }
+
+    fn flush(&mut self, out: &mut Vec<DecodedAudio>) -> Result<()> {
+        let Some(a) = self.active.as_mut() else { return Ok(()) };
+        match a.ctx.send_packet(None)? {
+            Status::Ready | Status::Eof => {}
+            Status::Again => return Err(Error::encoding("AudioDecoder: the decoder refused to drain")),
+        }
+        while a.receive_all(out)? != Status::Eof {}
+        a.ctx.flush_buffers();
+        a.clock = None;
+        a.skip = 0;
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.active = None;
+    }
+
+    fn idle(&mut self) {
+        super::release_memory_when_idle();
+    }
+
+    fn teardown(self) {
+        drop(self);
+        super::release_memory();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codecs::audio_data::SampleFormat;
+    use crate::codecs::audio_encoder::{AudioEncoderBackend, EncodeItem, EncoderConfig, OpusConfig};
+    use std::sync::Arc;
+
+    /// Encode a 2-channel sine with `codec`, decode it, and return (input, decoded chunks).
+    fn round_trip(codec: &str, rate: u32) -> (Vec<f32>, Vec<DecodedAudio>) {
+        let frames = rate as usize; // one second
+        let mut planar = Vec::new();
+        let mut left = Vec::new();
+        for c in 0..2 {
+            for i in 0..frames {
+                let v = ((i as f32) * 2.0 * std::f32::consts::PI * 440.0 * (c + 1) as f32 / rate as f32).sin() * 0.5;
+                if c == 0 {
+                    left.push(v);
+                }
+                planar.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        let s = Arc::new(AudioSamples::from_bytes(SampleFormat::F32Planar, rate as f64, 2, frames, &planar).unwrap());
+        let mut e = AudioEncoderBackend::default();
+        let mut chunks = Vec::new();
+        e.configure(EncoderConfig { codec: codec.into(), sample_rate: rate, channels: 2, opus: OpusConfig { frame_duration: 20000, ..Default::default() }, ..Default::default() }, &mut chunks).unwrap();
+        e.push(EncodeItem { samples: s, timestamp: 0 }, &mut chunks).unwrap();
+        e.flush(&mut chunks).unwrap();
+        let dc = chunks[0].decoder_config.clone().unwrap();
+        let mut d = AudioDecoderBackend::default();
+        let mut out = Vec::new();
+        d.configure(DecoderConfig { codec: dc.codec, sample_rate: dc.sample_rate, channels: dc.channels, description: dc.description }, &mut out).unwrap();
+        for c in chunks {
+            d.push(DecodeItem { data: c.data.as_slice().to_vec(), timestamp: c.timestamp }, &mut out).unwrap();
+        }
+        d.flush(&mut out).unwrap();
+        (left, out)
+    }
+
+    /// Channel 0 of decoded output as f32, starting at timestamp 0 (priming before it dropped).
+    fn left_from_zero(out: &[DecodedAudio]) -> Vec<f32> {
+        let mut v = Vec::new();
+        for o in out {
+            let mut b = vec![0u8; o.samples.frames * 4];
+            o.samples.copy_to(&mut b, 0, 0, None, SampleFormat::F32Planar).unwrap();
+            let skip = if o.timestamp < 0 { ((-o.timestamp) as f64 * o.samples.sample_rate / 1e6).round() as usize } else { 0 };
+            v.extend(b.chunks_exact(4).skip(skip).map(|c| f32::from_le_bytes(c.try_into().unwrap())));
+        }
+        v
+    }
+
+    fn snr(a: &[f32], b: &[f32]) -> f64 {
+        let n = a.len().min(b.len());
+        let sig: f64 = a[..n].iter().map(|x| (*x as f64).powi(2)).sum();
+        let err: f64 = a[..n].iter().zip(&b[..n]).map(|(x, y)| ((*x - *y) as f64).powi(2)).sum();
+        10.0 * (sig / err.max(1e-20)).log10()
+    }
+
+    #[test]
+    fn round_trips_line_up() {
+        for (codec, rate, min_snr) in [("opus", 48000, 15.0), ("mp4a.40.2", 48000, 15.0), ("flac", 48000, 90.0), ("pcm-f32", 48000, 200.0), ("pcm-s16", 48000, 80.0), ("vorbis", 48000, 15.0), ("mp3", 48000, 15.0)] {
+            let (input, out) = round_trip(codec, rate);
+            assert_eq!(out[0].samples.channels, 2);
+            let got = left_from_zero(&out);
+            assert!(got.len() >= input.len(), "{codec}: {} decoded < {} input", got.len(), input.len());
+            let s = snr(&input, &got);
+            assert!(s > min_snr, "{codec}: SNR {s:.1} dB");
+        }
+    }
+}
