@@ -460,9 +460,11 @@ class VideoFrame {
     this.#flip = false;
     // 6. A new, empty VideoFrameMetadata.
     this.#metadata = {};
-    // As Chrome does (and WPT's "Test closed VideoFrame" checks): duration reads null and
-    // colorSpace reads as an empty VideoColorSpace once closed. timestamp is kept.
-    this.#duration = null;
+    // The spec's Close VideoFrame leaves [[timestamp]], [[duration]] and [[color space]] alone, so
+    // timestamp and duration keep their values (WPT videoFrame-construction "Test closed
+    // VideoFrame": timestamp 10 and duration 15 after close). colorSpace is where WPT and Chrome
+    // go further than the spec's text: they read an empty VideoColorSpace (every member null)
+    // once closed, which is what we return; nothing of the closed frame's colour survives.
     this.#colorSpace = new VideoColorSpace();
   }
 

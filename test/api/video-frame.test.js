@@ -810,7 +810,7 @@ describe('clone and close', () => {
     assert.equal(f.rotation, 0);
     assert.equal(f.flip, false);
     assert.equal(f.timestamp, 10, 'timestamp is kept');
-    assert.equal(f.duration, null);
+    assert.equal(f.duration, 20, 'duration is kept');
     assert.deepEqual(f.colorSpace.toJSON(), { primaries: null, transfer: null, matrix: null, fullRange: null });
   });
 
