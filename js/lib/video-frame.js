@@ -353,27 +353,27 @@ class VideoFrame {
     if (argc < 1) throw typeError(`${where}: expected a destination BufferSource, got nothing`);
     const dest = toUint8Array(destination, `${where}: destination`);
     // 3.–4. combinedLayout = Parse VideoFrameCopyToOptions(options).
-    const { parsedRect, format, combinedLayout, colorSpace } = this.#parseCopyToOptions(options, where);
+    const { parsedRect, format, explicitFormat, combinedLayout, colorSpace } = this.#parseCopyToOptions(options, where);
     // 5. If destination.byteLength < allocationSize, reject with a TypeError.
     if (dest.byteLength < combinedLayout.allocationSize) {
       throw typeError(`${where}: expected a destination of at least ${combinedLayout.allocationSize} bytes, ` +
         `got ${dest.byteLength}`);
     }
-    // 6. options.format is an RGB format (other than ours): "Convert to RGB frame", then copy it.
-    if (format !== this.#format) {
-      if (colorSpace === 'display-p3') {
-        throw notSupported(`${where}: conversion to the 'display-p3' color space is not supported; use 'srgb'`);
-      }
+    // 6. options.format is an RGB format: "Convert to RGB frame" with options.format and
+    //    options.colorSpace, then copy that. A copy to the frame's own format with no colorSpace
+    //    asked for is the same pixels, so it takes the plain copy below and keeps every byte (the
+    //    X byte of RGBX/BGRX included). A conversion writes X = 255: X is padding, and WPT
+    //    videoFrame-copyTo-rgb expects the opaque alpha a canvas gives back.
+    if (explicitFormat && (format !== this.#format || colorSpace !== undefined)) {
       const out = combinedLayout.computedLayouts[0];
       const rect = { x: parsedRect.x, y: parsedRect.y, width: parsedRect.width, height: parsedRect.height };
+      const cs = this.#colorSpace;
       native.frameConvert(this.#handle, dest, rect, format, out.destinationOffset, out.destinationStride, {
-        matrix: this.#colorSpace.matrix, fullRange: this.#colorSpace.fullRange,
+        matrix: cs.matrix, fullRange: cs.fullRange, primaries: cs.primaries, transfer: cs.transfer,
+        target: colorSpace === undefined ? 'srgb' : colorSpace,
+        // Opaque output: an X destination, or a source whose format (after alpha: 'discard') has none.
+        opaque: !pf.hasAlpha(format) || !pf.hasAlpha(this.#format),
       });
-      // An alpha-discarded view of a frame that has alpha: the output is opaque.
-      if (pf.hasAlpha(format) && !pf.hasAlpha(this.#format) && pf.isVideoPixelFormat(this.#nativeFormat) &&
-          pf.hasAlpha(this.#nativeFormat)) {
-        fillOpaqueAlpha(dest, out.destinationOffset, out.destinationStride, rect.width, rect.height);
-      }
       return [{ offset: out.destinationOffset, stride: out.destinationStride }];
     }
     // 7.–10. Copy each plane's rows (native, bounds-checked), collect the PlaneLayouts.
@@ -411,7 +411,7 @@ class VideoFrame {
     }
     // 11.–12. combinedLayout = Compute Layout and Allocation Size(parsedRect, format, optLayout).
     const combinedLayout = pf.computeLayoutAndAllocationSize(parsedRect, format, options.layout, `${where}: layout`);
-    return { parsedRect, format, combinedLayout, colorSpace: options.colorSpace };
+    return { parsedRect, format, explicitFormat: options.format !== undefined, combinedLayout, colorSpace: options.colorSpace };
   }
 
   /** clone() */
@@ -657,15 +657,6 @@ function pickColorSpace(overrideColorSpace, format) {
   // 2. An RGB format: the sRGB Color Space. 3. Otherwise the REC709 Color Space.
   if (format !== null && pf.isVideoPixelFormat(format) && pf.isRgbFormat(format)) return new VideoColorSpace(SRGB);
   return new VideoColorSpace(REC709);
-}
-
-/** Set byte 3 of every 4-byte pixel of a rect in dest to 255 (RGBA/BGRA alpha). */
-function fillOpaqueAlpha(dest, offset, stride, width, height) {
-  for (let row = 0; row < height; row++) {
-    const start = offset + row * stride + 3;
-    const end = start + width * 4;
-    for (let i = start; i < end; i += 4) dest[i] = 255;
-  }
 }
 
 // --- Internal API for codecs ----------------------------------------------------------------------

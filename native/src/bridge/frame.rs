@@ -127,8 +127,15 @@ pub fn frame_convert<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefin
     let color = cx.argument::<JsObject>(6)?;
     let matrix = get_opt_str(cx, color, "matrix")?;
     let full_range = get_opt_bool(cx, color, "fullRange")?;
+    let primaries = get_opt_str(cx, color, "primaries")?;
+    let transfer = get_opt_str(cx, color, "transfer")?;
+    let target = get_opt_str(cx, color, "target")?;
+    let opaque = get_opt_bool(cx, color, "opaque")?.unwrap_or(false);
     let mut dest = cx.argument::<JsTypedArray<u8>>(1)?;
-    let res = d.convert_to_rgb(dest.as_mut_slice(cx), (r[0], r[1], r[2], r[3]), &dst_format, off, stride, SourceColor { matrix: matrix.as_deref(), full_range });
+    let color = SourceColor {
+        matrix: matrix.as_deref(), full_range, primaries: primaries.as_deref(), transfer: transfer.as_deref(), target: target.as_deref(), opaque,
+    };
+    let res = d.convert_to_rgb(dest.as_mut_slice(cx), (r[0], r[1], r[2], r[3]), &dst_format, off, stride, color);
     match res {
         Ok(()) => Ok(cx.undefined()),
         Err(e) => throw(cx, &e),
