@@ -352,8 +352,10 @@ impl FrameData {
     }
 }
 
+type ConversionKey = (Primaries, Transfer, Target);
+
 thread_local! {
-    static CONVERSION: RefCell<Option<((Primaries, Transfer, Target), Conversion)>> = const { RefCell::new(None) };
+    static CONVERSION: RefCell<Option<(ConversionKey, Conversion)>> = const { RefCell::new(None) };
 }
 
 /// Run `f` with this thread's cached conversion tables for (primaries, transfer, target).
