@@ -19,7 +19,7 @@
 const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { runChild } = require('./lib');
 const media = require('../helpers/video-media');
 
 const CHILD = path.join(__dirname, 'fuzz-child.js');
@@ -28,34 +28,9 @@ const skip = !HAS_FFMPEG && 'the ffmpeg CLI makes the media to mutate and is not
 const SECONDS = Number(process.env.FUZZ_SECONDS) || 0;
 const EXIT_GRACE_MS = 5000;
 
-/** Run one target in a child; resolves {result, code, signal, exitAfterMs, stderr}. */
-function runChild(params, limitMs) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CHILD, JSON.stringify(params)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let resultAt = 0;
-    let killed = false;
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (!resultAt && out.includes('FUZZ-RESULT ')) resultAt = Date.now();
-    });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, limitMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.startsWith('FUZZ-RESULT '));
-      resolve({
-        result: line ? JSON.parse(line.slice('FUZZ-RESULT '.length)) : null,
-        code, signal, killed, exitAfterMs: resultAt ? Date.now() - resultAt : null, stderr: err.slice(-4000),
-      });
-    });
-  });
-}
-
 async function fuzz(params, ciIterations) {
   const limitMs = (SECONDS ? SECONDS * 1000 : 0) + 120_000;
-  const r = await runChild({ ...params, iterations: ciIterations }, limitMs);
+  const r = await runChild(CHILD, { ...params, iterations: ciIterations }, { marker: 'FUZZ-RESULT ', limitMs });
   const where = `${params.name} (FUZZ_SEED=${process.env.FUZZ_SEED || 1})`;
   assert.ok(!r.killed, `${where}: the child did not finish within ${limitMs} ms (a hang). stderr:\n${r.stderr}`);
   assert.equal(r.signal, null, `${where}: the child died of ${r.signal} (a crash). stderr:\n${r.stderr}`);

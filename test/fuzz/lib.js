@@ -165,6 +165,37 @@ async function settledCounts(liveCounts, ms = 5000) {
   return c;
 }
 
+/**
+ * Run `script` with `params` (JSON in argv[2]) in a child node, killed after `limitMs`. Resolves
+ * {result (the JSON after `marker`), code, signal, killed, exitAfterMs (from the result line to the
+ * process's end), stderr}.
+ */
+function runChild(script, params, { marker, limitMs, execArgv = [] }) {
+  const { spawn } = require('node:child_process');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...execArgv, script, JSON.stringify(params)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let resultAt = 0;
+    let killed = false;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!resultAt && out.includes(marker)) resultAt = Date.now();
+    });
+    child.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, limitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith(marker));
+      resolve({
+        result: line ? JSON.parse(line.slice(marker.length)) : null,
+        code, signal, killed, exitAfterMs: resultAt ? Date.now() - resultAt : null, stderr: err.slice(-4000),
+      });
+    });
+  });
+}
+
 module.exports = {
+  runChild,
   rng, seedFor, budget, mutateBytes, splitRandomly, BYTE_MUTATORS, within, Hang, errorName, Tally, settledCounts,
 };
