@@ -1,7 +1,7 @@
 'use strict';
 // native-webcodecs: the WebCodecs classes (CommonJS entry). `require('native-webcodecs/polyfill')`
 // installs them on globalThis instead.
-const { VideoFrame } = require('./lib/video-frame');
+const { VideoFrame, serializeVideoFrame, deserializeVideoFrame } = require('./lib/video-frame');
 const { VideoColorSpace } = require('./lib/video-color-space');
 const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
 const { DOMRectReadOnly, DOMRect } = require('./lib/dom-rect');
@@ -27,4 +27,6 @@ module.exports = {
   ImageTrackList,
   ImageTrack,
   liveCounts,
+  serializeVideoFrame,
+  deserializeVideoFrame,
 };

@@ -3,5 +3,5 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const api = require('./index.js');
 export const { VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, DOMRect, VideoEncoder, VideoDecoder,
-  ImageDecoder, ImageTrackList, ImageTrack, liveCounts } = api;
+  ImageDecoder, ImageTrackList, ImageTrack, liveCounts, serializeVideoFrame, deserializeVideoFrame } = api;
 export default api;

@@ -11,7 +11,8 @@
 // first 10,000) without it (test/guardrails/video-frame-rss.test.js measures this).
 
 const native = require('./native');
-const { typeError, invalidState, notSupported, describe } = require('./errors');
+const crypto = require('node:crypto');
+const { makeError, typeError, invalidState, notSupported, describe } = require('./errors');
 const {
   isBufferSource, toUint8Array, validateTransferList, detach,
   enforceRange, toLongLong, toUnsignedLongLong, toUnsignedLong, toDouble, toEnum, toDictionary, toSequence,
@@ -33,10 +34,24 @@ const INTERNAL = Symbol('VideoFrame internal');
 let getHandle;
 let getNativeFormat;
 let brand;
+let exportSlots;
+
+const markUncloneable = (() => {
+  const wt = require('node:worker_threads');
+  if (typeof wt.markAsUncloneable !== 'function') return () => false;
+  return (obj) => {
+    wt.markAsUncloneable(obj);
+    return true;
+  };
+})();
 
 class VideoFrame {
   // [[resource reference]]: the native handle, null once closed.
   #handle = null;
+  // postMessage()/structuredClone() of a VideoFrame throw DataCloneError where Node.js lets us
+  // say so (worker_threads.markAsUncloneable, Node.js ≥ 22.10); serializeVideoFrame() is the
+  // supported way across threads.
+  #uncloneable = markUncloneable(this);
   // Format of the native resource (differs from #format after alpha: 'discard').
   #nativeFormat = null;
   // [[Detached]]
@@ -483,6 +498,7 @@ class VideoFrame {
   }
 
   static {
+    exportSlots = (frame) => frame.#slots(null);
     getHandle = (frame) => frame.#handle;
     getNativeFormat = (frame) => frame.#nativeFormat;
     brand = (v) => v !== null && typeof v === 'object' && #handle in v;
@@ -718,11 +734,101 @@ function nativeFormatOf(frame) {
   return getNativeFormat(frame);
 }
 
+// --- Handing frames to other threads -------------------------------------------------------------
+//
+// worker_threads run in this process, so a frame's pixels need not be copied: serializeVideoFrame()
+// parks a new reference to them in a process-wide native registry under a random id and returns
+// a plain, structured-cloneable token (the spec's serialization steps: every slot but the
+// resource, plus the id); deserializeVideoFrame() in any thread redeems the id, once, for a
+// VideoFrame over the same pixels. A token never redeemed is freed at its deadline (`timeout`).
+
+const TOKEN_TYPE = 'native-webcodecs:VideoFrame';
+const DEFAULT_TOKEN_TIMEOUT_MS = 60_000;
+const MAX_TOKEN_TIMEOUT_MS = 3_600_000;
+let sweepTimer = null;
+let sweepAt = Infinity;
+
+/** Sweep the registry once the earliest deadline set from this thread has passed (timer unref'd). */
+function scheduleSweep(ms) {
+  const at = Date.now() + ms + 10;
+  if (sweepTimer && sweepAt <= at) return;
+  if (sweepTimer) clearTimeout(sweepTimer);
+  sweepAt = at;
+  sweepTimer = setTimeout(() => {
+    sweepTimer = null;
+    sweepAt = Infinity;
+    const left = native.frameRegistrySweep();
+    if (left > 0) scheduleSweep(1000);
+  }, ms + 10);
+  sweepTimer.unref();
+}
+
+/**
+ * serializeVideoFrame(frame, {transfer = false, timeout = 60000}) → a token to postMessage to
+ * another thread of this process, where deserializeVideoFrame(token) gives a VideoFrame over the
+ * same pixels (no copy). transfer: true closes `frame` (the spec's transfer steps); otherwise it
+ * stays open (serialization steps). timeout (ms, up to one hour): the token is void after it.
+ */
+function serializeVideoFrame(frame, options) {
+  const where = 'serializeVideoFrame';
+  if (!brand(frame)) throw typeError(`${where}: expected a VideoFrame, got ${describe(frame)}`);
+  const d = options === undefined ? {} : toDictionary(options, `${where}: options`);
+  const transfer = Boolean(d.transfer);
+  const timeout = d.timeout === undefined ? DEFAULT_TOKEN_TIMEOUT_MS
+    : enforceRange(d.timeout, 0, MAX_TOKEN_TIMEOUT_MS, `${where}: expected timeout in milliseconds between 0 and ${MAX_TOKEN_TIMEOUT_MS}`);
+  // Serialization / transfer steps 1: a detached frame cannot be serialized: DataCloneError.
+  const handle = getHandle(frame);
+  if (handle === null) throw makeError('DataCloneError', `${where}: the VideoFrame is closed`);
+  // Steps 3–5: a new reference to the resource (parked natively under a random id).
+  const id = crypto.randomUUID();
+  native.frameDeposit(handle, id, timeout);
+  scheduleSweep(timeout);
+  // Step 6: every other slot, as plain data.
+  const s = exportSlots(frame);
+  const token = {
+    type: TOKEN_TYPE, id,
+    format: s.format, nativeFormat: s.nativeFormat, codedWidth: s.codedWidth, codedHeight: s.codedHeight,
+    visibleLeft: s.visibleLeft, visibleTop: s.visibleTop, visibleWidth: s.visibleWidth, visibleHeight: s.visibleHeight,
+    rotation: s.rotation, flip: s.flip, displayWidth: s.displayWidth, displayHeight: s.displayHeight,
+    duration: s.duration, timestamp: s.timestamp, colorSpace: s.colorSpace.toJSON(), metadata: structuredClone(s.metadata),
+  };
+  // Transfer steps 3: close the source.
+  if (transfer) frame.close();
+  return token;
+}
+
+/** deserializeVideoFrame(token): the VideoFrame a serializeVideoFrame() token stands for (once). */
+function deserializeVideoFrame(token) {
+  const where = 'deserializeVideoFrame';
+  if (token === null || typeof token !== 'object' || token.type !== TOKEN_TYPE || typeof token.id !== 'string') {
+    throw typeError(`${where}: expected a token from serializeVideoFrame(), got ${describe(token)}`);
+  }
+  const handle = native.frameRedeem(token.id);
+  if (handle === null) {
+    throw makeError('DataCloneError', `${where}: this token was already redeemed or has expired`);
+  }
+  // Deserialization steps: every named field to the slot of that name (sizes from the pixels).
+  const info = native.frameInfo(handle);
+  const num = (v, d = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  return new VideoFrame(INTERNAL, {
+    handle, nativeFormat: pf.isVideoPixelFormat(info.format) ? info.format : null,
+    format: token.format === null || pf.isVideoPixelFormat(token.format) ? token.format : null,
+    codedWidth: info.codedWidth, codedHeight: info.codedHeight,
+    visibleLeft: num(token.visibleLeft), visibleTop: num(token.visibleTop),
+    visibleWidth: num(token.visibleWidth, info.codedWidth), visibleHeight: num(token.visibleHeight, info.codedHeight),
+    rotation: num(token.rotation), flip: Boolean(token.flip),
+    displayWidth: num(token.displayWidth, info.codedWidth), displayHeight: num(token.displayHeight, info.codedHeight),
+    duration: typeof token.duration === 'number' ? token.duration : null, timestamp: num(token.timestamp),
+    colorSpace: new VideoColorSpace(token.colorSpace || {}),
+    metadata: token.metadata && typeof token.metadata === 'object' ? token.metadata : {},
+  });
+}
+
 /** Whether `v` is a real VideoFrame (brand check, works for closed frames too). */
 const isVideoFrame = (v) => brand(v);
 
 module.exports = {
-  VideoFrame, wrapNativeFrame, frameHandle, nativeFormatOf, isVideoFrame,
+  VideoFrame, wrapNativeFrame, frameHandle, nativeFormatOf, isVideoFrame, serializeVideoFrame, deserializeVideoFrame,
   // Exposed for tests and codecs; pure.
   parseRotation, addRotations, pickColorSpace, MAX_DIMENSION,
 };

@@ -47,9 +47,10 @@ async function waitZero() {
 }
 
 const scenarios = {
-  async sentinel(frames, codec, latencyMode) {
+  async sentinel(frames, codec, latencyMode, ending = 'flush') {
     const start = rss();
-    const r = await encodeRun({ frames, codec, latencyMode, marks: [2000, frames] });
+    const opts = ending === 'close' ? { flushAtEnd: false } : ending === 'flushEvery100' ? { flushEvery: 100 } : {};
+    const r = await encodeRun({ frames, codec, latencyMode, marks: [2000, frames], ...opts });
     const counts = await waitZero();
     const end = rss();
     return { start, at2000: r.at[2000], atEnd: r.at[frames], end, chunks: r.chunks, counts };

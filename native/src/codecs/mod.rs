@@ -3,6 +3,7 @@
 pub mod codec_string;
 pub mod color;
 pub mod frame_data;
+pub mod frame_registry;
 pub mod h264;
 pub mod image_decoder;
 pub mod image_info;
