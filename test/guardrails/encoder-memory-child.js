@@ -53,7 +53,9 @@ const scenarios = {
     const r = await encodeRun({ frames, codec, latencyMode, marks: [2000, frames], ...opts });
     const counts = await waitZero();
     const end = rss();
-    return { start, at2000: r.at[2000], atEnd: r.at[frames], end, chunks: r.chunks, counts };
+    const m = process.memoryUsage();
+    return { start, at2000: r.at[2000], atEnd: r.at[frames], end, chunks: r.chunks, counts,
+      heapTotal: m.heapTotal / 1048576, external: m.external / 1048576 };
   },
   async frames(frames) {
     const start = rss();
