@@ -567,3 +567,18 @@ export interface LiveCounts {
   swrContexts: number;
 }
 export declare function liveCounts(): LiveCounts;
+
+/** A plain, structured-cloneable stand-in for a VideoFrame, to postMessage to another thread of this process. */
+export interface VideoFrameToken {
+  readonly type: 'native-webcodecs:VideoFrame';
+  readonly id: string;
+  readonly [slot: string]: unknown;
+}
+/**
+ * Hand a VideoFrame to another worker_thread without copying its pixels: the token is redeemed once by
+ * deserializeVideoFrame() in any thread of this process, and void after `timeout` ms (default 60000).
+ * transfer: true closes `frame` (like the spec's transfer); otherwise it stays open.
+ */
+export declare function serializeVideoFrame(frame: VideoFrame, options?: { transfer?: boolean; timeout?: number }): VideoFrameToken;
+/** The VideoFrame a token stands for; DataCloneError if it was already redeemed or has expired. */
+export declare function deserializeVideoFrame(token: VideoFrameToken): VideoFrame;

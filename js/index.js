@@ -1,7 +1,7 @@
 'use strict';
 // native-webcodecs: the WebCodecs classes (CommonJS entry). `require('native-webcodecs/polyfill')`
 // installs them on globalThis instead.
-const { VideoFrame } = require('./lib/video-frame');
+const { VideoFrame, serializeVideoFrame, deserializeVideoFrame } = require('./lib/video-frame');
 const { VideoColorSpace } = require('./lib/video-color-space');
 const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
 const { EncodedAudioChunk } = require('./lib/encoded-audio-chunk');
@@ -35,4 +35,6 @@ module.exports = {
   ImageTrackList,
   ImageTrack,
   liveCounts,
+  serializeVideoFrame,
+  deserializeVideoFrame,
 };

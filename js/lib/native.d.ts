@@ -33,11 +33,21 @@ export interface Native {
   frameClose(h: FrameHandle): void;
   /** Bounds-checked plane copies into dest. */
   frameCopyPlanes(h: FrameHandle, dest: Uint8Array, ops: CopyOp[]): void;
-  /** Convert rect of the frame to an RGB format ('RGBA'|'RGBX'|'BGRA'|'BGRX') with swscale, into dest at dstOffset/dstStride.
-   *  matrix: VideoColorSpace matrix ('bt709'|'bt470bg'|'smpte170m'|'bt2020-ncl'|'rgb'|null), fullRange: boolean|null. */
+  /** "Convert to RGB frame": rect of the frame to an RGB format ('RGBA'|'RGBX'|'BGRA'|'BGRX') in the colour space
+   *  `target` ('srgb'|'display-p3'), into dest at dstOffset/dstStride. matrix, fullRange, primaries, transfer: the
+   *  frame's VideoColorSpace members (null = unknown); opaque: write 255 to every alpha/X byte.
+   *  A pq/hlg transfer throws NotSupportedError (no tone mapping). */
   frameConvert(h: FrameHandle, dest: Uint8Array, rect: { x: number; y: number; width: number; height: number },
                dstFormat: string, dstOffset: number, dstStride: number,
-               color: { matrix: string | null; fullRange: boolean | null }): void;
+               color: { matrix: string | null; fullRange: boolean | null; primaries: string | null; transfer: string | null;
+                        target: 'srgb' | 'display-p3'; opaque: boolean }): void;
+  /** Park a new reference to the frame's pixels in the process-wide registry under `id` (any thread may redeem
+   *  it once with frameRedeem) for at most ttlMs; returns nothing. Throws if `id` is taken. */
+  frameDeposit(h: FrameHandle, id: string, ttlMs: number): void;
+  /** Take the pixels deposited under `id` (once): a new handle, or null if there is none (redeemed or expired). */
+  frameRedeem(id: string): FrameHandle | null;
+  /** Drop every deposit past its deadline; returns how many remain. */
+  frameRegistrySweep(): number;
 
   // --- AudioData sample storage: one native buffer (the media-buffer pool), shared by clones (Arc).
   /** Copy numberOfFrames × numberOfChannels samples of `format` (interleaved, or planes back to back) from src. */

@@ -10,6 +10,7 @@ const native = require('../../js/lib/native');
 const { VideoFrame, wrapNativeFrame, frameHandle, nativeFormatOf, isVideoFrame } = require('../../js/lib/video-frame');
 const { VideoColorSpace } = require('../../js/lib/video-color-space');
 const { DOMRectReadOnly } = require('../../js/lib/dom-rect');
+const colorRef = require('../helpers/color-reference');
 
 // --- Independent geometry table (not js/lib/pixel-format.js): [bytesPerElement, subW, subH] per plane.
 const yuvPlanes = (sw, sh, b, alpha) => {
@@ -511,6 +512,58 @@ describe('RGB conversion in copyTo', () => {
     });
   }
 
+  // display-p3 (and srgb through the colour pipeline) from every source format: flat colours, so
+  // chroma siting does not matter; expected values from the float model in
+  // test/helpers/color-reference.js, within 1 (WPT's tolerance).
+  const YUV_FORMATS = ['I420', 'I420P10', 'I420P12', 'I420A', 'I420AP10', 'I422', 'I422P10', 'I422P12', 'I422A',
+    'I422AP10', 'I422AP12', 'I444', 'I444P10', 'I444P12', 'I444A', 'I444AP10', 'I444AP12', 'NV12'];
+  for (const format of [...YUV_FORMATS, 'RGBA', 'RGBX', 'BGRA', 'BGRX']) {
+    test(`${format} → display-p3 and (smpte170m primaries) → srgb match the colour model within 1`, async () => {
+      const colors = [[200, 120, 40], [30, 60, 200], [255, 0, 0], [0, 255, 0], [16, 16, 16], [255, 255, 255], [0, 0, 0]];
+      for (const c of colors) {
+        for (const [cs, target] of [[{ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: false }, 'display-p3'],
+          [{ primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false }, 'srgb'],
+          [{ primaries: 'bt2020', transfer: 'linear', matrix: 'bt2020-ncl', fullRange: true }, 'display-p3']]) {
+          let f;
+          let src;
+          if (RGB.has(format)) {
+            const px = format.startsWith('BGR') ? [c[2], c[1], c[0], 255] : [...c, 255];
+            f = new VideoFrame(new Uint8Array(6 * 4 * 4).map((_, i) => px[i % 4]),
+              { format, codedWidth: 6, codedHeight: 4, timestamp: 0, colorSpace: cs });
+            src = c.map((v) => v / 255);
+          } else {
+            const [kr, kb] = colorRef.MATRIX_K[cs.matrix];
+            const yuv = rgbToYuvK(c, kr, kb, cs.fullRange);
+            f = flatYuv(format, 6, 4, yuv, cs);
+            src = colorRef.yuvToRgb(yuv, cs);
+          }
+          const want = colorRef.canvasPixel(src, cs, target);
+          for (const dst of ['RGBA', 'BGRX']) {
+            const out = new Uint8Array(6 * 4 * 4);
+            await f.copyTo(out, { format: dst, colorSpace: target });
+            for (let i = 0; i < out.length; i += 4) {
+              const got = dst === 'BGRX' ? [out[i + 2], out[i + 1], out[i]] : [out[i], out[i + 1], out[i + 2]];
+              for (let ch = 0; ch < 3; ch++) {
+                assert.ok(Math.abs(got[ch] - want[ch]) <= 1, `${format} ${c} ${JSON.stringify(cs)} → ${dst}/${target}: got ${got}, want ${want}`);
+              }
+              assert.equal(out[i + 3], 255);
+            }
+          }
+          f.close();
+        }
+      }
+    });
+  }
+
+  /** 8-bit YUV (rounded) of an 8-bit RGB colour with matrix (kr, kb). */
+  function rgbToYuvK(c, kr, kb, full) {
+    const [r, g, b] = c.map((v) => v / 255);
+    const y = kr * r + (1 - kr - kb) * g + kb * b;
+    const cb = (b - y) / (2 * (1 - kb));
+    const cr = (r - y) / (2 * (1 - kr));
+    return (full ? [255 * y, 128 + 255 * cb, 128 + 255 * cr] : [16 + 219 * y, 128 + 224 * cb, 128 + 224 * cr]).map((v) => Math.min(255, Math.max(0, Math.round(v))));
+  }
+
   test('the frame\'s colorSpace matrix and range drive the conversion', async () => {
     const K = { bt709: [0.2126, 0.0722], smpte170m: [0.299, 0.114], bt470bg: [0.299, 0.114], 'bt2020-ncl': [0.2627, 0.0593] };
     const c = [200, 120, 40];
@@ -569,7 +622,9 @@ describe('RGB conversion in copyTo', () => {
       assert.throws(() => f.allocationSize({ format }), { name: 'NotSupportedError' }, format);
       await assert.rejects(f.copyTo(new Uint8Array(64), { format }), { name: 'NotSupportedError' }, format);
     }
-    await assert.rejects(f.copyTo(new Uint8Array(64), { format: 'BGRA', colorSpace: 'display-p3' }), { name: 'NotSupportedError' });
+    const hdr = new VideoFrame(new Uint32Array(16), { format: 'RGBX', timestamp: 0, codedWidth: 4, codedHeight: 4, colorSpace: { transfer: 'pq' } });
+    await assert.rejects(hdr.copyTo(new Uint8Array(64), { format: 'BGRA', colorSpace: 'display-p3' }), { name: 'NotSupportedError', message: /tone mapping/ });
+    hdr.close();
     assert.throws(() => f.allocationSize({ format: 'ABCD' }), TypeError);
     await assert.rejects(f.copyTo(new Uint8Array(64), { format: 'RGBA', colorSpace: 'rec2020' }), TypeError);
     f.close();
@@ -810,7 +865,7 @@ describe('clone and close', () => {
     assert.equal(f.rotation, 0);
     assert.equal(f.flip, false);
     assert.equal(f.timestamp, 10, 'timestamp is kept');
-    assert.equal(f.duration, null);
+    assert.equal(f.duration, 20, 'duration is kept');
     assert.deepEqual(f.colorSpace.toJSON(), { primaries: null, transfer: null, matrix: null, fullRange: null });
   });
 

@@ -5,6 +5,10 @@ const { VideoEncoder, VideoFrame, liveCounts } = require('../..');
 
 const W = 640, H = 480;
 const rss = () => { global.gc(); global.gc(); return process.memoryUsage().rss / 1048576; };
+// Mid-run samples: free heap pages handed back first (the library does that itself at most once a
+// second when idle, so without it a sample's value depends on when the last trim ran).
+const native = require('../../js/lib/native');
+const liveRss = () => { native.trimCaches(); return rss(); };
 const y = new Uint8Array(W * H * 3 / 2);
 
 function makeFrame(i) {
@@ -30,7 +34,7 @@ async function encodeRun({ frames, codec = 'avc1.42001E', latencyMode = 'quality
     // Backpressure on encodeQueueSize, as a well-behaved client does.
     while (enc.encodeQueueSize > 4) await new Promise((r) => enc.addEventListener('dequeue', r, { once: true }));
     if (flushEvery && (i + 1) % flushEvery === 0) await enc.flush();
-    if (marks.includes(i + 1)) at[i + 1] = rss();
+    if (marks.includes(i + 1)) at[i + 1] = liveRss();
   }
   if (flushAtEnd) await enc.flush();
   enc.close();
@@ -47,12 +51,15 @@ async function waitZero() {
 }
 
 const scenarios = {
-  async sentinel(frames, codec, latencyMode) {
+  async sentinel(frames, codec, latencyMode, ending = 'flush') {
     const start = rss();
-    const r = await encodeRun({ frames, codec, latencyMode, marks: [2000, frames] });
+    const opts = ending === 'close' ? { flushAtEnd: false } : ending === 'flushEvery100' ? { flushEvery: 100 } : {};
+    const r = await encodeRun({ frames, codec, latencyMode, marks: [2000, frames], ...opts });
     const counts = await waitZero();
     const end = rss();
-    return { start, at2000: r.at[2000], atEnd: r.at[frames], end, chunks: r.chunks, counts };
+    const m = process.memoryUsage();
+    return { start, at2000: r.at[2000], atEnd: r.at[frames], end, chunks: r.chunks, counts,
+      heapTotal: m.heapTotal / 1048576, external: m.external / 1048576 };
   },
   async frames(frames) {
     const start = rss();

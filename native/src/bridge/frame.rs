@@ -2,6 +2,7 @@
 //! pixels; `frameClose` drops it at once (the box's finalizer is only a safety net).
 use super::js::{boxed, get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
 use crate::codecs::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
+use crate::codecs::frame_registry;
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
 use std::cell::RefCell;
@@ -127,10 +128,41 @@ pub fn frame_convert<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefin
     let color = cx.argument::<JsObject>(6)?;
     let matrix = get_opt_str(cx, color, "matrix")?;
     let full_range = get_opt_bool(cx, color, "fullRange")?;
+    let primaries = get_opt_str(cx, color, "primaries")?;
+    let transfer = get_opt_str(cx, color, "transfer")?;
+    let target = get_opt_str(cx, color, "target")?;
+    let opaque = get_opt_bool(cx, color, "opaque")?.unwrap_or(false);
     let mut dest = cx.argument::<JsTypedArray<u8>>(1)?;
-    let res = d.convert_to_rgb(dest.as_mut_slice(cx), (r[0], r[1], r[2], r[3]), &dst_format, off, stride, SourceColor { matrix: matrix.as_deref(), full_range });
+    let color = SourceColor {
+        matrix: matrix.as_deref(), full_range, primaries: primaries.as_deref(), transfer: transfer.as_deref(), target: target.as_deref(), opaque,
+    };
+    let res = d.convert_to_rgb(dest.as_mut_slice(cx), (r[0], r[1], r[2], r[3]), &dst_format, off, stride, color);
     match res {
         Ok(()) => Ok(cx.undefined()),
         Err(e) => throw(cx, &e),
     }
+}
+
+pub fn frame_deposit<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
+    let d = frame_arg(cx, 0)?;
+    let id = cx.argument::<JsString>(1)?.value(cx);
+    let ttl = cx.argument::<JsNumber>(2)?.value(cx);
+    let ttl = to_index(cx, ttl, "ttlMs")?;
+    match frame_registry::deposit(&id, d, std::time::Duration::from_millis(ttl as u64)) {
+        Ok(()) => Ok(cx.undefined()),
+        Err(e) => throw(cx, &e),
+    }
+}
+
+pub fn frame_redeem<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
+    let id = cx.argument::<JsString>(0)?.value(cx);
+    match frame_registry::redeem(&id) {
+        Some(d) => Ok(FrameBox::boxed(cx, d)?.upcast()),
+        None => Ok(cx.null().upcast()),
+    }
+}
+
+pub fn frame_registry_sweep<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsNumber> {
+    let left = frame_registry::sweep();
+    Ok(cx.number(left as f64))
 }

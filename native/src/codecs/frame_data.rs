@@ -1,6 +1,7 @@
 //! codecs layer: the pixels of a VideoFrame. One `FrameData` is shared by every clone of a frame
 //! (`Arc`), and freed when the last handle is closed. Buffers come from a bounded per-size pool
 //! so create/close loops reuse memory instead of growing the heap (DESIGN.md §2).
+use super::color::{Conversion, Primaries, Target, Transfer};
 use super::media_buffer::MediaBuffer;
 use super::pixel_format::{by_av, by_name, PixelFormatInfo};
 use crate::counters::{Kind, Live};
@@ -102,11 +103,18 @@ pub struct FrameData {
     _live: Live,
 }
 
-/// Colour information the caller knows about the source (VideoColorSpace matrix / fullRange).
+/// Colour information the caller knows about the source (its VideoColorSpace), and what the copy
+/// is converted to.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SourceColor<'a> {
     pub matrix: Option<&'a str>,
     pub full_range: Option<bool>,
+    pub primaries: Option<&'a str>,
+    pub transfer: Option<&'a str>,
+    /// The PredefinedColorSpace asked for ('srgb' when None).
+    pub target: Option<&'a str>,
+    /// Write 255 to every alpha/X byte (an X destination, or a source without alpha).
+    pub opaque: bool,
 }
 
 /// The swscale matrix for a VideoColorSpace matrix name (BT.709 when unknown or absent).
@@ -255,15 +263,23 @@ impl FrameData {
         Ok(ImageDesc { format: av, width, height })
     }
 
-    /// Convert the rect (x, y, w, h) to a packed RGB format into `dest` at (offset, stride).
+    /// Convert the rect (x, y, w, h) to a packed RGB format into `dest` at (offset, stride), in the
+    /// colour space `color.target` ("Convert to RGB frame"). When the source's primaries and
+    /// transfer already are the target's, swscale's matrix conversion is the whole job; otherwise
+    /// swscale gives 16-bit non-linear RGB and `color::Conversion` maps it (linearize, primaries,
+    /// clip, sRGB encode) into the 8-bit destination.
     #[allow(clippy::too_many_arguments)]
     pub fn convert_to_rgb(&self, dest: &mut [u8], rect: (u32, u32, u32, u32), dst_format: &str, dst_offset: usize, dst_stride: usize, color: SourceColor) -> Result<()> {
         let (x, y, w, h) = rect;
-        if w == 0 || h == 0 || x + w > self.width || y + h > self.height {
+        if w == 0 || h == 0 || x.checked_add(w).is_none_or(|r| r > self.width) || y.checked_add(h).is_none_or(|b| b > self.height) {
             return Err(Error::type_error(format!("rect {x},{y} {w}×{h} is outside the coded size {}×{}", self.width, self.height)));
         }
         let dst = by_name(dst_format).filter(|f| f.rgb).ok_or_else(|| Error::not_supported(format!("conversion to {dst_format:?} is not supported (RGBA, RGBX, BGRA, BGRX are)")))?;
-        let dst_desc = ImageDesc { format: dst.av.expect("RGB formats map to FFmpeg"), width: w, height: h };
+        let dst_av = dst.av.ok_or_else(|| Error::not_supported(format!("{} has no FFmpeg pixel format", dst.name)))?;
+        let target = Target::from_name(color.target)?;
+        // An RGB source is sRGB unless its VideoColorSpace says otherwise (Pick Color Space).
+        let primaries = Primaries::from_name(color.primaries)?;
+        let transfer = Transfer::from_name(color.transfer)?;
         let src_desc = self.image_desc(w, h)?;
         let src = self.planes_at(x, y)?;
         let need = PlaneLayout { offset: dst_offset, stride: dst_stride, row_bytes: w as usize * 4, rows: h as usize };
@@ -271,14 +287,90 @@ impl FrameData {
             return Err(Error::type_error("destination is too small for the converted rect"));
         }
         let out = &mut dest[dst_offset..];
-        with_scaler(src_desc, dst_desc, scale::BILINEAR | scale::ACCURATE, |s| {
-            if !self.format.rgb {
+        let yuv = !self.format.rgb;
+        let set_matrix = |s: &mut Scaler| -> Result<()> {
+            if yuv {
                 s.set_colorspace(matrix_of(color.matrix), color.full_range.unwrap_or(false), Matrix::Bt709, true)?;
             }
-            s.scale(&src, &mut PlanesMut { data: [out, &mut [], &mut [], &mut []], stride: [dst_stride, 0, 0, 0] })?;
             Ok(())
-        })
+        };
+        if Conversion::is_identity(primaries, transfer, target) {
+            let dst_desc = ImageDesc { format: dst_av, width: w, height: h };
+            with_scaler(src_desc, dst_desc, scale::BILINEAR | scale::ACCURATE, |s| {
+                set_matrix(s)?;
+                s.scale(&src, &mut PlanesMut { data: [&mut *out, &mut [], &mut [], &mut []], stride: [dst_stride, 0, 0, 0] })?;
+                Ok(())
+            })?;
+            if color.opaque {
+                for r in 0..h as usize {
+                    for px in out[r * dst_stride..r * dst_stride + w as usize * 4].chunks_exact_mut(4) {
+                        px[3] = 255;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        // 16 bits per channel (R, G, B, A), little endian, row by row of the whole rect.
+        let row16 = w as usize * 8;
+        let mut tmp = MediaBuffer::take(row16 * h as usize)?;
+        let tmp = tmp.as_mut_slice();
+        if self.format.rgb {
+            // 8-bit RGB widened as swscale widens it (v << 8; 1.0 is color::FULL_SCALE).
+            let swap = matches!(self.format.name, "BGRA" | "BGRX");
+            for r in 0..h as usize {
+                let src_row = src.data[0].get(r * src.stride[0]..r * src.stride[0] + w as usize * 4).ok_or_else(|| Error::type_error("source rect outside the frame"))?;
+                for (s, d) in src_row.chunks_exact(4).zip(tmp[r * row16..(r + 1) * row16].chunks_exact_mut(8)) {
+                    let (red, blue) = if swap { (s[2], s[0]) } else { (s[0], s[2]) };
+                    for (i, v) in [red, s[1], blue, s[3]].into_iter().enumerate() {
+                        d[2 * i..2 * i + 2].copy_from_slice(&(u16::from(v) << 8).to_le_bytes());
+                    }
+                }
+            }
+        } else {
+            let dst_desc = ImageDesc { format: crate::ffi::sys::AVPixelFormat::AV_PIX_FMT_RGBA64LE, width: w, height: h };
+            with_scaler(src_desc, dst_desc, scale::BILINEAR | scale::ACCURATE, |s| {
+                set_matrix(s)?;
+                s.scale(&src, &mut PlanesMut { data: [&mut *tmp, &mut [], &mut [], &mut []], stride: [row16, 0, 0, 0] })?;
+                Ok(())
+            })?;
+        }
+        let bgr = matches!(dst.name, "BGRA" | "BGRX");
+        with_conversion(primaries, transfer, target, |conv| {
+            for r in 0..h as usize {
+                let src_row = &tmp[r * row16..(r + 1) * row16];
+                let dst_row = &mut out[r * dst_stride..r * dst_stride + w as usize * 4];
+                for (s, d) in src_row.chunks_exact(8).zip(dst_row.chunks_exact_mut(4)) {
+                    let c = |i: usize| u16::from_le_bytes([s[2 * i], s[2 * i + 1]]);
+                    let [red, green, blue] = conv.apply([c(0), c(1), c(2)]);
+                    // Alpha was widened by << 8 (swscale, and the RGB path above): >> 8 undoes it.
+                    let a = if color.opaque { 255 } else { (c(3) >> 8) as u8 };
+                    d.copy_from_slice(&if bgr { [blue, green, red, a] } else { [red, green, blue, a] });
+                }
+            }
+        });
+        Ok(())
     }
+}
+
+type ConversionKey = (Primaries, Transfer, Target);
+
+thread_local! {
+    static CONVERSION: RefCell<Option<(ConversionKey, Conversion)>> = const { RefCell::new(None) };
+}
+
+/// Run `f` with this thread's cached conversion tables for (primaries, transfer, target).
+fn with_conversion<T>(p: Primaries, t: Transfer, target: Target, f: impl FnOnce(&Conversion) -> T) -> T {
+    CONVERSION.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let key = (p, t, target);
+        let conv = match slot.take() {
+            Some((k, c)) if k == key => c,
+            _ => Conversion::new(p, t, target),
+        };
+        let r = f(&conv);
+        *slot = Some((key, conv));
+        r
+    })
 }
 
 fn copy_rows(src: &[u8], src_stride: usize, dst: &mut [u8], dst_stride: usize, row_bytes: usize, rows: usize) {
@@ -345,6 +437,22 @@ mod tests {
         let (layout, size) = tight("RGBA", 4, 4);
         assert!(FrameData::from_planes("RGBA", 4, 4, &vec![0; size - 1], &layout).is_err());
         assert!(FrameData::from_planes("RGBA", 4, 4, &vec![0; size], &layout[..0]).is_err());
+    }
+    #[test]
+    fn colour_pipeline_keeps_white_black_and_grey() {
+        // Through the 16-bit path (display-p3): white, black and greys are D65 greys in both
+        // spaces, so they must come out as they went in (limited-range Y 16..235 → 0..255).
+        let (layout, size) = tight("I444", 3, 1);
+        let mut src = vec![128u8; size];
+        src[..3].copy_from_slice(&[235, 16, 126]);
+        let f = FrameData::from_planes("I444", 3, 1, &src, &layout).unwrap();
+        let mut out = vec![0u8; 12];
+        let color = SourceColor { target: Some("display-p3"), ..SourceColor::default() };
+        f.convert_to_rgb(&mut out, (0, 0, 3, 1), "RGBA", 0, 12, color).unwrap();
+        assert_eq!(&out[..8], &[255, 255, 255, 255, 0, 0, 0, 255], "{out:?}");
+        let g = ((126.0 - 16.0) / 219.0 * 255.0f64).round() as i32;
+        assert!(out[8..11].iter().all(|&v| (v as i32 - g).abs() <= 1), "{out:?} vs {g}");
+        drop_cached_scaler();
     }
     #[test]
     fn i420_to_rgba() {

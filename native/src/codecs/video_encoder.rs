@@ -162,6 +162,10 @@ struct Active {
 pub struct VideoEncoderBackend {
     cfg: Option<EncoderConfig>,
     active: Option<Active>,
+    /// After a flush that could not keep the encoder (no AV_CODEC_CAP_ENCODER_FLUSH, as libx264 in
+    /// FFmpeg 5.1): the drained encoder is freed at once (not held until the next frame), and this
+    /// remembers (sent_config, qp) for the reopen.
+    after_drain: Option<(bool, Option<u8>)>,
     pool: Option<FramePool>,
     seq: i64,
 }
@@ -293,6 +297,7 @@ impl Backend for VideoEncoderBackend {
             self.flush(out)?;
         }
         self.active = None;
+        self.after_drain = None;
         let a = open(&cfg, DEFAULT_QP)?;
         self.active = Some(a);
         self.cfg = Some(cfg);
@@ -309,8 +314,11 @@ impl Backend for VideoEncoderBackend {
         if qp_changed {
             self.flush(out)?;
         }
+        let drained_qp_changed = self.active.is_none() && self.after_drain.is_some_and(|(_, qp)| want_qp.is_some() && qp != want_qp);
+        let qp_changed = qp_changed || drained_qp_changed;
         if qp_changed || self.active.as_ref().is_none_or(|a| a.drained) {
-            let had_config = self.active.as_ref().is_some_and(|a| a.sent_config);
+            let had_config = self.active.as_ref().map(|a| a.sent_config).or(self.after_drain.map(|(sent, _)| sent)).unwrap_or(false);
+            self.after_drain = None;
             let mut a = open(&cfg, want_qp.unwrap_or(DEFAULT_QP)).map_err(|e| Error::encoding(e.message))?;
             // A new QP changes the PPS (pic_init_qp), so the description is announced again; a
             // reopen after a drain at the same QP has nothing new to announce.
@@ -356,13 +364,18 @@ impl Backend for VideoEncoderBackend {
         if a.ctx.supports_encoder_flush() {
             a.ctx.flush_buffers();
         } else {
-            a.drained = true;
+            // Free the drained encoder now: holding it (x264: lookahead and reference buffers)
+            // until the next frame kept a whole encoder's memory per flush cycle, and let the
+            // idle trim run while it was still allocated.
+            self.after_drain = Some((a.sent_config, a.qp));
+            self.active = None;
         }
         Ok(())
     }
 
     fn reset(&mut self) {
         self.active = None;
+        self.after_drain = None;
         self.cfg = None;
         self.pool = None;
     }
