@@ -5,7 +5,10 @@
 // filled) or throws TypeError.
 
 const { typeError, describe } = require('./errors');
-const { isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, enforceRange } = require('./buffer-source');
+const {
+  isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, enforceRange,
+  toDOMString, stripAsciiWhitespace, toUnsignedLongEnforced,
+} = require('./buffer-source');
 
 const BITRATE_MODES = ['constant', 'variable'];
 const OPUS_FORMATS = ['opus', 'ogg'];
@@ -17,12 +20,7 @@ const OPUS_FRAME_DURATIONS = [2500, 5000, 10000, 20000, 40000, 60000, 80000, 100
 /** Chrome: a bitrate above INT32_MAX is invalid (TypeError). */
 const MAX_BITRATE = 0x7FFFFFFF;
 
-function toDOMString(v, what, member) {
-  if (typeof v === 'symbol') throw typeError(`${what}: expected a string ${member}, got a symbol`);
-  return String(v);
-}
-const stripAsciiWhitespace = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
-const unsignedLong = (v, what, member) => enforceRange(v, 0, 0xFFFFFFFF, `${what}: expected an integer ${member} between 0 and 4294967295`);
+const unsignedLong = toUnsignedLongEnforced;
 const unsignedLongLong = (v, what, member) => enforceRange(v, 0, Number.MAX_SAFE_INTEGER, `${what}: expected a non-negative integer ${member}`);
 
 function common(c, what, out) {

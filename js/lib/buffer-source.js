@@ -176,7 +176,20 @@ function toSequence(v, what) {
   return Array.from(v);
 }
 
+/** WebIDL DOMString: ToString, which throws a TypeError for a Symbol (String(sym) does not). */
+function toDOMString(v, what, member) {
+  if (typeof v === 'symbol') throw typeError(`${what}: expected a string${member ? ` ${member}` : ''}, got a symbol`);
+  return String(v);
+}
+
+/** Infra "strip leading and trailing ASCII whitespace" (TAB, LF, FF, CR, SPACE — not String.prototype.trim's set). */
+const stripAsciiWhitespace = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
+
+/** WebIDL [EnforceRange] unsigned long. */
+const toUnsignedLongEnforced = (v, what, member) => enforceRange(v, 0, 0xFFFFFFFF, `${what}: expected an integer ${member} between 0 and 4294967295`);
+
 module.exports = {
+  toDOMString, stripAsciiWhitespace, toUnsignedLongEnforced,
   isBufferSource, isArrayBuffer, isSharedArrayBuffer, isDetached, toUint8Array, underlyingBuffer,
   validateTransferList, detach, adopt,
   toNumber, enforceRange, toLongLong, toUnsignedLongLong, toUnsignedLong, toDouble, toUnrestrictedDouble,

@@ -22,7 +22,7 @@ const { NativeSession } = require('./native-session');
 const { makeError, typeError, invalidState, dataError, abortError, describe } = require('./errors');
 const {
   isArrayBuffer, isSharedArrayBuffer, isDetached, validateTransferList, detach,
-  enforceRange, toEnum, toDictionary,
+  enforceRange, toEnum, toDictionary, toDOMString,
 } = require('./buffer-source');
 const { wrapNativeFrame } = require('./video-frame');
 const {
@@ -51,12 +51,6 @@ function imageMimeEssence(s) {
   const type = m[1].toLowerCase();
   if (type !== 'image') return null;
   return `${type}/${m[2].toLowerCase()}`;
-}
-
-/** WebIDL DOMString: ToString, TypeError for a Symbol. */
-function toDOMString(v, what) {
-  if (typeof v === 'symbol') throw typeError(`${what}: expected a string, got a symbol`);
-  return String(v);
 }
 
 const isReadableStream = (v) => typeof ReadableStream === 'function' && v instanceof ReadableStream;

@@ -10,20 +10,15 @@ const { typeError, describe } = require('./errors');
 const { wrapNativeFrame, parseRotation } = require('./video-frame');
 const { chunkBytes, isEncodedVideoChunk } = require('./encoded-video-chunk');
 const { colorSpaceInit } = require('./video-color-space');
-const { isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, toDouble, enforceRange } = require('./buffer-source');
+const {
+  isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, toDouble,
+  toDOMString, stripAsciiWhitespace, toUnsignedLongEnforced,
+} = require('./buffer-source');
 
 const WHAT = 'VideoDecoder';
 const HARDWARE = ['no-preference', 'prefer-hardware', 'prefer-software'];
 
-/** WebIDL DOMString conversion: ToString, which throws a TypeError for a Symbol. */
-function toDOMString(v, what, member) {
-  if (typeof v === 'symbol') throw typeError(`${what}: expected a string ${member}, got a symbol`);
-  return String(v);
-}
-/** Infra "strip leading and trailing ASCII whitespace". */
-const stripAsciiWhitespace = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
-
-const unsignedLong = (v, what, member) => enforceRange(v, 0, 0xFFFFFFFF, `${what}: expected an integer ${member} between 0 and 4294967295`);
+const unsignedLong = toUnsignedLongEnforced;
 
 /**
  * WebIDL conversion of a VideoDecoderConfig (members in lexicographic order), then "check if a

@@ -677,14 +677,7 @@ impl Backend for ImageDecoderBackend {
     }
 
 
-    fn idle(&mut self) {
-        super::release_memory_when_idle();
-    }
-
-    fn teardown(self) {
-        drop(self);
-        super::release_memory();
-    }
+    crate::release_memory_hooks!();
 }
 
 #[cfg(test)]

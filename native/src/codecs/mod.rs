@@ -15,6 +15,22 @@ pub mod video_decoder;
 pub mod video_encoder;
 pub mod pixel_format;
 
+/// The `idle` and `teardown` hooks of an `engine::Backend` that holds FFmpeg state: hand memory
+/// back when idle (rate-limited) and after the backend is freed. Used inside `impl Backend for …`.
+#[macro_export]
+macro_rules! release_memory_hooks {
+    () => {
+        fn idle(&mut self) {
+            $crate::codecs::release_memory_when_idle();
+        }
+
+        fn teardown(self) {
+            drop(self);
+            $crate::codecs::release_memory();
+        }
+    };
+}
+
 /// Hand memory back after codecs are freed: spare pooled media buffers, then glibc's free arenas
 /// (`malloc_trim`). Backends call it from `teardown`.
 pub fn release_memory() {

@@ -444,14 +444,7 @@ impl Backend for VideoDecoderBackend {
         self.active = None;
     }
 
-    fn idle(&mut self) {
-        super::release_memory_when_idle();
-    }
-
-    fn teardown(self) {
-        drop(self);
-        super::release_memory();
-    }
+    crate::release_memory_hooks!();
 }
 
 #[cfg(test)]

@@ -380,12 +380,5 @@ impl Backend for VideoEncoderBackend {
         self.pool = None;
     }
 
-    fn idle(&mut self) {
-        super::release_memory_when_idle();
-    }
-
-    fn teardown(self) {
-        drop(self);
-        super::release_memory();
-    }
+    crate::release_memory_hooks!();
 }
