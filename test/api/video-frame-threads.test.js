@@ -82,7 +82,15 @@ test('transfer: true closes the source; closed frames and foreign tokens are ref
 });
 
 test('a token nobody redeems is freed at its deadline', async () => {
-  const base = liveCounts().frames;
+  // The count is process-wide: wait until frames of earlier tests (a terminated Worker's isolate
+  // frees its frames asynchronously) are gone, so that this test's frame is the only change.
+  let base = liveCounts().frames;
+  for (let stable = 0; stable < 5; ) {
+    await sleep(40);
+    const now = liveCounts().frames;
+    stable = now === base ? stable + 1 : 0;
+    base = now;
+  }
   const f = frame();
   const token = serializeVideoFrame(f, { transfer: true, timeout: 50 });
   assert.equal(liveCounts().frames, base + 1, 'held by the registry only');
