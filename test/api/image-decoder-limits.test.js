@@ -229,6 +229,31 @@ describe('ImageDecoder size limits (each case in a child process)', () => {
     expectLimitError(runChild(bytes, { type: 'image/webp' }, 'WebP frame 40000×40000'), 'WebP ANMF 40000×40000', { dims: '40000×40000' });
   });
 
+  test('animated WebP frames that do not fit: outside the canvas, wrong bitstream size, truncated or broken bitstream → EncodingError', T, () => {
+    const src = images.anim.webp.bytes;
+    const first = webpChunks(Buffer.from(src)).find((c) => c.id === 'ANMF');
+    const cases = {
+      // Frame 0 moved right by 2 px: its rectangle reaches past the canvas.
+      'outside the canvas': (b) => b.writeUIntLE(1, first.at + 8, 3),
+      // The ANMF header says one pixel narrower than the bitstream inside it.
+      'a size unlike its bitstream': (b) => b.writeUIntLE(b.readUIntLE(first.at + 14, 3) - 1, first.at + 14, 3),
+      // The bitstream cut inside its own chunk (the chunk sizes say it is all there).
+      'a truncated bitstream': (b) => {
+        const size = b.readUInt32LE(first.at + 4);
+        b.writeUInt32LE(size - 40, first.at + 8 + 16 + 4); // the VP8L chunk's size
+        b.fill(0, first.at + 8 + size - 40, first.at + 8 + size);
+      },
+      'a broken bitstream': (b) => b.fill(0x5a, first.at + 8 + 16 + 8, first.at + 8 + 16 + 40),
+    };
+    for (const [what, patch] of Object.entries(cases)) {
+      const b = Buffer.from(src);
+      patch(b);
+      const out = runChild(b, { type: 'image/webp' }, `WebP frame with ${what}`);
+      assert.equal(out.ready, 'ok', what);
+      assert.match(out.decode, /^EncodingError: .*WebP frame 0/, `${what}: ${out.decode}`);
+    }
+  });
+
   for (const [w, h] of [[40000, 40000], [65535, 65535]]) {
     const dims = `${w}×${h}`;
     test(`PNG IHDR ${dims}: EncodingError`, T, () => {

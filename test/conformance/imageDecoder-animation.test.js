@@ -39,8 +39,7 @@ async function checkFrames(d, expected, what) {
       assert.equal(px.width, e.width);
       assert.equal(px.height, e.height);
       const cmp = fx.compareRgba(px.rgba, e.rgba, px.width, px.height);
-      // Known gap: image-webp's animated WebP blending is off by one on some channels (see below).
-      assert.ok(cmp.max <= (what.startsWith('webp') ? 1 : 0), `${what}: frame ${i} pixels (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
+      assert.ok(cmp.max === 0, `${what}: frame ${i} pixels (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
     } finally {
       image.close();
     }
@@ -101,9 +100,9 @@ describe('ffmpeg-made animations', () => {
             const px = await fx.rgbaOf(image);
             const ref = a.type === 'image/webp' ? a.source[i] : fx.ffmpegRgba(a.file, a.width, a.height)[i];
             const cmp = fx.compareRgba(px.rgba, ref, a.width, a.height);
-            // Known gap: image-webp blends animated WebP frames with integer alpha arithmetic that
-            // is off by one on some channels (Chrome is exact); GIF and APNG must be exact.
-            assert.ok(cmp.max <= (key === 'webp' ? 1 : 0), `${key} frame ${i} (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
+            // Every format exact: animated WebP frames are libwebp's decodes composited with the
+            // spec's blending (the source is lossless).
+            assert.ok(cmp.max === 0, `${key} frame ${i} (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
           } finally {
             image.close();
           }

@@ -1,10 +1,12 @@
 //! codecs layer: the ImageDecoder backend. Encoded bytes accumulate in one buffer (the whole file
 //! at most); frame counts come from the pure container parsers in `image_info`; frames are decoded
-//! on demand, sequentially, by FFmpeg (JPEG, PNG/APNG, GIF, AVIF, BMP, ICO) or image-webp (WebP,
-//! which FFmpeg 5.1 cannot animate). Decode requests for frames that have not arrived wait.
-use super::frame_data::{check_size, size_problem, with_scaler, FrameData, MAX_FRAME_BYTES};
+//! on demand, sequentially, by FFmpeg (JPEG, PNG/APNG, GIF, AVIF, BMP, still WebP) or, for
+//! animated WebP (which FFmpeg 5.1 cannot decode), by libwebp per frame composited in
+//! `webp_anim`. Decode requests for frames that have not arrived wait.
+use super::frame_data::{check_size, size_problem, with_scaler, FrameData};
 use super::image_info::{self, Container, Info};
 use super::pixel_format::by_av;
+use super::webp_anim::WebpAnim;
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{CodecContext, Opened};
@@ -12,7 +14,6 @@ use crate::ffi::format::{ByteSource, Demuxer};
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 use std::collections::VecDeque;
-use std::io::Cursor;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 /// [[encoded data]]: one buffer that only grows, shared with the demuxers reading it (appending
@@ -95,10 +96,10 @@ pub enum ImageOutput {
     DecodeError { id: u64, error: Error },
 }
 
-/// Sequential decoding state over one snapshot of the bytes.
+/// Sequential decoding state over the shared, growing bytes.
 enum Cursor2 {
     Ff(FfCursor),
-    Webp(WebpCursor),
+    Webp(WebpAnim),
 }
 
 struct FfCursor {
@@ -109,12 +110,6 @@ struct FfCursor {
     next: u32,
     draining: bool,
     starved: bool,
-}
-
-struct WebpCursor {
-    dec: image_webp::WebPDecoder<Cursor<Arc<[u8]>>>,
-    next: u32,
-    elapsed_ms: u64,
 }
 
 struct Decoded {
@@ -130,13 +125,11 @@ pub struct ImageDecoderBackend {
     cfg: Option<ImageConfig>,
     bytes: Bytes,
     parser: Option<image_info::Parser>,
-    /// Animated WebP only: a copy of the bytes cut after the last complete chunk.
-    snapshot: Option<Arc<[u8]>>,
     complete: bool,
     info: Info,
     sent: Option<(u32, bool, Option<u32>, bool)>,
     pending: VecDeque<(u64, u32, bool)>,
-    cursor: Option<(Cursor2, usize)>,
+    cursor: Option<Cursor2>,
     orientation: (u32, bool),
     failed: bool,
     /// [[progressive frame generations]]: frame index → the generation last output for it.
@@ -377,15 +370,6 @@ impl ImageDecoderBackend {
         });
     }
 
-    fn snapshot(&mut self) -> Arc<[u8]> {
-        if self.snapshot.is_none() {
-            let cut = self.container == Some(Container::Webp) && self.info.animated && !self.info.ended;
-            let b = self.bytes.read();
-            self.snapshot = Some(if cut { Arc::from(image_info::webp_cut(&b, self.info.complete_end)) } else { Arc::from(&b[..]) });
-        }
-        self.snapshot.clone().expect("just set")
-    }
-
     /// Decode frame `index` (whose bytes have arrived, as the parser counts them). Ok(None): the
     /// demuxer wanted bytes past those (it reads ahead): try again when more data arrives.
     fn decode_at(&mut self, index: u32) -> Result<Option<Decoded>> {
@@ -394,35 +378,31 @@ impl ImageDecoderBackend {
         if let Some((w, h)) = self.cfg.as_ref().and_then(|c| c.desired) {
             check_size(ErrorKind::Encoding, "ImageDecoder: desiredWidth×desiredHeight", w.into(), h.into())?;
         }
-        let len = self.bytes.read().len();
-        // An FFmpeg cursor reads the shared, growing bytes: it stays valid as data arrives and
+        // Both cursors read the shared, growing bytes: they stay valid as data arrives and
         // decoding goes on from where it is (frames are decoded in order; an earlier frame
-        // restarts it). The WebP cursor reads a snapshot: new data makes it stale.
+        // restarts it).
         let stale = match &self.cursor {
-            Some((Cursor2::Ff(f), _)) => f.next > index,
-            Some((Cursor2::Webp(w), l)) => *l != len || w.next > index,
+            Some(Cursor2::Ff(f)) => f.next > index,
+            Some(Cursor2::Webp(w)) => w.next > index,
             None => true,
         };
         if stale {
             self.cursor = None;
-            // image-webp for animated WebP (FFmpeg 5.1 cannot); FFmpeg's webp decoder for stills
-            // (lossy WebP then comes out as I420, as in Chrome).
+            // libwebp + our compositor for animated WebP (FFmpeg 5.1 cannot); FFmpeg's webp
+            // decoder for stills (lossy WebP then comes out as I420, as in Chrome).
             let cur = if c == Container::Webp && self.info.animated {
-                let data = self.snapshot();
-                let dec = image_webp::WebPDecoder::new(Cursor::new(data)).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
-                // What image-webp itself will size its canvas and our output buffer by.
-                let (w, h) = dec.dimensions();
-                check_size(ErrorKind::Encoding, "WebP: canvas", w.into(), h.into())?;
-                Cursor2::Webp(WebpCursor { dec, next: 0, elapsed_ms: 0 })
+                // The VP8X canvas (refresh() has checked it against the frame limits).
+                let (w, h) = self.info.size.ok_or_else(|| Error::encoding("WebP: an animated WebP without a VP8X canvas size"))?;
+                Cursor2::Webp(WebpAnim::new(w as u32, h as u32)?)
             } else {
                 Cursor2::Ff(FfCursor::open(self.bytes.source(), demuxer_name(c, self.info.animated), c)?)
             };
-            self.cursor = Some((cur, len));
+            self.cursor = Some(cur);
         }
         let desired = self.cfg.as_ref().and_then(|c| c.desired);
         let convert = self.cfg.as_ref().is_none_or(|c| c.convert_color);
         let complete = self.complete;
-        let (cur, _) = self.cursor.as_mut().expect("cursor");
+        let cur = self.cursor.as_mut().expect("cursor");
         match cur {
             Cursor2::Ff(f) => loop {
                 let Some((frame, ts, dur)) = f.next_frame(complete)? else {
@@ -437,32 +417,20 @@ impl ImageDecoderBackend {
                 return finish_ff(frame, ts, dur, self.info.animated, desired, convert).map(Some);
             },
             Cursor2::Webp(w) => {
-                let (width, height) = w.dec.dimensions();
-                let alpha = w.dec.has_alpha();
-                let size = w.dec.output_buffer_size().filter(|&n| n <= MAX_FRAME_BYTES).ok_or_else(|| Error::encoding(format!("WebP: a {width}×{height} frame exceeds the limit of {MAX_FRAME_BYTES} bytes")))?;
-                let mut buf = crate::ffi::mem::try_zeroed(size).ok_or_else(|| Error::encoding(format!("WebP: out of memory: could not allocate {size} bytes for a {width}×{height} frame")))?;
-                let mut dur_ms = 0u32;
-                let mut start_ms = 0u64;
-                if w.dec.is_animated() {
+                let mut timing = None;
+                {
+                    let bytes = self.bytes.read();
                     while w.next <= index {
-                        start_ms = w.elapsed_ms;
-                        dur_ms = w.dec.read_frame(&mut buf).map_err(|e| Error::encoding(format!("WebP frame {}: {e}", w.next)))?;
-                        w.elapsed_ms += dur_ms as u64;
-                        w.next += 1;
+                        timing = Some(w.render_next(&bytes)?);
                     }
-                } else {
-                    w.dec.read_image(&mut buf).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
-                    w.next = 1;
                 }
-                let animated = w.dec.is_animated();
-                let mut data = FrameData::new_with("RGBA", width, height, |dst, _| {
-                    if alpha {
-                        dst.copy_from_slice(&buf);
-                    } else {
-                        for (d, s) in dst.chunks_exact_mut(4).zip(buf.chunks_exact(3)) {
-                            d[..3].copy_from_slice(s);
-                            d[3] = 255;
-                        }
+                let t = timing.expect("a frame was rendered");
+                let (width, height) = w.size();
+                let canvas = w.canvas();
+                let row = width as usize * 4;
+                let mut data = FrameData::new_with("RGBA", width, height, |dst, l| {
+                    for (d, s) in dst.chunks_mut(l[0].stride.max(1)).zip(canvas.chunks_exact(row)) {
+                        d[..row].copy_from_slice(s);
                     }
                     Ok(())
                 })?;
@@ -480,12 +448,7 @@ impl ImageDecoderBackend {
                     drop(src);
                     data = scaled;
                 }
-                Ok(Some(Decoded {
-                    data,
-                    timestamp: if animated { start_ms as i64 * 1000 } else { 0 },
-                    duration: animated.then_some(dur_ms as i64 * 1000),
-                    color: SRGB,
-                }))
+                Ok(Some(Decoded { data, timestamp: t.start_ms as i64 * 1000, duration: Some(i64::from(t.duration_ms) * 1000), color: SRGB }))
             }
         }
     }
@@ -591,7 +554,7 @@ impl ImageDecoderBackend {
         let bytes = self.bytes.read();
         self.info = parser.feed(&bytes);
         // A header claiming a picture over the frame limits is bad data: refused before any
-        // decoder (FFmpeg or image-webp) sizes a buffer by it.
+        // decoder (FFmpeg or libwebp) sizes a buffer by it.
         let claimed = [("picture size", self.info.size), ("frame size", self.info.largest_frame)];
         if let Some(m) = claimed.iter().find_map(|(what, s)| s.and_then(|(w, h)| size_problem(what, w, h))) {
             self.failed = true;
@@ -637,8 +600,6 @@ impl Backend for ImageDecoderBackend {
         }
         match item {
             ImageItem::Data(d) => {
-                // New bytes make the WebP snapshot stale; FFmpeg cursors read on into them.
-                self.snapshot = None;
                 self.bytes.append(d)?;
                 self.refresh(out)
             }

@@ -43,8 +43,6 @@ pub struct Info {
     /// Image data of a still image has begun (JPEG SOS, PNG IDAT, WebP VP8/VP8L, …): before it,
     /// there is no frame to count.
     pub frame_data: bool,
-    /// WebP: where the last complete chunk ends (a truncated file can be cut there and decoded).
-    pub complete_end: usize,
     /// The end marker is detectable for this container (so a missing one means truncated data).
     pub end_known: bool,
     /// A frame's data has begun but not finished (GIF image descriptor without its last block).
@@ -493,7 +491,6 @@ fn webp(b: &[u8], ck: &mut Checkpoint) -> Info {
             break;
         }
         i = end;
-        inf.complete_end = end.min(b.len());
         // A whole chunk parsed (with its pad byte): the next parse starts after it.
         if end <= b.len() {
             *ck = Checkpoint { pos: i, info: inf.clone(), frames: anmf, declared: Some(u32::from(animated)), ..Checkpoint::default() };
@@ -527,15 +524,54 @@ fn webp_bitstream_size(kind: &[u8], p: &[u8]) -> Option<(u64, u64)> {
     }
 }
 
-/// A truncated WebP cut after its last complete chunk, with the RIFF size made to match, so a
-/// decoder reads the frames that did arrive.
-pub fn webp_cut(b: &[u8], complete_end: usize) -> Vec<u8> {
-    let mut v = b[..complete_end.min(b.len())].to_vec();
-    if v.len() >= 8 {
-        let size = (v.len() - 8) as u32;
-        v[4..8].copy_from_slice(&size.to_le_bytes());
+/// One frame of an animated WebP: its ANMF chunk's header (WebP container spec, "ANMF Chunk").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnmfFrame {
+    /// The frame rectangle on the canvas (the chunk stores x/2, y/2, width − 1, height − 1).
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+    pub duration_ms: u32,
+    /// Blending method bit 0: alpha-blend onto the canvas (1: overwrite the rectangle).
+    pub blend: bool,
+    /// Disposal method bit 1: after display, fill the rectangle with the background.
+    pub dispose: bool,
+    /// Where the frame's bitstream chunks (`ALPH` + `VP8 `, or `VP8L`, with any unknown chunks)
+    /// lie in the file.
+    pub data: std::ops::Range<usize>,
+}
+
+/// The first ANMF chunk whose bytes have all arrived, walking the top-level chunks of a WebP file
+/// from the chunk header at offset `pos` (12 for the first): Ok(Some((frame, offset of the chunk
+/// after it))), Ok(None) when no whole ANMF chunk follows (yet), Err for an ANMF chunk too short
+/// for its own header. Chunks are walked as `Parser` counts them.
+pub fn webp_next_anmf(b: &[u8], mut pos: usize) -> Result<Option<(AnmfFrame, usize)>, String> {
+    while let (Some(kind), Some(len)) = (b.get(pos..pos + 4), le32(b, pos + 4)) {
+        let body = pos + 8;
+        let Some(body_end) = body.checked_add(len as usize).filter(|&e| e <= b.len()) else { return Ok(None) };
+        let next = body_end + (len as usize & 1);
+        if kind == b"ANMF" {
+            if len < 16 {
+                return Err(format!("an ANMF chunk of {len} bytes is shorter than its 16-byte frame header"));
+            }
+            let f = |at: usize| le24(b, body + at).unwrap_or(0);
+            let flags = b[body + 15];
+            let frame = AnmfFrame {
+                x: f(0) * 2,
+                y: f(3) * 2,
+                width: f(6) + 1,
+                height: f(9) + 1,
+                duration_ms: f(12),
+                blend: flags & 0x02 == 0,
+                dispose: flags & 0x01 != 0,
+                data: body + 16..body_end,
+            };
+            return Ok(Some((frame, next)));
+        }
+        pos = next;
     }
-    v
+    Ok(None)
 }
 
 /// EXIF orientation (1–8) of a JPEG, from its APP1 "Exif" segment.

@@ -8,6 +8,7 @@ pub mod image_info;
 pub mod media_buffer;
 pub mod video_decoder;
 pub mod video_encoder;
+pub mod webp_anim;
 pub mod pixel_format;
 
 /// Hand memory back after codecs are freed: spare pooled media buffers, then glibc's free arenas

@@ -10,6 +10,7 @@ pub mod log;
 pub mod mem;
 pub mod packet;
 pub mod scale;
+pub mod webp;
 
 pub use error::{AvError, Status};
 pub use frame::{Frame, FramePool};
