@@ -35,7 +35,7 @@ spawnSync('strip', ['--strip-unneeded', file]); // symbols only; harmless if str
 
 const dynamic = execFileSync('readelf', ['-d', '-V', file], { encoding: 'utf8' });
 const needed = [...dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
-const sonames = needed.filter((s) => /^lib(av|sw)/.test(s));
+const sonames = needed.filter((s) => /^lib(av|sw|webp)/.test(s));
 const glibcNeeded = [...dynamic.matchAll(/GLIBC_(\d+\.\d+)/g)].map((m) => m[1])
   .sort((a, b) => a.split('.')[1] - b.split('.')[1]).pop();
 const packages = {};

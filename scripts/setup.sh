@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libwebp-dev: animated WebP frames are decoded by libwebp; libjpeg-turbo-progs: jpegtran makes
-# the progressive JPEG test files; ffmpeg: the CLI the tests compare against.
+# the progressive JPEG test files; libavif-bin: avifenc makes the AVIF test file the way WPT makes
+# four-colors.avif; ffmpeg: the CLI the tests compare against.
 APT_PACKAGES=(libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
               pkg-config libclang1-14 libclang-common-14-dev ffmpeg
-              libwebp-dev libjpeg-turbo-progs)
+              libwebp-dev libjpeg-turbo-progs libavif-bin)
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 

@@ -17,7 +17,9 @@ const BUILD_FILE = path.join(PACKAGE_ROOT, 'build', 'native_webcodecs.node');
 
 /** FFmpeg libraries the addon links, by pkg-config module, with the Debian/Ubuntu -dev package. */
 const FFMPEG_MODULES = ['libavcodec', 'libavformat', 'libavutil', 'libswscale', 'libswresample'];
-/** Oldest rustc that builds Cargo.lock (image-webp 0.2.4 declares rust-version 1.80.1). */
+/** Other C libraries the addon links, by pkg-config module (animated WebP frames: libwebp). */
+const OTHER_MODULES = ['libwebp'];
+/** Oldest rustc that builds Cargo.lock (image-webp 0.2.4, a dev-dependency, declares rust-version 1.80.1). */
 const MIN_RUSTC = [1, 80, 1];
 const RUSTUP = "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y && . \"$HOME/.cargo/env\"";
 
@@ -113,6 +115,11 @@ function probeBuild(env = process.env) {
   if (absent.length) {
     missing.push(`FFmpeg's development files (${absent.join(', ')})`);
     apt.push(...absent.map((m) => `${m}-dev`));
+  }
+  const otherAbsent = OTHER_MODULES.filter((m) => !pkgConfig || run(pkgConfig, ['--exists', m], env).status !== 0);
+  if (otherAbsent.length) {
+    missing.push(`the development files of ${otherAbsent.join(', ')}`);
+    apt.push(...otherAbsent.map((m) => `${m}-dev`));
   }
   if (!findLibclang(env)) {
     missing.push('libclang (for bindgen)');
@@ -216,6 +223,7 @@ module.exports = {
   PREBUILT_DIR,
   BUILD_FILE,
   FFMPEG_MODULES,
+  OTHER_MODULES,
   MIN_RUSTC,
   RUSTUP,
   isCheckout,

@@ -229,6 +229,74 @@ describe('ImageDecoder size limits (each case in a child process)', () => {
     expectLimitError(runChild(bytes, { type: 'image/webp' }, 'WebP frame 40000×40000'), 'WebP ANMF 40000×40000', { dims: '40000×40000' });
   });
 
+  test('animated WebP frames that do not fit: outside the canvas, wrong bitstream size, truncated or broken bitstream → EncodingError', T, () => {
+    const src = images.anim.webp.bytes;
+    const first = webpChunks(Buffer.from(src)).find((c) => c.id === 'ANMF');
+    const cases = {
+      // Frame 0 moved right by 2 px: its rectangle reaches past the canvas.
+      'outside the canvas': (b) => b.writeUIntLE(1, first.at + 8, 3),
+      // The ANMF header says one pixel narrower than the bitstream inside it.
+      'a size unlike its bitstream': (b) => b.writeUIntLE(b.readUIntLE(first.at + 14, 3) - 1, first.at + 14, 3),
+      // The bitstream cut inside its own chunk (the chunk sizes say it is all there).
+      'a truncated bitstream': (b) => {
+        const size = b.readUInt32LE(first.at + 4);
+        b.writeUInt32LE(size - 40, first.at + 8 + 16 + 4); // the VP8L chunk's size
+        b.fill(0, first.at + 8 + size - 40, first.at + 8 + size);
+      },
+      'a broken bitstream': (b) => b.fill(0x5a, first.at + 8 + 16 + 8, first.at + 8 + 16 + 40),
+    };
+    for (const [what, patch] of Object.entries(cases)) {
+      const b = Buffer.from(src);
+      patch(b);
+      const out = runChild(b, { type: 'image/webp' }, `WebP frame with ${what}`);
+      assert.equal(out.ready, 'ok', what);
+      assert.match(out.decode, /^EncodingError: .*WebP frame 0/, `${what}: ${out.decode}`);
+    }
+  });
+
+  describe('AVIF items (parsed by us: meta/iloc/iinf/ipma)', { skip: !images.still.avif && images.avifSkip }, () => {
+    /** Offset of the first box of type `kind` (its header), anywhere in the file. */
+    const boxAt = (b, kind) => {
+      const i = b.indexOf(Buffer.from(kind, 'latin1'));
+      assert.ok(i >= 4, `the AVIF fixture has a ${kind} box`);
+      return i - 4;
+    };
+    test('ispe 40000×40000: EncodingError before anything is decoded', T, () => {
+      const b = Buffer.from(images.still.avif.bytes);
+      const ispe = boxAt(b, 'ispe');
+      b.writeUInt32BE(40000, ispe + 12);
+      b.writeUInt32BE(40000, ispe + 16);
+      expectLimitError(runChild(b, { type: 'image/avif' }, 'AVIF ispe 40000×40000'), 'AVIF ispe 40000×40000', { dims: '40000×40000' });
+    });
+    test('an iloc extent reaching past the end of the file: decode() rejects with EncodingError', T, () => {
+      const b = Buffer.from(images.still.avif.bytes);
+      const iloc = boxAt(b, 'iloc');
+      assert.equal(b[iloc + 8], 0, 'iloc version 0 (as ffmpeg writes it)');
+      assert.equal(b.readUInt16BE(iloc + 12), 0x4400, 'offset and length fields of 4 bytes, no base offset');
+      b.writeUInt32BE(0x7fffffff, iloc + 26); // the first extent's length
+      const out = runChild(b, { type: 'image/avif' }, 'AVIF iloc past the end');
+      assert.equal(out.ready, 'ok');
+      assert.match(out.decode, /^EncodingError: .*lies outside the \d+-byte file/, out.decode);
+    });
+    test('a primary item that is not an AV1 image (grid): tracks.ready rejects with EncodingError', T, () => {
+      const b = Buffer.from(images.still.avif.bytes);
+      const infe = boxAt(b, 'infe');
+      assert.equal(b.toString('latin1', infe + 16, infe + 20), 'av01');
+      b.write('grid', infe + 16, 'latin1');
+      const out = runChild(b, { type: 'image/avif' }, 'AVIF grid');
+      assert.match(out.ready, /^EncodingError: .*no decodable track.*"grid"/, out.ready);
+      assert.match(out.decode, /^EncodingError: /, out.decode);
+    });
+    test('corrupt AV1 data in the item: decode() rejects with EncodingError', T, () => {
+      const b = Buffer.from(images.still.avif.bytes);
+      const mdat = boxAt(b, 'mdat');
+      b.fill(0xff, mdat + 8, Math.min(b.length, mdat + 8 + 64));
+      const out = runChild(b, { type: 'image/avif' }, 'AVIF corrupt OBUs');
+      assert.equal(out.ready, 'ok');
+      assert.match(out.decode, /^EncodingError: /, out.decode);
+    });
+  });
+
   for (const [w, h] of [[40000, 40000], [65535, 65535]]) {
     const dims = `${w}×${h}`;
     test(`PNG IHDR ${dims}: EncodingError`, T, () => {

@@ -39,8 +39,7 @@ async function checkFrames(d, expected, what) {
       assert.equal(px.width, e.width);
       assert.equal(px.height, e.height);
       const cmp = fx.compareRgba(px.rgba, e.rgba, px.width, px.height);
-      // Known gap: image-webp's animated WebP blending is off by one on some channels (see below).
-      assert.ok(cmp.max <= (what.startsWith('webp') ? 1 : 0), `${what}: frame ${i} pixels (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
+      assert.ok(cmp.max === 0, `${what}: frame ${i} pixels (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
     } finally {
       image.close();
     }
@@ -101,9 +100,9 @@ describe('ffmpeg-made animations', () => {
             const px = await fx.rgbaOf(image);
             const ref = a.type === 'image/webp' ? a.source[i] : fx.ffmpegRgba(a.file, a.width, a.height)[i];
             const cmp = fx.compareRgba(px.rgba, ref, a.width, a.height);
-            // Known gap: image-webp blends animated WebP frames with integer alpha arithmetic that
-            // is off by one on some channels (Chrome is exact); GIF and APNG must be exact.
-            assert.ok(cmp.max <= (key === 'webp' ? 1 : 0), `${key} frame ${i} (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
+            // Every format exact: animated WebP frames are libwebp's decodes composited with the
+            // spec's blending (the source is lossless).
+            assert.ok(cmp.max === 0, `${key} frame ${i} (max ${cmp.max}, mean ${cmp.mean.toFixed(3)}, worst ${JSON.stringify(cmp.worst)})`);
           } finally {
             image.close();
           }
@@ -117,9 +116,9 @@ describe('ffmpeg-made animations', () => {
 
 describe('animated AVIF (a still primary item + an image sequence: two tracks)', () => {
   const a = images.anim.avif;
-  // Known gap: the addon exposes an AVIF image sequence as one still track (FFmpeg 5.1's mov
-  // demuxer reads the primary item only); two-track AVIF is not implemented yet.
-  const skip = !a ? (images.avifSkip || 'ffmpeg could not write an animated AVIF') : 'not implemented yet: AVIF image sequences (two tracks, preferAnimation)';
+  // Track 0: the primary item (located from meta/iloc, decoded by libdav1d with its av1C);
+  // track 1: the image sequence in moov (FFmpeg's mov demuxer).
+  const skip = !a && (images.avifSkip || 'ffmpeg could not write an animated AVIF');
   // Mirrors WPT "Test multi-track AVIF image decoding w/ preferAnimation=false/true" and
   // "Test track selection in multi track image" (four-colors-flip.avif has the same layout).
   test('Test track selection in multi track image (preferAnimation: false, then the other track)', { ...T, skip }, async () => {

@@ -7,7 +7,7 @@
 //     (`ffmpeg -i f -f rawvideo -pix_fmt rgba -`), our frame read with copyTo({format: 'RGBA'}).
 //
 // Error bounds (max absolute channel error, 0–255):
-//  - formats stored as RGB (PNG, lossless WebP, GIF, BMP, ICO): 0 — the same pixels exactly;
+//  - formats stored as RGB (PNG, lossless WebP, GIF, BMP, ICO, lossless AVIF): 0 — the same pixels exactly;
 //  - formats stored as YUV (JPEG, lossy WebP, AVIF): 3 on pixels at least 8 px away from the
 //    quadrant edges (two YUV→RGB converters differ by rounding only), and a mean error of at
 //    most 2 over the whole picture (along the edges the 4:2:0 chroma upsampling filter is an
@@ -41,6 +41,8 @@ const CASES = [
   ['webpLossy', 'I420', 'Test WEBP image YUV 4:2:0 decoding'],
   ['avif', 'I444', 'Test AVIF image YUV 4:4:4 decoding'],
   ['avif420', 'I420', 'Test AVIF image YUV 4:2:0 decoding'],
+  // WPT's own four-colors.avif recipe (avifenc -l: lossless, identity matrix, items only).
+  ['avifenc', RGB_FORMATS, 'Test AVIF image decoding (avifenc, lossless)'],
   ['gif', RGB_FORMATS, 'Test GIF image decoding'],
   ['bmp', RGB_FORMATS, 'Test BMP image decoding'],
   ['ico', RGB_FORMATS, 'Test ICO image decoding (PNG entry)'],
@@ -50,7 +52,7 @@ const CASES = [
 describe('four colours in every format', () => {
   for (const [key, format, title] of CASES) {
     const s = images.still[key];
-    const skip = !s && (key.startsWith('avif') ? images.avifSkip : `no ${key} fixture`);
+    const skip = !s && (key === 'avifenc' ? images.avifencSkip : key.startsWith('avif') ? images.avifSkip : `no ${key} fixture`);
     test(title, { ...T, skip }, async (t) => {
       assert.equal(await ImageDecoder.isTypeSupported(s.type), true, `${s.type} is supported`);
       const d = new ImageDecoder({ data: s.bytes, type: s.type });

@@ -161,8 +161,8 @@ test('without a matching prebuilt: one message naming the command, from require(
     const noDev = { PKG_CONFIG_LIBDIR: empty, PKG_CONFIG_PATH: '' };
     const b = run(process.execPath, [cli, 'build'], { cwd: dir, env: noDev, check: false });
     assert.strictEqual(b.status, 1);
-    const apt = /apt-get install -y libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev\n  npx native-webcodecs build\n$/;
-    assert.match(b.stderr, /^native-webcodecs: cannot build the native addon: building it from source needs FFmpeg's development files \(libavcodec, libavformat, libavutil, libswscale, libswresample\)\.\nRun:\n  (sudo )?apt-get/);
+    const apt = /apt-get install -y libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libwebp-dev\n  npx native-webcodecs build\n$/;
+    assert.match(b.stderr, /^native-webcodecs: cannot build the native addon: building it from source needs FFmpeg's development files \(libavcodec, libavformat, libavutil, libswscale, libswresample\), the development files of libwebp\.\nRun:\n  (sudo )?apt-get/);
     assert.match(b.stderr, apt);
     const r = run(process.execPath, ['-e', "try { require('native-webcodecs') } catch (e) { console.log(e.message) }"], { cwd: dir, env: noDev });
     assert.match(r.stdout, apt);

@@ -1,18 +1,21 @@
 //! codecs layer: the ImageDecoder backend. Encoded bytes accumulate in one buffer (the whole file
 //! at most); frame counts come from the pure container parsers in `image_info`; frames are decoded
-//! on demand, sequentially, by FFmpeg (JPEG, PNG/APNG, GIF, AVIF, BMP, ICO) or image-webp (WebP,
-//! which FFmpeg 5.1 cannot animate). Decode requests for frames that have not arrived wait.
-use super::frame_data::{check_size, size_problem, with_scaler, FrameData, MAX_FRAME_BYTES};
+//! on demand, sequentially, by FFmpeg (JPEG, PNG/APNG, GIF, AVIF, BMP, still WebP) or, for
+//! animated WebP (which FFmpeg 5.1 cannot decode), by libwebp per frame composited in
+//! `webp_anim`. AVIF: the primary item (a still) is located by `image_info::avif_layout` and its
+//! AV1 OBUs go to libdav1d with the item's av1C; an image sequence (`moov`) is a second track,
+//! decoded through FFmpeg's mov demuxer. Decode requests for frames that have not arrived wait.
+use super::frame_data::{check_size, size_problem, with_scaler, FrameData, MAX_PIXELS};
 use super::image_info::{self, Container, Info};
 use super::pixel_format::by_av;
+use super::webp_anim::WebpAnim;
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ffi::codec::{CodecContext, Opened};
+use crate::ffi::codec::{Codec, CodecContext, Opened};
 use crate::ffi::format::{ByteSource, Demuxer};
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 use std::collections::VecDeque;
-use std::io::Cursor;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 /// [[encoded data]]: one buffer that only grows, shared with the demuxers reading it (appending
@@ -95,10 +98,10 @@ pub enum ImageOutput {
     DecodeError { id: u64, error: Error },
 }
 
-/// Sequential decoding state over one snapshot of the bytes.
+/// Sequential decoding state over the shared, growing bytes.
 enum Cursor2 {
     Ff(FfCursor),
-    Webp(WebpCursor),
+    Webp(WebpAnim),
 }
 
 struct FfCursor {
@@ -111,17 +114,18 @@ struct FfCursor {
     starved: bool,
 }
 
-struct WebpCursor {
-    dec: image_webp::WebPDecoder<Cursor<Arc<[u8]>>>,
-    next: u32,
-    elapsed_ms: u64,
-}
-
 struct Decoded {
     data: FrameData,
     timestamp: i64,
     duration: Option<i64>,
     color: ColorOut,
+}
+
+/// The tracks of an AVIF file, in order: the primary item (a still image), then the image sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AvifTrack {
+    Item,
+    Sequence,
 }
 
 #[derive(Default)]
@@ -130,13 +134,15 @@ pub struct ImageDecoderBackend {
     cfg: Option<ImageConfig>,
     bytes: Bytes,
     parser: Option<image_info::Parser>,
-    /// Animated WebP only: a copy of the bytes cut after the last complete chunk.
-    snapshot: Option<Arc<[u8]>>,
     complete: bool,
     info: Info,
-    sent: Option<(u32, bool, Option<u32>, bool)>,
+    /// AVIF: the boxes, once the header is complete.
+    avif: Option<image_info::AvifLayout>,
+    /// [[internal selected track index]] (0 for the one-track containers).
+    track: usize,
+    sent: Option<(Vec<TrackInfo>, bool)>,
     pending: VecDeque<(u64, u32, bool)>,
-    cursor: Option<(Cursor2, usize)>,
+    cursor: Option<Cursor2>,
     orientation: (u32, bool),
     failed: bool,
     /// [[progressive frame generations]]: frame index → the generation last output for it.
@@ -260,9 +266,10 @@ fn to_rgba(frame: &Frame, out: (u32, u32), icc: Option<&qcms::Transform>) -> Res
 /// A decoded FFmpeg frame as the output: kept in its own format where a VideoPixelFormat exists
 /// (YUV stays YUV), else RGBA; resized to desiredWidth×desiredHeight; with colorSpaceConversion
 /// 'default', an embedded ICC profile is applied (the output is then sRGB RGBA).
-fn finish_ff(frame: Frame, ts: i64, dur: i64, animated: bool, desired: Option<(u32, u32)>, convert: bool) -> Result<Decoded> {
+fn finish_ff(frame: Frame, ts: i64, dur: i64, animated: bool, desired: Option<(u32, u32)>, convert: bool, icc: Option<&[u8]>) -> Result<Decoded> {
     let fmt = frame.pixel_format();
-    let icc = if convert { frame.icc_profile().and_then(icc_to_srgb) } else { None };
+    // `icc`: a profile the container gives (an AVIF colr property), else the frame's own.
+    let icc = if convert { icc.or_else(|| frame.icc_profile()).and_then(icc_to_srgb) } else { None };
     let direct = desired.is_none() && icc.is_none() && fmt.and_then(by_av).is_some();
     let yuv = direct && fmt.and_then(by_av).is_some_and(|f| !f.rgb);
     let color = if icc.is_some() { SRGB } else { color_of(&frame, yuv) };
@@ -325,7 +332,53 @@ impl FfCursor {
 }
 
 impl ImageDecoderBackend {
+    fn avif_tracks(&self) -> Vec<AvifTrack> {
+        let Some(l) = &self.avif else { return Vec::new() };
+        let mut v = Vec::new();
+        if l.primary.is_some() {
+            v.push(AvifTrack::Item);
+        }
+        if l.sequence.is_some() {
+            v.push(AvifTrack::Sequence);
+        }
+        v
+    }
+
+    fn selected_avif(&self) -> Option<AvifTrack> {
+        self.avif_tracks().get(self.track).copied()
+    }
+
+    /// The selected track's [[animated]].
+    fn animated(&self) -> bool {
+        match self.selected_avif() {
+            Some(t) => t == AvifTrack::Sequence,
+            None => self.info.animated,
+        }
+    }
+
+    /// The tracks as the data describes them, and the Primary Image Track's index if any.
+    fn track_infos(&self) -> (Vec<TrackInfo>, Option<usize>) {
+        if let Some(l) = &self.avif {
+            let tracks = self
+                .avif_tracks()
+                .into_iter()
+                .map(|t| match (t, &l.sequence) {
+                    (AvifTrack::Sequence, Some(s)) => TrackInfo { animated: true, frame_count: s.frames, repetitions: s.repetitions },
+                    _ => TrackInfo { animated: false, frame_count: 1, repetitions: Some(0) },
+                })
+                .collect();
+            // The primary item is the Primary Image Track (track 0 when present).
+            return (tracks, l.primary.as_ref().map(|_| 0));
+        }
+        (vec![TrackInfo { animated: self.info.animated, frame_count: self.frame_count(), repetitions: self.info.repetitions }], None)
+    }
+
     fn frame_count(&self) -> u32 {
+        match (self.selected_avif(), self.avif.as_ref().and_then(|l| l.sequence.as_ref())) {
+            (Some(AvifTrack::Item), _) => return 1,
+            (Some(AvifTrack::Sequence), Some(s)) => return s.frames,
+            _ => {}
+        }
         if self.info.animated {
             // A frame cut short by the end of the data still counts (decoding it fails).
             self.info.complete_frames + u32::from(self.complete && self.info.partial_frame)
@@ -362,28 +415,66 @@ impl ImageDecoderBackend {
         if !self.info.header {
             return;
         }
-        let now = (self.frame_count(), self.info.animated, self.info.repetitions, self.complete);
+        let (tracks, primary) = self.track_infos();
+        if tracks.is_empty() {
+            return;
+        }
+        let now = (tracks, self.complete);
         if self.sent.as_ref() == Some(&now) {
             return;
         }
-        self.sent = Some(now);
-        // One track per file for these containers (no Primary Image Track to weigh).
+        // Establish Tracks: Get Default Selected Track Index (later updates keep the selection).
         let prefer = self.cfg.as_ref().and_then(|c| c.prefer_animation);
-        let selected = default_track(&[now.1], None, prefer) as i32;
-        out.push(ImageOutput::Tracks {
-            tracks: vec![TrackInfo { animated: now.1, frame_count: now.0, repetitions: now.2 }],
-            selected,
-            complete: now.3,
-        });
+        let animated: Vec<bool> = now.0.iter().map(|t| t.animated).collect();
+        if self.sent.is_none() {
+            self.track = default_track(&animated, primary, prefer);
+        }
+        out.push(ImageOutput::Tracks { tracks: now.0.clone(), selected: self.track as i32, complete: now.1 });
+        self.sent = Some(now);
     }
 
-    fn snapshot(&mut self) -> Arc<[u8]> {
-        if self.snapshot.is_none() {
-            let cut = self.container == Some(Container::Webp) && self.info.animated && !self.info.ended;
-            let b = self.bytes.read();
-            self.snapshot = Some(if cut { Arc::from(image_info::webp_cut(&b, self.info.complete_end)) } else { Arc::from(&b[..]) });
+    /// The primary item of an AVIF: its extents gathered into one packet of AV1 OBUs, decoded by
+    /// libdav1d configured with the item's av1C (as the VideoDecoder decodes an av01 chunk).
+    fn decode_avif_item(&self) -> Result<Decoded> {
+        let item = self.avif.as_ref().and_then(|l| l.primary.as_ref()).ok_or_else(|| Error::encoding("AVIF: no primary item"))?;
+        let obus = {
+            let bytes = self.bytes.read();
+            let len = bytes.len() as u64;
+            let mut v: Vec<u8> = Vec::new();
+            for r in &item.extents {
+                let end = if r.end == u64::MAX { len } else { r.end };
+                if r.start > end || end > len {
+                    return Err(Error::encoding(format!("AVIF: the primary item's data ({}..{}) lies outside the {len}-byte file", r.start, r.end)));
+                }
+                let n = (end - r.start) as usize;
+                if v.len() + n > i32::MAX as usize {
+                    return Err(Error::encoding("AVIF: the primary item's data exceeds 2 GiB"));
+                }
+                v.try_reserve(n).map_err(|_| Error::encoding(format!("AVIF: out of memory for the primary item's {n} bytes")))?;
+                v.extend_from_slice(&bytes[r.start as usize..end as usize]);
+            }
+            v
+        };
+        let codec = Codec::decoder_by_name("libdav1d").ok_or_else(|| Error::encoding("AVIF: this FFmpeg has no libdav1d decoder"))?;
+        let mut ctx = CodecContext::new(codec)?;
+        ctx.set_extradata(&item.av1c)?;
+        ctx.set_threads(1, false, false);
+        // The decoder refuses a sequence header over the frame limits before it allocates.
+        ctx.set_max_pixels(MAX_PIXELS as i64);
+        let mut dec = ctx.open(&[]).map_err(|e| e.to_error(ErrorKind::Encoding))?;
+        let mut pkt = Packet::from_bytes(&obus)?;
+        pkt.set_pts(Some(0));
+        pkt.set_key(true);
+        dec.send_packet(Some(&pkt)).map_err(|e| e.to_error(ErrorKind::Encoding))?;
+        dec.send_packet(None).map_err(|e| e.to_error(ErrorKind::Encoding))?;
+        let mut frame = Frame::new()?;
+        match dec.receive_frame(&mut frame).map_err(|e| e.to_error(ErrorKind::Encoding))? {
+            Status::Ready => {}
+            _ => return Err(Error::encoding("AVIF: the primary item's AV1 data gave no picture")),
         }
-        self.snapshot.clone().expect("just set")
+        let cfg = self.cfg.as_ref();
+        let convert = cfg.is_none_or(|c| c.convert_color);
+        finish_ff(frame, 0, 0, false, cfg.and_then(|c| c.desired), convert, item.icc.as_deref())
     }
 
     /// Decode frame `index` (whose bytes have arrived, as the parser counts them). Ok(None): the
@@ -394,35 +485,35 @@ impl ImageDecoderBackend {
         if let Some((w, h)) = self.cfg.as_ref().and_then(|c| c.desired) {
             check_size(ErrorKind::Encoding, "ImageDecoder: desiredWidth×desiredHeight", w.into(), h.into())?;
         }
-        let len = self.bytes.read().len();
-        // An FFmpeg cursor reads the shared, growing bytes: it stays valid as data arrives and
+        if self.selected_avif() == Some(AvifTrack::Item) {
+            return self.decode_avif_item().map(Some);
+        }
+        let animated = self.animated();
+        // Both cursors read the shared, growing bytes: they stay valid as data arrives and
         // decoding goes on from where it is (frames are decoded in order; an earlier frame
-        // restarts it). The WebP cursor reads a snapshot: new data makes it stale.
+        // restarts it).
         let stale = match &self.cursor {
-            Some((Cursor2::Ff(f), _)) => f.next > index,
-            Some((Cursor2::Webp(w), l)) => *l != len || w.next > index,
+            Some(Cursor2::Ff(f)) => f.next > index,
+            Some(Cursor2::Webp(w)) => w.next > index,
             None => true,
         };
         if stale {
             self.cursor = None;
-            // image-webp for animated WebP (FFmpeg 5.1 cannot); FFmpeg's webp decoder for stills
-            // (lossy WebP then comes out as I420, as in Chrome).
+            // libwebp + our compositor for animated WebP (FFmpeg 5.1 cannot); FFmpeg's webp
+            // decoder for stills (lossy WebP then comes out as I420, as in Chrome).
             let cur = if c == Container::Webp && self.info.animated {
-                let data = self.snapshot();
-                let dec = image_webp::WebPDecoder::new(Cursor::new(data)).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
-                // What image-webp itself will size its canvas and our output buffer by.
-                let (w, h) = dec.dimensions();
-                check_size(ErrorKind::Encoding, "WebP: canvas", w.into(), h.into())?;
-                Cursor2::Webp(WebpCursor { dec, next: 0, elapsed_ms: 0 })
+                // The VP8X canvas (refresh() has checked it against the frame limits).
+                let (w, h) = self.info.size.ok_or_else(|| Error::encoding("WebP: an animated WebP without a VP8X canvas size"))?;
+                Cursor2::Webp(WebpAnim::new(w as u32, h as u32)?)
             } else {
-                Cursor2::Ff(FfCursor::open(self.bytes.source(), demuxer_name(c, self.info.animated), c)?)
+                Cursor2::Ff(FfCursor::open(self.bytes.source(), demuxer_name(c, animated), c)?)
             };
-            self.cursor = Some((cur, len));
+            self.cursor = Some(cur);
         }
         let desired = self.cfg.as_ref().and_then(|c| c.desired);
         let convert = self.cfg.as_ref().is_none_or(|c| c.convert_color);
         let complete = self.complete;
-        let (cur, _) = self.cursor.as_mut().expect("cursor");
+        let cur = self.cursor.as_mut().expect("cursor");
         match cur {
             Cursor2::Ff(f) => loop {
                 let Some((frame, ts, dur)) = f.next_frame(complete)? else {
@@ -434,35 +525,23 @@ impl ImageDecoderBackend {
                 if f.next - 1 < index {
                     continue;
                 }
-                return finish_ff(frame, ts, dur, self.info.animated, desired, convert).map(Some);
+                return finish_ff(frame, ts, dur, animated, desired, convert, None).map(Some);
             },
             Cursor2::Webp(w) => {
-                let (width, height) = w.dec.dimensions();
-                let alpha = w.dec.has_alpha();
-                let size = w.dec.output_buffer_size().filter(|&n| n <= MAX_FRAME_BYTES).ok_or_else(|| Error::encoding(format!("WebP: a {width}×{height} frame exceeds the limit of {MAX_FRAME_BYTES} bytes")))?;
-                let mut buf = crate::ffi::mem::try_zeroed(size).ok_or_else(|| Error::encoding(format!("WebP: out of memory: could not allocate {size} bytes for a {width}×{height} frame")))?;
-                let mut dur_ms = 0u32;
-                let mut start_ms = 0u64;
-                if w.dec.is_animated() {
+                let mut timing = None;
+                {
+                    let bytes = self.bytes.read();
                     while w.next <= index {
-                        start_ms = w.elapsed_ms;
-                        dur_ms = w.dec.read_frame(&mut buf).map_err(|e| Error::encoding(format!("WebP frame {}: {e}", w.next)))?;
-                        w.elapsed_ms += dur_ms as u64;
-                        w.next += 1;
+                        timing = Some(w.render_next(&bytes)?);
                     }
-                } else {
-                    w.dec.read_image(&mut buf).map_err(|e| Error::encoding(format!("WebP: {e}")))?;
-                    w.next = 1;
                 }
-                let animated = w.dec.is_animated();
-                let mut data = FrameData::new_with("RGBA", width, height, |dst, _| {
-                    if alpha {
-                        dst.copy_from_slice(&buf);
-                    } else {
-                        for (d, s) in dst.chunks_exact_mut(4).zip(buf.chunks_exact(3)) {
-                            d[..3].copy_from_slice(s);
-                            d[3] = 255;
-                        }
+                let t = timing.expect("a frame was rendered");
+                let (width, height) = w.size();
+                let canvas = w.canvas();
+                let row = width as usize * 4;
+                let mut data = FrameData::new_with("RGBA", width, height, |dst, l| {
+                    for (d, s) in dst.chunks_mut(l[0].stride.max(1)).zip(canvas.chunks_exact(row)) {
+                        d[..row].copy_from_slice(s);
                     }
                     Ok(())
                 })?;
@@ -480,12 +559,7 @@ impl ImageDecoderBackend {
                     drop(src);
                     data = scaled;
                 }
-                Ok(Some(Decoded {
-                    data,
-                    timestamp: if animated { start_ms as i64 * 1000 } else { 0 },
-                    duration: animated.then_some(dur_ms as i64 * 1000),
-                    color: SRGB,
-                }))
+                Ok(Some(Decoded { data, timestamp: t.start_ms as i64 * 1000, duration: Some(i64::from(t.duration_ms) * 1000), color: SRGB }))
             }
         }
     }
@@ -510,7 +584,7 @@ impl ImageDecoderBackend {
         let mut cur = FfCursor::open(Arc::new(RwLock::new(partial)), "jpeg_pipe", Container::Jpeg)?;
         let (frame, ts, dur) = cur.next_frame(true)?.ok_or_else(|| Error::encoding("the partial progressive JPEG gave no picture"))?;
         let cfg = self.cfg.as_ref();
-        finish_ff(frame, ts, dur, false, cfg.and_then(|c| c.desired), cfg.is_none_or(|c| c.convert_color))
+        finish_ff(frame, ts, dur, false, cfg.and_then(|c| c.desired), cfg.is_none_or(|c| c.convert_color), None)
     }
 
     /// The progressive scans of a still JPEG still arriving, when a decode may use them.
@@ -591,7 +665,7 @@ impl ImageDecoderBackend {
         let bytes = self.bytes.read();
         self.info = parser.feed(&bytes);
         // A header claiming a picture over the frame limits is bad data: refused before any
-        // decoder (FFmpeg or image-webp) sizes a buffer by it.
+        // decoder (FFmpeg or libwebp) sizes a buffer by it.
         let claimed = [("picture size", self.info.size), ("frame size", self.info.largest_frame)];
         if let Some(m) = claimed.iter().find_map(|(what, s)| s.and_then(|(w, h)| size_problem(what, w, h))) {
             self.failed = true;
@@ -602,6 +676,14 @@ impl ImageDecoderBackend {
             if let Some(o) = image_info::jpeg_orientation(&bytes) {
                 self.orientation = image_info::orientation_to_rotation_flip(o);
             }
+        }
+        if c == Container::Avif && self.info.header && self.avif.is_none() {
+            let l = image_info::avif_layout(&bytes);
+            if l.primary.is_none() && l.sequence.is_none() {
+                self.failed = true;
+                return Err(Error::encoding(format!("ImageDecoder: the AVIF has no decodable track: {}", l.primary_problem.as_deref().unwrap_or("no primary item and no image sequence"))));
+            }
+            self.avif = Some(l);
         }
         drop(bytes);
         if self.complete && !self.info.header {
@@ -637,8 +719,6 @@ impl Backend for ImageDecoderBackend {
         }
         match item {
             ImageItem::Data(d) => {
-                // New bytes make the WebP snapshot stale; FFmpeg cursors read on into them.
-                self.snapshot = None;
                 self.bytes.append(d)?;
                 self.refresh(out)
             }
@@ -652,9 +732,12 @@ impl Backend for ImageDecoderBackend {
                 self.answer(out);
                 Ok(())
             }
-            // update the internal selected track index: step 1.2 empties [[progressive frame
-            // generations]] (one track per file for these containers: nothing else changes).
-            ImageItem::Track(_) => {
+            // update the internal selected track index: 1.1 [[internal selected track index]] =
+            // the index; 1.2 empty [[progressive frame generations]]. Decoding then reads the
+            // newly selected track from its start.
+            ImageItem::Track(i) => {
+                self.track = i as usize;
+                self.cursor = None;
                 self.generations.clear();
                 Ok(())
             }

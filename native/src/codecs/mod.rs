@@ -13,6 +13,7 @@ pub mod image_info;
 pub mod media_buffer;
 pub mod video_decoder;
 pub mod video_encoder;
+pub mod webp_anim;
 pub mod pixel_format;
 
 /// The `idle` and `teardown` hooks of an `engine::Backend` that holds FFmpeg state: hand memory

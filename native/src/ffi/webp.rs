@@ -1,0 +1,82 @@
+//! ffi layer: libwebp's still-image decoder (Debian's libwebp 1.2.4), called once per frame of an
+//! animated WebP by `codecs::webp_anim`, which composites the frames in safe Rust. Only the two
+//! stateless entry points without versioned structs are bound (`WebPGetInfo`,
+//! `WebPDecodeRGBAInto`): no struct layout or ABI version to keep in step, nothing to free.
+use std::os::raw::c_int;
+
+#[link(name = "webp")]
+extern "C" {
+    // decode.h: "Retrieve basic header information: width, height. […] Returns false in case of
+    // formatting error." Reads at most `data_size` bytes.
+    fn WebPGetInfo(data: *const u8, data_size: usize, width: *mut c_int, height: *mut c_int) -> c_int;
+    // decode.h: decodes into a caller-owned buffer of `output_buffer_size` bytes with rows
+    // `output_stride` bytes apart; "returns NULL if output_buffer_size is too small" (libwebp
+    // checks stride ≥ width × 4 and stride × (height − 1) + width × 4 ≤ size before writing) or
+    // the bitstream is broken; else `output_buffer`. RGBA, not premultiplied.
+    fn WebPDecodeRGBAInto(data: *const u8, data_size: usize, output_buffer: *mut u8, output_buffer_size: usize, output_stride: c_int) -> *mut u8;
+    fn WebPGetDecoderVersion() -> c_int;
+}
+
+/// The picture size a WebP bitstream declares — a RIFF file, or the bare chunks of one frame
+/// (`ALPH` + `VP8 `, or `VP8L`) — or None when its header is broken.
+pub fn info(data: &[u8]) -> Option<(u32, u32)> {
+    let (mut w, mut h): (c_int, c_int) = (0, 0);
+    // SAFETY: `data` is a live slice of `data.len()` bytes that libwebp only reads; `w` and `h`
+    // are valid, writable ints for the duration of the call.
+    let ok = unsafe { WebPGetInfo(data.as_ptr(), data.len(), &mut w, &mut h) };
+    if ok == 0 || w <= 0 || h <= 0 {
+        return None;
+    }
+    Some((w as u32, h as u32))
+}
+
+/// Decode `data` (as for `info`) as RGBA into `out`, rows `stride` bytes apart; the picture's
+/// first row starts at `out[0]`. False when the bitstream is broken or does not fit `out`.
+pub fn decode_rgba_into(data: &[u8], out: &mut [u8], stride: usize) -> bool {
+    let Ok(stride) = c_int::try_from(stride) else { return false };
+    // SAFETY: `data` is a live slice libwebp only reads (`data.len()` bytes); `out` is a live,
+    // exclusively borrowed slice of `out.len()` bytes, and libwebp writes only inside
+    // `output_buffer_size` bytes from it (it checks the picture fits stride and size first and
+    // returns NULL otherwise). Neither pointer is kept after the call returns.
+    let r = unsafe { WebPDecodeRGBAInto(data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), stride) };
+    !r.is_null()
+}
+
+/// libwebp's version as (major, minor, revision).
+pub fn version() -> (u32, u32, u32) {
+    // SAFETY: no arguments, no state: returns a constant.
+    let v = unsafe { WebPGetDecoderVersion() } as u32;
+    (v >> 16, (v >> 8) & 0xff, v & 0xff)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A 2×2 lossless WebP of opaque red, (253, 0, 0) after lavfi's YUV round trip (`ffmpeg -f lavfi -i color=c=red:s=2x2 -frames:v 1
+    /// -pix_fmt bgra -c:v libwebp -lossless 1`).
+    const RED_2X2: &[u8] = &[
+        0x52, 0x49, 0x46, 0x46, 0x1c, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x4c, 0x0f, 0x00, 0x00, 0x00, 0x2f, 0x01, 0x40, 0x00, 0x00, 0x07, 0x10, 0xed, 0x8f, 0xfe, 0x07, 0x22, 0xa2, 0xff, 0x01, 0x00,
+    ];
+
+    #[test]
+    fn version_is_1_2_or_later() {
+        let (major, minor, _) = super::version();
+        assert!((major, minor) >= (1, 2), "libwebp {major}.{minor}");
+    }
+
+    #[test]
+    fn broken_and_short_inputs_are_refused() {
+        assert_eq!(super::info(&[]), None);
+        assert_eq!(super::info(b"RIFF\0\0\0\0WEBPVP8 "), None);
+        let mut out = [0u8; 16];
+        assert!(!super::decode_rgba_into(b"garbage", &mut out, 4));
+        // A buffer too small for the picture (stride × (h − 1) + w × 4 = 16): refused.
+        assert_eq!(super::info(RED_2X2), Some((2, 2)));
+        assert!(!super::decode_rgba_into(RED_2X2, &mut out[..15], 8));
+        assert!(!super::decode_rgba_into(RED_2X2, &mut out, 4), "a stride under width × 4");
+        // The bare VP8L chunk of a frame decodes as the whole file does.
+        assert_eq!(super::info(&RED_2X2[12..]), Some((2, 2)));
+        let mut big = [7u8; 24];
+        assert!(super::decode_rgba_into(&RED_2X2[12..], &mut big, 12));
+        assert_eq!(big, [253, 0, 0, 255, 253, 0, 0, 255, 7, 7, 7, 7, 253, 0, 0, 255, 253, 0, 0, 255, 7, 7, 7, 7], "rows `stride` apart, the gap untouched");
+    }
+}
