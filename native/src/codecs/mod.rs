@@ -3,6 +3,7 @@
 pub mod codec_string;
 pub mod frame_data;
 pub mod h264;
+pub mod hevc;
 pub mod image_decoder;
 pub mod image_info;
 pub mod media_buffer;
