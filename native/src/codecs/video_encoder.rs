@@ -207,6 +207,39 @@ struct Plan {
     qp: Option<u8>,
 }
 
+// libvpx per-frame encode flags (vp8cx.h), given through the frame's `vp8-flags` metadata.
+// FFmpeg 5.1's own `ts_layering_mode` patterns leave the base layer referencing upper-layer
+// frames (measured: base-only decode diverges from frame 2 on), so the references are set here.
+const NO_REF_GF: u32 = 1 << 17;
+const NO_UPD_LAST: u32 = 1 << 18;
+const NO_UPD_ENTROPY: u32 = 1 << 20;
+const NO_REF_ARF: u32 = 1 << 21;
+const NO_UPD_GF: u32 = 1 << 22;
+const NO_UPD_ARF: u32 = 1 << 23;
+/// (layer id per frame of the period, encode flags per frame). Layer 0 references and updates
+/// LAST only; upper layers never update LAST nor the entropy context, so the base layer decodes
+/// alone.
+const L1T2: ([u8; 2], [u32; 2]) = ([0, 1], [NO_REF_GF | NO_REF_ARF | NO_UPD_GF | NO_UPD_ARF, NO_REF_GF | NO_REF_ARF | NO_UPD_LAST | NO_UPD_GF | NO_UPD_ARF | NO_UPD_ENTROPY]);
+/// L1T3: layer 1 keeps its frame in GOLDEN, which layer 2 may also reference.
+const L1T3: ([u8; 4], [u32; 4]) = (
+    [0, 2, 1, 2],
+    [
+        NO_REF_GF | NO_REF_ARF | NO_UPD_GF | NO_UPD_ARF,
+        NO_REF_GF | NO_REF_ARF | NO_UPD_LAST | NO_UPD_GF | NO_UPD_ARF | NO_UPD_ENTROPY,
+        NO_REF_GF | NO_REF_ARF | NO_UPD_LAST | NO_UPD_ARF | NO_UPD_ENTROPY,
+        NO_REF_ARF | NO_UPD_LAST | NO_UPD_GF | NO_UPD_ARF | NO_UPD_ENTROPY,
+    ],
+);
+
+/// The encode flags of position `i` of a layer pattern.
+fn layer_flags(layers: &[u8], i: usize) -> u32 {
+    if layers.len() == 2 {
+        L1T2.1[i % 2]
+    } else {
+        L1T3.1[i % 4]
+    }
+}
+
 /// Default bitrate when a mode needs one and the config gives none (≈ 0.1 bit per pixel).
 fn default_bitrate(cfg: &EncoderConfig, fps: f64) -> u64 {
     ((cfg.width as f64 * cfg.height as f64 * fps * 0.1) as u64).clamp(100_000, 50_000_000)
@@ -274,8 +307,8 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
         return unsupported("VideoEncoder: hardwareAcceleration 'prefer-hardware' is not available (software encoders only)".into());
     }
     let (pix_fmt, chroma_idc, bit_depth) = pixel_format(family, &parsed, cfg)?;
-    // scalabilityMode: temporal layers where the encoder has them (libvpx's predefined patterns:
-    // L1T2 = 0,1 and L1T3 = 0,2,1,2; the base layer references only itself).
+    // scalabilityMode: temporal layers where the encoder has them (libvpx: L1T2 = 0,1 and L1T3 =
+    // 0,2,1,2, each frame's references set by per-frame flags, see `LAYER_FLAGS`).
     let layers: &'static [u8] = match cfg.scalability_mode.as_deref() {
         None | Some("L1T1") => &[],
         Some(m @ ("L1T2" | "L1T3")) if matches!(family, Family::Vp8 | Family::Vp9) => {
@@ -283,9 +316,9 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
                 return unsupported(format!("VideoEncoder: scalabilityMode {m} needs a bitrate per layer; it is not supported with bitrateMode 'quantizer'"));
             }
             if m == "L1T2" {
-                &[0, 1]
+                &L1T2.0
             } else {
-                &[0, 2, 1, 2]
+                &L1T3.0
             }
         }
         Some(m) => return unsupported(format!("VideoEncoder: scalabilityMode {m:?} is not supported for {:?} (L1T1; L1T2 and L1T3 with VP8 and VP9)", cfg.codec)),
@@ -325,7 +358,10 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
                 options.push(("tune", tune.into()));
             }
             if quantizer {
-                options.push(("qp", qp.to_string()));
+                // QP 0 is lossless, which x264 allows in High 4:4:4 Predictive only: elsewhere
+                // avc.quantizer 0 encodes at 1.
+                let q = if *profile == 244 { qp } else { qp.max(1) };
+                options.push(("qp", q.to_string()));
                 options.push(("x264-params", "ipratio=1:pbratio=1".into()));
             } else if cfg.bitrate.is_none() {
                 options.push(("crf", r.default_crf.to_string()));
@@ -359,12 +395,17 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
             }
             if !layers.is_empty() {
                 let total = cfg.bitrate.unwrap_or_else(|| default_bitrate(cfg, fps)) / 1000;
-                let (n, rates, dec, ids, mode) = if layers.len() == 2 {
-                    (2, format!("{},{}", total * 6 / 10, total), "2,1", "0,1", 2)
+                let (n, rates, dec, ids) = if layers.len() == 2 {
+                    (2, format!("{},{}", total * 6 / 10, total), "2,1", "0,1")
                 } else {
-                    (3, format!("{},{},{}", total * 4 / 10, total * 6 / 10, total), "4,2,1", "0,2,1,2", 3)
+                    (3, format!("{},{},{}", total * 4 / 10, total * 6 / 10, total), "4,2,1", "0,2,1,2")
                 };
-                options.push(("ts-parameters", format!("ts_number_layers={n}:ts_target_bitrate={rates}:ts_rate_decimator={dec}:ts_periodicity={}:ts_layer_id={ids}:ts_layering_mode={mode}", layers.len())));
+                // VP9 also predicts motion vectors from the previous frame (an upper-layer one);
+                // error-resilient mode turns that off, as WebRTC does for temporal layers.
+                if family == Family::Vp9 {
+                    options.push(("error-resilient", "default".into()));
+                }
+                options.push(("ts-parameters", format!("ts_number_layers={n}:ts_target_bitrate={rates}:ts_rate_decimator={dec}:ts_periodicity={}:ts_layer_id={ids}", layers.len())));
             }
         }
         (Family::Av1, _) => {
@@ -373,7 +414,9 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
             } else if cfg.bitrate.is_none() {
                 options.push(("crf", r.default_crf.to_string()));
             }
-            if screen {
+            // libaom 3.6 crashes (SIGSEGV) in realtime screen-content mode at 10 bits, so the
+            // screen tune is for 8-bit streams only.
+            if screen && bit_depth == 8 {
                 options.push(("aom-params", "tune-content=screen".into()));
             }
         }
@@ -597,7 +640,16 @@ impl Backend for VideoEncoderBackend {
         // The orientation of the configuration is its first frame's (JS rejects a different one).
         a.orientation.get_or_insert((item.rotation, item.flip));
         let layers = a.plan.layers;
-        let layer = (!layers.is_empty()).then(|| layers[(a.sent % layers.len() as u64) as usize]);
+        // A key frame restarts the layer pattern (its frame is layer 0).
+        if item.key_frame {
+            a.sent = 0;
+        }
+        let pos = a.sent as usize;
+        let layer = (!layers.is_empty()).then(|| layers[pos % layers.len()]);
+        if let Some(l) = layer {
+            frame.set_metadata("vp8-flags", &layer_flags(layers, pos).to_string())?;
+            frame.set_metadata("temporal_id", &l.to_string())?;
+        }
         a.sent += 1;
         a.in_flight.insert(seq, InFlight { timestamp: item.timestamp, duration: item.duration, layer });
         drop(item);
