@@ -66,14 +66,21 @@ async function encodeAll(config, count, make, opts = () => ({})) {
   return { chunks, metas, decoderConfig: metas.find((m) => m.decoderConfig)?.decoderConfig };
 }
 
-/** Decode chunks with our VideoDecoder; returns the frames as RGBX bytes plus their timestamps and formats. */
-async function decodeAll(decoderConfig, chunks, w, h) {
+/**
+ * Decode chunks with our VideoDecoder (configured with decoderConfig, and again whenever
+ * metas[i].decoderConfig brings a new one, as a client must); returns the frames as RGBX bytes
+ * plus their timestamps and formats.
+ */
+async function decodeAll(decoderConfig, chunks, w, h, metas = []) {
   const frames = [];
   const errors = [];
   const dec = new VideoDecoder({ output: (f) => frames.push(f), error: (e) => errors.push(e) });
   open.add(dec);
   dec.configure(decoderConfig);
-  for (const c of chunks) dec.decode(c);
+  for (const [i, c] of chunks.entries()) {
+    if (i > 0 && metas[i] && metas[i].decoderConfig) dec.configure(metas[i].decoderConfig);
+    dec.decode(c);
+  }
   await dec.flush();
   dec.close();
   assert.deepEqual(errors.map((e) => `${e.name}: ${e.message}`), []);
@@ -217,11 +224,11 @@ for (const [variant, base] of Object.entries(VARIANTS)) {
       const qconfig = { ...config, bitrateMode: 'quantizer' };
       delete qconfig.bitrate;
       assert.equal((await VideoEncoder.isConfigSupported(qconfig)).supported, true);
-      const { chunks, decoderConfig } = await encodeAll(qconfig, qps.length, (i) => createDottedFrame(W, H, i, i * 33333), (i) => ({ [member]: { quantizer: qps[i] } }));
+      const { chunks, metas, decoderConfig } = await encodeAll(qconfig, qps.length, (i) => createDottedFrame(W, H, i, i * 33333), (i) => ({ [member]: { quantizer: qps[i] } }));
       assert.equal(chunks.length, qps.length);
       const size = (i) => chunks[i].byteLength;
       assert.ok(size(1) > size(0) && size(3) > size(2), `low QP chunks are bigger: ${chunks.map((c) => c.byteLength)}`);
-      const frames = await decodeAll(decoderConfig, chunks, W, H);
+      const frames = await decodeAll(decoderConfig, chunks, W, H, metas);
       assert.equal(frames.length, qps.length);
       frames.forEach((f, i) => assert.ok(dotsOk(f.rgb, W, H, i), `frame ${i} (QP ${qps[i]}) lacks a dot`));
       // Out of range for this codec: TypeError, the encoder stays usable.
