@@ -1,7 +1,9 @@
 'use strict';
-// Benchmark (not a test): VideoEncoder frames/s against the ffmpeg CLI encoding the same RGBA
-// frames with the same x264 settings (preset, tune, threads auto, yuv420p, bitrate), in one run.
-// Prints one line per case with the ratio (ours / CLI). Usage: node bench/run.js [--quick]
+// Benchmark (not a test): VideoEncoder against the ffmpeg CLI with identical settings, per codec,
+// in one run: the same encoder and options as our per-codec table (native/src/codecs/
+// video_encoder.rs: preset/speed, no B-frames, profile, bitrate, rate control), threads auto,
+// the same moving RGBA content (converted to yuv420p on both sides), frames/s and CPU per frame
+// (user + system, all threads) side by side. Usage: node bench/run.js [--quick] [codec…]
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -9,15 +11,20 @@ const { spawnSync } = require('node:child_process');
 const { VideoEncoder, VideoFrame } = require('..');
 
 const quick = process.argv.includes('--quick');
-const CASES = [
-  { w: 640, h: 480, frames: quick ? 120 : 600, codec: 'avc1.42001E', bitrate: 1_000_000 },
-  { w: 1920, h: 1080, frames: quick ? 30 : 150, codec: 'avc1.640028', bitrate: 5_000_000 },
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// CLI options = our table's 'quality' row (and 'realtime' row) for each codec.
+const CODECS = [
+  { codec: 'avc1.42001E', enc: 'libx264', quality: ['-preset', 'veryfast', '-profile:v', 'baseline', '-bf', '0'], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-bf', '0'] },
+  { codec: 'hvc1.1.6.L93.B0', enc: 'libx265', quality: ['-preset', 'superfast', '-profile:v', 'main', '-x265-params', 'log-level=error:bframes=0'], realtime: ['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main', '-x265-params', 'log-level=error:bframes=0'] },
+  { codec: 'vp8', enc: 'libvpx', quality: ['-deadline', 'good', '-cpu-used', '4', '-lag-in-frames', '0', '-auto-alt-ref', '0'], realtime: ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0'] },
+  { codec: 'vp09.00.10.08', enc: 'libvpx-vp9', quality: ['-deadline', 'realtime', '-cpu-used', '7', '-lag-in-frames', '0', '-row-mt', '1'], realtime: ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'] },
+  { codec: 'av01.0.04M.08', enc: 'libaom-av1', quality: ['-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'], realtime: ['-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'] },
+].filter((c) => only.length === 0 || only.includes(c.codec));
+const SIZES = [
+  { w: 640, h: 480, frames: quick ? 90 : 300, bitrate: 1_000_000, mode: 'quality' },
+  { w: 1920, h: 1080, frames: quick ? 30 : 90, bitrate: 5_000_000, mode: 'realtime' },
 ];
-const MODES = [
-  { latencyMode: 'quality', cli: ['-preset', 'medium'] },
-  { latencyMode: 'realtime', cli: ['-preset', 'veryfast', '-tune', 'zerolatency'] },
-];
-const DISTINCT = 30; // distinct source frames, cycled
+const DISTINCT = 30; // distinct source frames, cycled (a moving pattern)
 
 function makeFrames(w, h) {
   const frames = [];
@@ -31,47 +38,52 @@ function makeFrames(w, h) {
   return frames;
 }
 
-async function ours(c, mode, frames) {
+async function ours(c, s, frames) {
   let chunks = 0;
   const enc = new VideoEncoder({ output: () => { chunks++; }, error: (e) => { throw e; } });
-  enc.configure({ codec: c.codec, width: c.w, height: c.h, bitrate: c.bitrate, framerate: 30, latencyMode: mode.latencyMode });
+  enc.configure({ codec: c.codec, width: s.w, height: s.h, bitrate: s.bitrate, framerate: 30, latencyMode: s.mode });
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < c.frames; i++) {
-    const f = new VideoFrame(frames[i % DISTINCT], { format: 'RGBA', codedWidth: c.w, codedHeight: c.h, timestamp: Math.round(i * 1e6 / 30) });
+  for (let i = 0; i < s.frames; i++) {
+    const f = new VideoFrame(frames[i % DISTINCT], { format: 'RGBA', codedWidth: s.w, codedHeight: s.h, timestamp: Math.round(i * 1e6 / 30) });
     enc.encode(f);
     f.close();
     while (enc.encodeQueueSize > 8) await new Promise((r) => enc.addEventListener('dequeue', r, { once: true }));
   }
   await enc.flush();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   enc.close();
-  if (chunks !== c.frames) throw new Error(`got ${chunks} chunks for ${c.frames} frames`);
-  return c.frames / secs;
+  if (chunks !== s.frames) throw new Error(`got ${chunks} chunks for ${s.frames} frames`);
+  return { fps: s.frames / secs, cpuMs: (cpu.user + cpu.system) / 1000 / s.frames };
 }
 
-function cli(c, mode, file) {
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${c.w}x${c.h}`, '-r', '30',
-    '-stream_loop', String(Math.ceil(c.frames / DISTINCT) - 1), '-i', file, '-frames:v', String(c.frames),
-    '-c:v', 'libx264', ...mode.cli, '-threads', '0', '-pix_fmt', 'yuv420p', '-b:v', String(c.bitrate), '-f', 'null', '-'];
+function cli(c, s, file) {
+  const args = ['-hide_banner', '-nostats', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${s.w}x${s.h}`, '-r', '30',
+    '-stream_loop', String(Math.ceil(s.frames / DISTINCT) - 1), '-i', file, '-frames:v', String(s.frames),
+    '-c:v', c.enc, ...c[s.mode], '-threads', '0', '-pix_fmt', 'yuv420p', '-b:v', String(s.bitrate), '-f', 'null', '-'];
+  // /usr/bin/time gives the child's CPU (all its threads); fall back to wall time only.
+  const timed = fs.existsSync('/usr/bin/time');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('ffmpeg', args, { encoding: 'utf8' });
+  const r = timed ? spawnSync('/usr/bin/time', ['-f', '%U %S', 'ffmpeg', ...args], { encoding: 'utf8' }) : spawnSync('ffmpeg', args, { encoding: 'utf8' });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
-  return c.frames / secs;
+  const m = timed && r.stderr.trim().split('\n').pop().match(/^([\d.]+) ([\d.]+)$/);
+  return { fps: s.frames / secs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 / s.frames : NaN };
 }
 
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nwc-bench-'));
   try {
-    console.log(`VideoEncoder vs ffmpeg CLI (libx264, threads auto, RGBA input → yuv420p), ${os.cpus().length} cores`);
-    for (const c of CASES) {
-      const frames = makeFrames(c.w, c.h);
-      const file = path.join(dir, `${c.w}x${c.h}.rgba`);
+    console.log(`VideoEncoder vs ffmpeg CLI, identical encoder settings (no B-frames, threads auto, RGBA → yuv420p, moving content), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+    for (const s of SIZES) {
+      const frames = makeFrames(s.w, s.h);
+      const file = path.join(dir, `${s.w}x${s.h}.rgba`);
       fs.writeFileSync(file, Buffer.concat(frames.map((f) => Buffer.from(f.buffer))));
-      for (const mode of MODES) {
-        const a = await ours(c, mode, frames);
-        const b = cli(c, mode, file);
-        console.log(`${c.w}x${c.h} ${mode.latencyMode.padEnd(8)} (${mode.cli.join(' ')}): ours ${a.toFixed(1)} fps, ffmpeg CLI ${b.toFixed(1)} fps, ratio ${(a / b).toFixed(2)}x`);
+      for (const c of CODECS) {
+        const a = await ours(c, s, frames);
+        const b = cli(c, s, file);
+        console.log(`${`${s.w}x${s.h} ${s.mode}`.padEnd(19)} ${c.codec.padEnd(16)} ours ${a.fps.toFixed(1).padStart(6)} fps ${a.cpuMs.toFixed(2).padStart(6)} ms CPU/frame | CLI ${b.fps.toFixed(1).padStart(6)} fps ${b.cpuMs.toFixed(2).padStart(6)} ms CPU/frame | fps ratio ${(a.fps / b.fps).toFixed(2)}, CPU ratio ${(a.cpuMs / b.cpuMs).toFixed(2)}  (${c[s.mode].join(' ')})`);
       }
     }
   } finally {

@@ -5,7 +5,7 @@
 
 const native = require('./native');
 const { CodecBase, configureCodec, enqueueWork, queueSize } = require('./codec-base');
-const { typeError, describe } = require('./errors');
+const { typeError, dataError, describe } = require('./errors');
 const { frameHandle, isVideoFrame } = require('./video-frame');
 const { wrapChunkBytes } = require('./encoded-video-chunk');
 const { toDictionary, toEnum, toUnsignedLong, toUnsignedLongLong, toDouble, enforceRange } = require('./buffer-source');
@@ -16,6 +16,19 @@ const ALPHA = ['keep', 'discard'];
 const BITRATE_MODES = ['constant', 'variable', 'quantizer'];
 const LATENCY_MODES = ['quality', 'realtime'];
 const AVC_FORMATS = ['annexb', 'avc'];
+const HEVC_FORMATS = ['annexb', 'hevc'];
+/** Per-frame quantizer range of each codec's encode options (`avc`/`hevc` 0–51, `vp9`/`av1` 0–63). */
+const QUANTIZER = { avc: 51, hevc: 51, vp9: 63, av1: 63 };
+
+/** Which per-codec member of VideoEncoderEncodeOptions applies to a codec string. */
+function encodeOptionsMember(codec) {
+  const p = String(codec).split('.')[0];
+  if (p === 'avc1' || p === 'avc3') return 'avc';
+  if (p === 'hvc1' || p === 'hev1') return 'hevc';
+  if (p === 'vp09') return 'vp9';
+  if (p === 'av01') return 'av1';
+  return null;
+}
 
 /** WebIDL DOMString conversion: ToString, which throws a TypeError for a Symbol (String(sym) does not). */
 function toDOMString(v, what, member) {
@@ -38,6 +51,9 @@ function validateConfig(input, what) {
     const avc = toDictionary(c.avc, `${what}: avc`);
     out.avc = { format: avc.format === undefined ? 'avc' : toEnum(avc.format, AVC_FORMATS, what, 'avc.format') };
   }
+  // Non-standard opt-in (H.264/HEVC): the most consecutive B-frames. Chunks then come in decode
+  // order; the default 0 keeps presentation order, as Chrome's encoders do.
+  if (c.bFrames !== undefined) out.bFrames = enforceRange(c.bFrames, 0, 16, `${what}: expected an integer bFrames between 0 and 16`);
   if (c.bitrate !== undefined) out.bitrate = toUnsignedLongLong(c.bitrate, what, 'bitrate');
   out.bitrateMode = c.bitrateMode === undefined ? 'variable' : toEnum(c.bitrateMode, BITRATE_MODES, what, 'bitrateMode');
   if (c.codec === undefined) throw typeError(`${what}: config.codec is required`);
@@ -46,6 +62,10 @@ function validateConfig(input, what) {
   if (c.displayHeight !== undefined) out.displayHeight = toUnsignedLong(c.displayHeight, what, 'displayHeight');
   if (c.displayWidth !== undefined) out.displayWidth = toUnsignedLong(c.displayWidth, what, 'displayWidth');
   if (c.framerate !== undefined) out.framerate = toDouble(c.framerate, what, 'framerate');
+  if (c.hevc !== undefined) {
+    const hevc = toDictionary(c.hevc, `${what}: hevc`);
+    out.hevc = { format: hevc.format === undefined ? 'hevc' : toEnum(hevc.format, HEVC_FORMATS, what, 'hevc.format') };
+  }
   out.hardwareAcceleration = c.hardwareAcceleration === undefined ? 'no-preference' : toEnum(c.hardwareAcceleration, HARDWARE, what, 'hardwareAcceleration');
   if (c.height === undefined) throw typeError(`${what}: config.height is required`);
   out.height = toUnsignedLong(c.height, what, 'height');
@@ -72,6 +92,8 @@ function validateConfig(input, what) {
 
 /** The plain object the native session reads. */
 function nativeConfig(cfg) {
+  const family = encodeOptionsMember(cfg.codec);
+  const annexb = (family === 'avc' && cfg.avc && cfg.avc.format === 'annexb') || (family === 'hevc' && cfg.hevc && cfg.hevc.format === 'annexb');
   return {
     codec: cfg.codec,
     width: cfg.width,
@@ -82,7 +104,9 @@ function nativeConfig(cfg) {
     framerate: cfg.framerate,
     bitrateMode: cfg.bitrateMode,
     latencyMode: cfg.latencyMode,
-    avcFormat: cfg.avc ? cfg.avc.format : 'avc',
+    bitstreamFormat: annexb ? 'annexb' : 'length-prefixed',
+    contentHint: cfg.contentHint,
+    bFrames: cfg.bFrames,
     alpha: cfg.alpha,
     scalabilityMode: cfg.scalabilityMode,
     hardwareAcceleration: cfg.hardwareAcceleration,
@@ -98,7 +122,7 @@ const sameBytes = (a, b) => {
 function sameDecoderConfig(a, b) {
   return !!a && !!b && a.codec === b.codec && a.codedWidth === b.codedWidth && a.codedHeight === b.codedHeight &&
     a.displayAspectWidth === b.displayAspectWidth && a.displayAspectHeight === b.displayAspectHeight &&
-    sameBytes(a.description, b.description);
+    a.rotation === b.rotation && a.flip === b.flip && sameBytes(a.description, b.description);
 }
 
 // Hooks into this class's private state, set in its static block, for CodecBase.
@@ -108,6 +132,10 @@ let onReset;
 class VideoEncoder extends CodecBase {
   /** [[active output config]]: the last decoderConfig given to the output callback. */
   #activeOutputConfig = null;
+  /** [[active orientation]]: the first encoded frame's {rotation, flip} since configure(). */
+  #activeOrientation = null;
+  /** The per-codec encode options member ('avc', 'hevc', 'vp9', 'av1') of the configured codec. */
+  #optionsMember = null;
 
   constructor(init) {
     super(init, { native, kind: 'video-encoder', name: 'VideoEncoder', wrapOutput, onReset });
@@ -120,6 +148,9 @@ class VideoEncoder extends CodecBase {
     const cfg = validateConfig(config, 'VideoEncoder.configure');
     // configure() steps 2–6 (closed → InvalidStateError; state; queue the message).
     configureCodec(this, nativeConfig(cfg));
+    // A new configuration accepts a new orientation (WPT video-encoder-orientation).
+    this.#activeOrientation = null;
+    this.#optionsMember = encodeOptionsMember(cfg.codec);
   }
 
   encode(frame, options) {
@@ -127,14 +158,24 @@ class VideoEncoder extends CodecBase {
     if (!isVideoFrame(frame)) throw typeError(`VideoEncoder.encode: expected a VideoFrame, got ${describe(frame)}`);
     const opts = toDictionary(options, 'VideoEncoder.encode: options');
     const keyFrame = opts.keyFrame === undefined ? false : Boolean(opts.keyFrame);
+    // Per-frame quantizer: the member for the configured codec ({avc|hevc|vp9|av1}: {quantizer}).
     let quantizer;
-    if (opts.avc !== undefined) {
-      const avc = toDictionary(opts.avc, 'VideoEncoder.encode: options.avc');
-      if (avc.quantizer !== undefined && avc.quantizer !== null) {
-        quantizer = enforceRange(avc.quantizer, 0, 51, 'VideoEncoder.encode: expected an integer avc.quantizer between 0 and 51');
-      }
+    for (const m of ['av1', 'avc', 'hevc', 'vp9']) {
+      if (opts[m] === undefined) continue;
+      const o = toDictionary(opts[m], `VideoEncoder.encode: options.${m}`);
+      if (o.quantizer === undefined || o.quantizer === null) continue;
+      const q = enforceRange(o.quantizer, 0, QUANTIZER[m], `VideoEncoder.encode: expected an integer ${m}.quantizer between 0 and ${QUANTIZER[m]}`);
+      if (m === this.#optionsMember) quantizer = q;
     }
     const handle = frameHandle(frame); // TypeError if closed
+    // A frame whose orientation differs from the first one since configure() is rejected
+    // without closing the encoder (WPT video-encoder-orientation: DataError, non-fatal).
+    if (this.state === 'configured') {
+      const o = this.#activeOrientation;
+      if (o && (o.rotation !== frame.rotation || o.flip !== frame.flip)) {
+        throw dataError(`VideoEncoder.encode: expected a frame with rotation ${o.rotation} and flip ${o.flip} (the first frame's), got rotation ${frame.rotation} and flip ${frame.flip}`);
+      }
+    }
     const v = frame.visibleRect;
     const cs = frame.colorSpace;
     const item = {
@@ -145,10 +186,13 @@ class VideoEncoder extends CodecBase {
       keyFrame,
       quantizer,
       color: { matrix: cs.matrix, fullRange: cs.fullRange },
+      rotation: frame.rotation,
+      flip: frame.flip,
     };
     // encode() steps 2–6: state check, queue size, the control message (the worker takes its own
     // reference to the pixels now, so the caller may close the frame at once).
     enqueueWork(this, item);
+    if (this.#activeOrientation === null) this.#activeOrientation = { rotation: frame.rotation, flip: frame.flip };
   }
 
   /** The output callback's arguments for one native chunk payload. */
@@ -167,15 +211,21 @@ class VideoEncoder extends CodecBase {
         displayAspectHeight: dc.displayAspectHeight,
         colorSpace: { primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: false },
       };
+      // VideoDecoderConfig rotation/flip: the first frame's orientation (0/false by default).
+      decoderConfig.rotation = dc.rotation;
+      decoderConfig.flip = dc.flip;
       if (dc.description) decoderConfig.description = dc.description.slice(0);
       metadata.decoderConfig = decoderConfig;
     }
+    if (out.temporalLayerId !== undefined) metadata.svc = { temporalLayerId: out.temporalLayerId };
+    if (out.alphaSideData !== undefined) metadata.alphaSideData = out.alphaSideData;
     return [chunk, metadata];
   }
 
   #onReset() {
     // Reset steps 3–4: [[active encoder config]] and [[active output config]] become null.
     this.#activeOutputConfig = null;
+    this.#activeOrientation = null;
   }
 
   static {

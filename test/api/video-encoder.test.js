@@ -212,10 +212,11 @@ const INVALID = [
 
 // Valid dictionaries this encoder cannot encode.
 const UNSUPPORTED = [
-  ['vp8', { ...BASE, codec: 'vp8' }],
-  ['vp09.00.10.08', { ...BASE, codec: 'vp09.00.10.08' }],
-  ['av01.0.04M.08', { ...BASE, codec: 'av01.0.04M.08' }],
-  ['hvc1.1.6.L93.B0', { ...BASE, codec: 'hvc1.1.6.L93.B0' }],
+  ['VP9 profile 0 at 10 bits', { ...BASE, codec: 'vp09.00.10.10' }],
+  ['AV1 profile 2 (professional)', { ...BASE, codec: 'av01.2.04M.12' }],
+  ['HEVC profile 3 (Main Still Picture)', { ...BASE, codec: 'hvc1.3.4.L93.B0' }],
+  ['alpha keep with H.264', { ...BASE, alpha: 'keep' }],
+  ['L1T2 with AV1 (libaom has no temporal layers here)', { ...BASE, codec: 'av01.0.04M.08', scalabilityMode: 'L1T2' }],
   ['unknown codec', { ...BASE, codec: 'bogus' }],
   ['ambiguous bare avc1', { ...BASE, codec: 'avc1' }],
   ['ambiguous vp9', { ...BASE, codec: 'vp9' }],
@@ -858,7 +859,7 @@ describe('VideoEncoder outputs', () => {
     const caught = await withUncaught(async (caught) => {
       enc = new VideoEncoder({ output: () => {}, error: (e) => { got = e; throw boom; } });
       open.add(enc);
-      enc.configure({ ...BASE, codec: 'vp8' });
+      enc.configure({ ...BASE, codec: 'vp09.00.10.10' });
       await waitFor(() => caught.length > 0, 2000, 'the uncaughtException');
     });
     assert.deepEqual(caught, [boom]);
@@ -1009,7 +1010,7 @@ describe('VideoEncoder native resources', () => {
 
   test('live counters return to zero after a NotSupportedError close and after reset()+close()', async () => {
     const a = recorder();
-    a.enc.configure({ ...BASE, codec: 'vp8' });
+    a.enc.configure({ ...BASE, codec: 'vp09.00.10.10' });
     await waitFor(() => a.enc.state === 'closed');
     const b = recorder();
     b.enc.configure(BASE);

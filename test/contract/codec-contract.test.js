@@ -40,7 +40,7 @@ const KINDS = [
     make: (init) => new VideoEncoder(init),
     validConfig: { codec: 'avc1.42001E', width: 64, height: 48 },
     invalidConfig: { codec: 'avc1.42001E', width: 0, height: 48 },
-    unsupportedConfig: { codec: 'vp8', width: 64, height: 48 },
+    unsupportedConfig: { codec: 'vp09.00.10.10', width: 64, height: 48 }, // VP9 profile 0 has no 10-bit form
     work: (codec, i = 0) => {
       const f = i420Frame(64, 48, i * 1000, i);
       try {

@@ -19,13 +19,13 @@ function makeFrame(i) {
   return new VideoFrame(y, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: i * 33333, duration: 33333 });
 }
 
-async function encodeRun({ frames, codec = 'avc1.42001E', latencyMode = 'quality', flushEvery = 0, flushAtEnd = true, marks = [] }) {
+async function encodeRun({ frames, codec = 'avc1.42001E', latencyMode = 'quality', bFrames = 0, flushEvery = 0, flushAtEnd = true, marks = [] }) {
   let chunks = 0;
   const enc = new VideoEncoder({
     output: (c) => { const b = new Uint8Array(c.byteLength); c.copyTo(b); chunks++; },
     error: (e) => { console.error(e); process.exit(3); },
   });
-  enc.configure({ codec, width: W, height: H, bitrate: 1_000_000, framerate: 30, latencyMode });
+  enc.configure({ codec, width: W, height: H, bitrate: 1_000_000, framerate: 30, latencyMode, bFrames });
   const at = {};
   for (let i = 0; i < frames; i++) {
     const f = makeFrame(i);
@@ -51,10 +51,10 @@ async function waitZero() {
 }
 
 const scenarios = {
-  async sentinel(frames, codec, latencyMode, ending = 'flush') {
+  async sentinel(frames, codec, latencyMode, ending = 'flush', bFrames = 0) {
     const start = rss();
     const opts = ending === 'close' ? { flushAtEnd: false } : ending === 'flushEvery100' ? { flushEvery: 100 } : {};
-    const r = await encodeRun({ frames, codec, latencyMode, marks: [2000, frames], ...opts });
+    const r = await encodeRun({ frames, codec, latencyMode, bFrames, marks: [2000, frames], ...opts });
     const counts = await waitZero();
     const end = rss();
     const m = process.memoryUsage();

@@ -8,6 +8,7 @@ pub mod color;
 pub mod frame_data;
 pub mod frame_registry;
 pub mod h264;
+pub mod hevc;
 pub mod image_decoder;
 pub mod image_info;
 pub mod media_buffer;

@@ -1,11 +1,13 @@
-//! codecs layer: the VideoEncoder backend (H.264 through libx264). Per-frame metadata travels
-//! as the frame's sequence number (pts); the only side table maps in-flight sequence numbers to
-//! (timestamp, duration), is bounded by the encoder's delay and is emptied by flush and reset.
+//! codecs layer: the VideoEncoder backend — one pipeline (convert → encode → package) for every
+//! codec, driven by a per-codec table of settings (`plan`): H.264 (libx264), HEVC (libx265), VP8
+//! and VP9 (libvpx), AV1 (libaom). Per-frame metadata travels as the frame's sequence number
+//! (pts); the only side table maps in-flight sequence numbers to (timestamp, duration, temporal
+//! layer), is bounded by the encoder's delay and is emptied by flush and reset.
 use super::codec_string::{parse_video, VideoCodec};
 use super::frame_data::{matrix_of, with_scaler, FrameData};
-use super::h264;
+use super::{h264, hevc};
 use crate::engine::Backend;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
 use crate::ffi::scale::{self, ImageDesc, Matrix};
 use crate::ffi::{sys, FramePool, Packet, Status};
@@ -30,10 +32,15 @@ pub struct EncoderConfig {
     pub framerate: Option<f64>,
     pub bitrate_mode: BitrateMode,
     pub realtime: bool,
+    /// Annex B output (`avc.format` / `hevc.format` 'annexb') instead of length-prefixed NAL units.
     pub annexb: bool,
     pub alpha_keep: bool,
     pub scalability_mode: Option<String>,
     pub prefer_hardware: bool,
+    pub content_hint: Option<String>,
+    /// Non-standard opt-in (`bFrames`, H.264/HEVC only): most consecutive B-frames. 0 (the
+    /// default) keeps chunks in presentation order, as Chrome's encoders emit them.
+    pub b_frames: u8,
 }
 
 /// The source colour of a frame (VideoColorSpace matrix / fullRange), for YUV → YUV and RGB → YUV.
@@ -52,6 +59,9 @@ pub struct EncodeItem {
     pub key_frame: bool,
     pub quantizer: Option<u8>,
     pub color: FrameColor,
+    /// The frame's [[rotation]] (0/90/180/270) and [[flip]] (carried into decoderConfig).
+    pub rotation: u16,
+    pub flip: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +72,8 @@ pub struct DecoderConfigOut {
     pub display_aspect_width: u32,
     pub display_aspect_height: u32,
     pub description: Option<Vec<u8>>,
+    pub rotation: u16,
+    pub flip: bool,
 }
 
 pub enum ChunkBytes {
@@ -84,88 +96,365 @@ pub struct EncodedChunk {
     pub timestamp: i64,
     pub duration: Option<i64>,
     pub decoder_config: Option<DecoderConfigOut>,
+    /// metadata.svc.temporalLayerId (Some only when scalabilityMode has temporal layers).
+    pub temporal_layer: Option<u8>,
+    /// metadata.alphaSideData: the alpha plane's own bitstream (VP8/VP9 with alpha 'keep').
+    pub alpha_side_data: Option<Vec<u8>>,
 }
 
 /// Most frames an encoder may hold before its side table is a bug (x264's lookahead is ≤ 250).
 const MAX_IN_FLIGHT: usize = 1024;
 
-struct Plan {
-    codec: Codec,
-    level: u8,
-    options: Vec<(&'static str, String)>,
-    time_base: (i32, i32),
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    Avc,
+    Hevc,
+    Vp8,
+    Vp9,
+    Av1,
 }
 
-/// Check a config and work out how to open libx264 for it (NotSupportedError if it can't be).
+type Opts = &'static [(&'static str, &'static str)];
+
+/// One row per codec: the encoder, its speed settings per latencyMode and its quantizer scale.
+/// The speed settings are the measured defaults of README.md ("Encoder defaults").
+struct Row {
+    encoder: &'static str,
+    /// latencyMode 'quality' (the default).
+    quality: Opts,
+    /// latencyMode 'realtime': no lookahead, keeps up with 30 fps 1080p on 2 cores.
+    realtime: Opts,
+    /// Always set (no reordering, no frame delay beyond what the mode needs, quiet logs).
+    common: Opts,
+    /// Largest per-frame quantizer (`avc`/`hevc`: 0–51, `vp9`/`av1`: 0–63).
+    qp_max: u8,
+    /// Constant rate factor used when no bitrate is given (variable/constant mode).
+    default_crf: u8,
+}
+
+fn row(f: Family) -> &'static Row {
+    const AVC: Row = Row {
+        encoder: "libx264",
+        quality: &[("preset", "veryfast")],
+        realtime: &[("preset", "veryfast"), ("tune", "zerolatency")],
+        common: &[("forced-idr", "1")],
+        qp_max: 51,
+        default_crf: 23,
+    };
+    const HEVC: Row = Row {
+        encoder: "libx265",
+        quality: &[("preset", "superfast")],
+        realtime: &[("preset", "ultrafast"), ("tune", "zerolatency")],
+        common: &[("forced-idr", "1")],
+        qp_max: 51,
+        default_crf: 28,
+    };
+    const VP8: Row = Row {
+        encoder: "libvpx",
+        quality: &[("deadline", "good"), ("cpu-used", "4")],
+        realtime: &[("deadline", "realtime"), ("cpu-used", "8")],
+        common: &[("lag-in-frames", "0"), ("auto-alt-ref", "0")],
+        qp_max: 63,
+        default_crf: 10,
+    };
+    const VP9: Row = Row {
+        encoder: "libvpx-vp9",
+        quality: &[("deadline", "realtime"), ("cpu-used", "7")],
+        realtime: &[("deadline", "realtime"), ("cpu-used", "8")],
+        common: &[("lag-in-frames", "0"), ("auto-alt-ref", "0"), ("row-mt", "1")],
+        qp_max: 63,
+        default_crf: 32,
+    };
+    const AV1: Row = Row {
+        encoder: "libaom-av1",
+        quality: &[("usage", "realtime"), ("cpu-used", "8")],
+        realtime: &[("usage", "realtime"), ("cpu-used", "8")],
+        common: &[("lag-in-frames", "0"), ("row-mt", "1")],
+        qp_max: 63,
+        default_crf: 32,
+    };
+    match f {
+        Family::Avc => &AVC,
+        Family::Hevc => &HEVC,
+        Family::Vp8 => &VP8,
+        Family::Vp9 => &VP9,
+        Family::Av1 => &AV1,
+    }
+}
+
+/// How the encoder's packets become chunk bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bitstream {
+    /// Annex B H.264/HEVC converted to 4-byte length prefixes, with avcC/hvcC as description.
+    LengthPrefixed,
+    /// Packets as the encoder made them (Annex B H.264/HEVC, VP8, VP9, AV1 OBUs).
+    AsIs,
+}
+
+struct Plan {
+    family: Family,
+    codec: Codec,
+    pix_fmt: sys::AVPixelFormat,
+    chroma_idc: u8,
+    bit_depth: u8,
+    level: Option<i32>,
+    options: Vec<(&'static str, String)>,
+    time_base: (i32, i32),
+    bitstream: Bitstream,
+    /// Temporal layer id of each frame in one period of the pattern (empty: one layer).
+    layers: &'static [u8],
+    /// Quantizer mode: the constant quantizer this context was opened with.
+    qp: Option<u8>,
+}
+
+// libvpx per-frame encode flags (vp8cx.h), given through the frame's `vp8-flags` metadata.
+// FFmpeg 5.1's own `ts_layering_mode` patterns leave the base layer referencing upper-layer
+// frames (measured: base-only decode diverges from frame 2 on), so the references are set here.
+const NO_REF_GF: u32 = 1 << 17;
+const NO_UPD_LAST: u32 = 1 << 18;
+const NO_UPD_ENTROPY: u32 = 1 << 20;
+const NO_REF_ARF: u32 = 1 << 21;
+const NO_UPD_GF: u32 = 1 << 22;
+const NO_UPD_ARF: u32 = 1 << 23;
+/// (layer id per frame of the period, encode flags per frame). Layer 0 references and updates
+/// LAST only; upper layers never update LAST nor the entropy context, so the base layer decodes
+/// alone.
+const L1T2: ([u8; 2], [u32; 2]) = ([0, 1], [NO_REF_GF | NO_REF_ARF | NO_UPD_GF | NO_UPD_ARF, NO_REF_GF | NO_REF_ARF | NO_UPD_LAST | NO_UPD_GF | NO_UPD_ARF | NO_UPD_ENTROPY]);
+/// L1T3: layer 1 keeps its frame in GOLDEN, which layer 2 may also reference.
+const L1T3: ([u8; 4], [u32; 4]) = (
+    [0, 2, 1, 2],
+    [
+        NO_REF_GF | NO_REF_ARF | NO_UPD_GF | NO_UPD_ARF,
+        NO_REF_GF | NO_REF_ARF | NO_UPD_LAST | NO_UPD_GF | NO_UPD_ARF | NO_UPD_ENTROPY,
+        NO_REF_GF | NO_REF_ARF | NO_UPD_LAST | NO_UPD_ARF | NO_UPD_ENTROPY,
+        NO_REF_ARF | NO_UPD_LAST | NO_UPD_GF | NO_UPD_ARF | NO_UPD_ENTROPY,
+    ],
+);
+
+/// The encode flags of position `i` of a layer pattern.
+fn layer_flags(layers: &[u8], i: usize) -> u32 {
+    if layers.len() == 2 {
+        L1T2.1[i % 2]
+    } else {
+        L1T3.1[i % 4]
+    }
+}
+
+/// Default bitrate when a mode needs one and the config gives none (≈ 0.1 bit per pixel).
+fn default_bitrate(cfg: &EncoderConfig, fps: f64) -> u64 {
+    ((cfg.width as f64 * cfg.height as f64 * fps * 0.1) as u64).clamp(100_000, 50_000_000)
+}
+
+/// The pixel format (and 4:2:0/4:4:4, bit depth) a codec string asks for.
+fn pixel_format(family: Family, codec: &VideoCodec, cfg: &EncoderConfig) -> Result<(sys::AVPixelFormat, u8, u8)> {
+    use sys::AVPixelFormat::*;
+    let unsupported = |m: String| Err(Error::not_supported(m));
+    let fmt = match (family, codec) {
+        (Family::Avc, VideoCodec::Avc { profile, .. }) => match profile {
+            66 | 77 | 100 => (AV_PIX_FMT_YUV420P, 1, 8),
+            110 => (AV_PIX_FMT_YUV420P10LE, 1, 10),
+            244 => (AV_PIX_FMT_YUV444P, 3, 8),
+            p => return unsupported(format!("VideoEncoder: H.264 profile_idc {p} (0x{p:02X}) is not supported; use 42 (Baseline), 4D (Main), 64 (High), 6E (High 10) or F4 (High 4:4:4)")),
+        },
+        (Family::Hevc, VideoCodec::Hevc { profile, .. }) => match profile {
+            1 => (AV_PIX_FMT_YUV420P, 1, 8),
+            2 => (AV_PIX_FMT_YUV420P10LE, 1, 10),
+            4 => (AV_PIX_FMT_YUV444P, 3, 8),
+            p => return unsupported(format!("VideoEncoder: HEVC profile {p} is not supported; use 1 (Main), 2 (Main 10) or 4 (Range Extensions, 4:4:4)")),
+        },
+        (Family::Vp8, _) => (AV_PIX_FMT_YUV420P, 1, 8),
+        (Family::Vp9, VideoCodec::Vp9 { profile, bit_depth, .. }) => match (profile, bit_depth) {
+            (0, 8) => (AV_PIX_FMT_YUV420P, 1, 8),
+            (1, 8) => (AV_PIX_FMT_YUV444P, 3, 8),
+            (2, 10) => (AV_PIX_FMT_YUV420P10LE, 1, 10),
+            (2, 12) => (AV_PIX_FMT_YUV420P12LE, 1, 12),
+            (3, 10) => (AV_PIX_FMT_YUV444P10LE, 3, 10),
+            (3, 12) => (AV_PIX_FMT_YUV444P12LE, 3, 12),
+            (p, d) => return unsupported(format!("VideoEncoder: VP9 profile {p} has no {d}-bit form (profiles 0/1 are 8-bit, 2/3 are 10/12-bit)")),
+        },
+        (Family::Av1, VideoCodec::Av1 { profile, bit_depth, .. }) => match (profile, bit_depth) {
+            (0, 8) => (AV_PIX_FMT_YUV420P, 1, 8),
+            (0, 10) => (AV_PIX_FMT_YUV420P10LE, 1, 10),
+            (1, 8) => (AV_PIX_FMT_YUV444P, 3, 8),
+            (1, 10) => (AV_PIX_FMT_YUV444P10LE, 3, 10),
+            (p, d) => return unsupported(format!("VideoEncoder: AV1 profile {p} at {d} bits is not supported (profile 0 or 1, 8 or 10 bits)")),
+        },
+        _ => return Err(Error::encoding("VideoEncoder: codec family mismatch")),
+    };
+    if cfg.alpha_keep {
+        // libvpx encodes the alpha plane as a second 4:2:0 8-bit stream (BlockAdditional).
+        return match (family, fmt.0) {
+            (Family::Vp8 | Family::Vp9, AV_PIX_FMT_YUV420P) => Ok((AV_PIX_FMT_YUVA420P, 1, 8)),
+            _ => unsupported(format!("VideoEncoder: alpha 'keep' is supported for VP8 and VP9 profile 0 only, not {:?}", cfg.codec)),
+        };
+    }
+    Ok(fmt)
+}
+
+/// Check a config and work out how to open its encoder (NotSupportedError if it can't be).
 fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
     let unsupported = |m: String| Err(Error::not_supported(m));
-    let VideoCodec::Avc { profile, level, .. } = parse_video(&cfg.codec)? else {
-        return unsupported(format!("VideoEncoder: codec {:?} has no encoder yet (H.264 avc1/avc3 is supported)", cfg.codec));
+    let parsed = parse_video(&cfg.codec)?;
+    let family = match parsed {
+        VideoCodec::Avc { .. } => Family::Avc,
+        VideoCodec::Hevc { .. } => Family::Hevc,
+        VideoCodec::Vp8 => Family::Vp8,
+        VideoCodec::Vp9 { .. } => Family::Vp9,
+        VideoCodec::Av1 { .. } => Family::Av1,
     };
-    let profile_name = match profile {
-        66 => "baseline",
-        77 => "main",
-        100 => "high",
-        p => return unsupported(format!("VideoEncoder: H.264 profile_idc {p} (0x{p:02X}) is not supported; use 42 (Baseline), 4D (Main) or 64 (High)")),
-    };
+    let r = row(family);
     if cfg.prefer_hardware {
         return unsupported("VideoEncoder: hardwareAcceleration 'prefer-hardware' is not available (software encoders only)".into());
     }
-    if cfg.alpha_keep {
-        return unsupported("VideoEncoder: alpha 'keep' is not supported by H.264".into());
-    }
-    if let Some(m) = cfg.scalability_mode.as_deref() {
-        if m != "L1T1" {
-            return unsupported(format!("VideoEncoder: scalabilityMode {m:?} is not supported (only L1T1)"));
+    let (pix_fmt, chroma_idc, bit_depth) = pixel_format(family, &parsed, cfg)?;
+    // scalabilityMode: temporal layers where the encoder has them (libvpx: L1T2 = 0,1 and L1T3 =
+    // 0,2,1,2, each frame's references set by per-frame flags, see `LAYER_FLAGS`).
+    let layers: &'static [u8] = match cfg.scalability_mode.as_deref() {
+        None | Some("L1T1") => &[],
+        Some(m @ ("L1T2" | "L1T3")) if matches!(family, Family::Vp8 | Family::Vp9) => {
+            if cfg.bitrate_mode == BitrateMode::Quantizer {
+                return unsupported(format!("VideoEncoder: scalabilityMode {m} needs a bitrate per layer; it is not supported with bitrateMode 'quantizer'"));
+            }
+            if m == "L1T2" {
+                &L1T2.0
+            } else {
+                &L1T3.0
+            }
         }
+        Some(m) => return unsupported(format!("VideoEncoder: scalabilityMode {m:?} is not supported for {:?} (L1T1; L1T2 and L1T3 with VP8 and VP9)", cfg.codec)),
+    };
+    let needs_even = chroma_idc == 1 && matches!(family, Family::Avc | Family::Hevc);
+    if needs_even && (cfg.width % 2 != 0 || cfg.height % 2 != 0) {
+        return unsupported(format!("VideoEncoder: {:?} 4:2:0 needs even dimensions, got {}×{}", cfg.codec, cfg.width, cfg.height));
     }
-    if cfg.width % 2 != 0 || cfg.height % 2 != 0 {
-        return unsupported(format!("VideoEncoder: H.264 4:2:0 needs even dimensions, got {}×{}", cfg.width, cfg.height));
+    let max = if family == Family::Avc { 8192 } else { 16384 };
+    if cfg.width > max || cfg.height > max {
+        return unsupported(format!("VideoEncoder: {}×{} is larger than {:?} allows ({max})", cfg.width, cfg.height, cfg.codec));
     }
-    if cfg.width > 4096 * 2 || cfg.height > 4096 * 2 {
-        return unsupported(format!("VideoEncoder: {}×{} is larger than H.264 allows", cfg.width, cfg.height));
-    }
-    let codec = Codec::encoder_by_name("libx264").ok_or_else(|| Error::not_supported("VideoEncoder: this FFmpeg has no libx264 encoder"))?;
-    let mut options: Vec<(&'static str, String)> = vec![
-        ("profile", profile_name.into()),
-        ("forced-idr", "1".into()),
-        // realtime: fast, no frame delay; quality: x264's default speed/quality balance.
-        ("preset", if cfg.realtime { "veryfast" } else { "medium" }.into()),
-    ];
-    if cfg.realtime {
-        options.push(("tune", "zerolatency".into()));
-    }
-    match cfg.bitrate_mode {
-        BitrateMode::Quantizer => {
-            options.push(("qp", qp.to_string()));
-            options.push(("x264-params", "ipratio=1:pbratio=1".into()));
+    let codec = Codec::encoder_by_name(r.encoder).ok_or_else(|| Error::not_supported(format!("VideoEncoder: this FFmpeg has no {} encoder", r.encoder)))?;
+    let mut options: Vec<(&'static str, String)> = Vec::new();
+    let speed = if cfg.realtime { r.realtime } else { r.quality };
+    options.extend(speed.iter().chain(r.common).map(|(k, v)| (*k, v.to_string())));
+    let fps = cfg.framerate.filter(|f| f.is_finite() && *f > 0.0).unwrap_or(30.0);
+    let hint = cfg.content_hint.as_deref();
+    let screen = matches!(hint, Some("text" | "detail"));
+    let quantizer = cfg.bitrate_mode == BitrateMode::Quantizer;
+    let mut level = None;
+    match (family, &parsed) {
+        (Family::Avc, VideoCodec::Avc { profile, level: l, .. }) => {
+            let name = match profile {
+                66 => "baseline",
+                77 => "main",
+                100 => "high",
+                110 => "high10",
+                _ => "high444",
+            };
+            options.push(("profile", name.into()));
+            level = Some(*l as i32);
+            // contentHint 'text': x264's still-image tune (no other hint has an x264 tune).
+            if hint == Some("text") {
+                let tune = if cfg.realtime { "stillimage,zerolatency" } else { "stillimage" };
+                options.retain(|(k, _)| *k != "tune");
+                options.push(("tune", tune.into()));
+            }
+            if quantizer {
+                // QP 0 is lossless, which x264 allows in High 4:4:4 Predictive only: elsewhere
+                // avc.quantizer 0 encodes at 1.
+                let q = if *profile == 244 { qp } else { qp.max(1) };
+                options.push(("qp", q.to_string()));
+                options.push(("x264-params", "ipratio=1:pbratio=1".into()));
+            } else if cfg.bitrate.is_none() {
+                options.push(("crf", r.default_crf.to_string()));
+            }
         }
-        _ if cfg.bitrate.is_none() => options.push(("crf", "23".into())),
+        (Family::Hevc, VideoCodec::Hevc { profile, .. }) => {
+            let name = match profile {
+                1 => "main",
+                2 => "main10",
+                _ => "main444-8",
+            };
+            options.push(("profile", name.into()));
+            let mut params = format!("log-level=error:bframes={}", cfg.b_frames);
+            if quantizer {
+                options.push(("qp", qp.to_string()));
+                params.push_str(":ipratio=1:pbratio=1");
+            } else if cfg.bitrate.is_none() {
+                options.push(("crf", r.default_crf.to_string()));
+            }
+            options.push(("x265-params", params));
+        }
+        (Family::Vp8 | Family::Vp9, _) => {
+            if quantizer {
+                options.push(("crf", qp.to_string()));
+            } else if cfg.bitrate.is_none() && family == Family::Vp9 {
+                options.push(("crf", r.default_crf.to_string()));
+            }
+            // contentHint 'text'/'detail': VP9's screen-content tuning (VP8's is not exposed by FFmpeg 5.1).
+            if family == Family::Vp9 && (screen || hint == Some("motion")) {
+                options.push(("tune-content", if screen { "screen" } else { "film" }.into()));
+            }
+            if !layers.is_empty() {
+                let total = cfg.bitrate.unwrap_or_else(|| default_bitrate(cfg, fps)) / 1000;
+                let (n, rates, dec, ids) = if layers.len() == 2 {
+                    (2, format!("{},{}", total * 6 / 10, total), "2,1", "0,1")
+                } else {
+                    (3, format!("{},{},{}", total * 4 / 10, total * 6 / 10, total), "4,2,1", "0,2,1,2")
+                };
+                // VP9 also predicts motion vectors from the previous frame (an upper-layer one);
+                // error-resilient mode turns that off, as WebRTC does for temporal layers.
+                if family == Family::Vp9 {
+                    options.push(("error-resilient", "default".into()));
+                }
+                options.push(("ts-parameters", format!("ts_number_layers={n}:ts_target_bitrate={rates}:ts_rate_decimator={dec}:ts_periodicity={}:ts_layer_id={ids}", layers.len())));
+            }
+        }
+        (Family::Av1, _) => {
+            if quantizer {
+                options.push(("crf", qp.to_string()));
+            } else if cfg.bitrate.is_none() {
+                options.push(("crf", r.default_crf.to_string()));
+            }
+            // libaom 3.6 crashes (SIGSEGV) in realtime screen-content mode at 10 bits, so the
+            // screen tune is for 8-bit streams only.
+            if screen && bit_depth == 8 {
+                options.push(("aom-params", "tune-content=screen".into()));
+            }
+        }
         _ => {}
     }
-    let fps = cfg.framerate.filter(|f| f.is_finite() && *f > 0.0).unwrap_or(30.0);
+    let bitstream = if matches!(family, Family::Avc | Family::Hevc) && !cfg.annexb { Bitstream::LengthPrefixed } else { Bitstream::AsIs };
     let den = (fps * 1000.0).round().clamp(1.0, i32::MAX as f64) as i32;
-    Ok(Plan { codec, level, options, time_base: (1000, den) })
+    Ok(Plan { family, codec, pix_fmt, chroma_idc, bit_depth, level, options, time_base: (1000, den), bitstream, layers, qp: quantizer.then_some(qp) })
+}
+
+/// In-flight frame data (by sequence number) until its packet comes out.
+struct InFlight {
+    timestamp: i64,
+    duration: Option<i64>,
+    layer: Option<u8>,
 }
 
 struct Active {
     ctx: CodecContext<Opened>,
-    /// Sequence number → (timestamp, duration) of frames inside the encoder.
-    in_flight: HashMap<i64, (i64, Option<i64>)>,
+    plan: Plan,
+    in_flight: HashMap<i64, InFlight>,
+    /// Frames given to this context (positions in the temporal layer pattern).
+    sent: u64,
+    /// The first packet of a context carries the decoderConfig (JS drops an unchanged one).
     sent_config: bool,
-    qp: Option<u8>,
-    /// After a drain, libx264 must be reopened before it takes frames again.
-    drained: bool,
+    /// The orientation of the first frame of this configuration.
+    orientation: Option<(u16, bool)>,
 }
 
 #[derive(Default)]
 pub struct VideoEncoderBackend {
     cfg: Option<EncoderConfig>,
     active: Option<Active>,
-    /// After a flush that could not keep the encoder (no AV_CODEC_CAP_ENCODER_FLUSH, as libx264 in
-    /// FFmpeg 5.1): the drained encoder is freed at once (not held until the next frame), and this
-    /// remembers (sent_config, qp) for the reopen.
-    after_drain: Option<(bool, Option<u8>)>,
+    /// After a flush that could not keep the encoder (no AV_CODEC_CAP_ENCODER_FLUSH: libx265,
+    /// libvpx, libaom, and libx264 in FFmpeg 5.1): the drained encoder is freed at once — holding
+    /// it (lookahead and reference buffers) until the next frame kept a whole encoder's memory per
+    /// flush cycle — and this keeps the configuration's orientation for the reopen.
+    after_drain: Option<Option<(u16, bool)>>,
     pool: Option<FramePool>,
     seq: i64,
 }
@@ -178,38 +467,58 @@ pub fn check_support(cfg: &EncoderConfig) -> Result<()> {
 /// The quantizer used in 'quantizer' mode when a frame gives none.
 const DEFAULT_QP: u8 = 23;
 
-/// Open libx264 for `cfg` (`qp` is the constant quantizer of 'quantizer' mode).
+/// Open the encoder for `cfg` (`qp` is the constant quantizer of 'quantizer' mode).
 fn open(cfg: &EncoderConfig, qp: u8) -> Result<Active> {
     let p = plan(cfg, qp)?;
     let mut ctx = CodecContext::new(p.codec)?;
-    ctx.set_video(cfg.width, cfg.height, sys::AVPixelFormat::AV_PIX_FMT_YUV420P);
+    ctx.set_video(cfg.width, cfg.height, p.pix_fmt);
     ctx.set_time_base(p.time_base.0, p.time_base.1);
     ctx.set_framerate(p.time_base.1, p.time_base.0);
     ctx.set_threads(0, true, cfg.realtime);
-    ctx.set_global_header(!cfg.annexb);
-    ctx.set_level(p.level as i32);
-    if let (Some(b), true) = (cfg.bitrate, cfg.bitrate_mode != BitrateMode::Quantizer) {
-        ctx.set_bit_rate(b as i64);
-        if cfg.bitrate_mode == BitrateMode::Constant {
-            ctx.set_rate_control(b as i64, b.min(i32::MAX as u64) as i32);
+    ctx.set_global_header(p.bitstream == Bitstream::LengthPrefixed);
+    if let Some(l) = p.level {
+        ctx.set_level(l);
+    }
+    // No B-frames unless the non-standard `bFrames` opt-in asks (H.264/HEVC).
+    let b = if matches!(p.family, Family::Avc | Family::Hevc) { cfg.b_frames as i32 } else { 0 };
+    ctx.set_max_b_frames(b);
+    let fps = p.time_base.1 as f64 / p.time_base.0 as f64;
+    match (cfg.bitrate_mode, p.family) {
+        (BitrateMode::Quantizer, Family::Vp8 | Family::Vp9 | Family::Av1) => {
+            let q = p.qp.unwrap_or(DEFAULT_QP) as i32;
+            ctx.set_qrange(q, q);
+        }
+        (BitrateMode::Quantizer, _) => {}
+        (mode, family) => {
+            let needs_rate = family == Family::Vp8 || !p.layers.is_empty();
+            if let Some(b) = cfg.bitrate.or_else(|| needs_rate.then(|| default_bitrate(cfg, fps))) {
+                ctx.set_bit_rate(b as i64);
+                if mode == BitrateMode::Constant {
+                    ctx.set_rate_control(b as i64, b.min(i32::MAX as u64) as i32);
+                    ctx.set_min_rate(b as i64);
+                }
+            }
         }
     }
-    if cfg.realtime {
-        ctx.set_gop(i32::MAX.min(10 * 60 * 30), 0);
+    if cfg.realtime && matches!(p.family, Family::Avc | Family::Hevc) {
+        ctx.set_gop(10 * 60 * 30, b);
     }
-    ctx.set_color(sys::AVColorRange::AVCOL_RANGE_MPEG, sys::AVColorSpace::AVCOL_SPC_BT709, sys::AVColorPrimaries::AVCOL_PRI_BT709, sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709);
-    let ctx = ctx.open(&p.options).map_err(|e| Error::not_supported(format!("VideoEncoder: libx264 refused the configuration: {}", e.to_error(crate::error::ErrorKind::NotSupported).message)))?;
-    let qp = (cfg.bitrate_mode == BitrateMode::Quantizer).then_some(qp);
-    Ok(Active { ctx, in_flight: HashMap::new(), sent_config: false, qp, drained: false })
+    let range = sys::AVColorRange::AVCOL_RANGE_MPEG;
+    ctx.set_color(range, sys::AVColorSpace::AVCOL_SPC_BT709, sys::AVColorPrimaries::AVCOL_PRI_BT709, sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709);
+    let name = row(p.family).encoder;
+    let ctx = ctx.open(&p.options).map_err(|e| Error::not_supported(format!("VideoEncoder: {name} refused the configuration: {}", e.to_error(ErrorKind::NotSupported).message)))?;
+    Ok(Active { ctx, plan: p, in_flight: HashMap::new(), sent: 0, sent_config: false, orientation: None })
 }
 
 impl VideoEncoderBackend {
-    fn decoder_config(&self, a: &Active, cfg: &EncoderConfig) -> Result<DecoderConfigOut> {
-        let description = if cfg.annexb {
-            None
-        } else {
-            Some(h264::avcc_from_annexb(a.ctx.extradata(), 1, 8).ok_or_else(|| Error::encoding("libx264 produced no SPS/PPS global header"))?)
+    fn decoder_config(a: &Active, cfg: &EncoderConfig) -> Result<DecoderConfigOut> {
+        let p = &a.plan;
+        let description = match (p.bitstream, p.family) {
+            (Bitstream::LengthPrefixed, Family::Avc) => Some(h264::avcc_from_annexb(a.ctx.extradata(), p.chroma_idc, p.bit_depth).ok_or_else(|| Error::encoding("libx264 produced no SPS/PPS global header"))?),
+            (Bitstream::LengthPrefixed, _) => Some(hevc::hvcc_from_annexb(a.ctx.extradata(), p.chroma_idc, p.bit_depth).ok_or_else(|| Error::encoding("libx265 produced no VPS/SPS/PPS global header"))?),
+            (Bitstream::AsIs, _) => None,
         };
+        let (rotation, flip) = a.orientation.unwrap_or((0, false));
         Ok(DecoderConfigOut {
             codec: cfg.codec.clone(),
             coded_width: cfg.width,
@@ -217,50 +526,50 @@ impl VideoEncoderBackend {
             display_aspect_width: cfg.display_width,
             display_aspect_height: cfg.display_height,
             description,
+            rotation,
+            flip,
         })
     }
 
     fn drain(&mut self, out: &mut Vec<EncodedChunk>) -> Result<Status> {
-        let cfg = self.cfg.as_ref().expect("configured");
+        let cfg = self.cfg.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
+        let Some(a) = self.active.as_mut() else { return Ok(Status::Eof) };
         loop {
-            let a = self.active.as_mut().expect("active");
             let mut pkt = Packet::new()?;
             match a.ctx.receive_packet(&mut pkt)? {
                 Status::Ready => {}
                 s => return Ok(s),
             }
-            let seq = pkt.pts().ok_or_else(|| Error::encoding("libx264 returned a packet without a timestamp"))?;
-            let (timestamp, duration) = a.in_flight.remove(&seq).ok_or_else(|| Error::encoding(format!("libx264 returned a packet for unknown frame {seq}")))?;
+            let seq = pkt.pts().ok_or_else(|| Error::encoding("the encoder returned a packet without a timestamp"))?;
+            let f = a.in_flight.remove(&seq).ok_or_else(|| Error::encoding(format!("the encoder returned a packet for unknown frame {seq}")))?;
             let key = pkt.is_key();
-            let data = if cfg.annexb { ChunkBytes::Packet(pkt) } else { ChunkBytes::Owned(h264::annexb_to_avc(pkt.data())) };
-            let decoder_config = if a.sent_config {
-                None
-            } else {
-                let a = self.active.as_ref().expect("active");
-                let dc = self.decoder_config(a, cfg)?;
-                self.active.as_mut().expect("active").sent_config = true;
-                Some(dc)
+            let alpha_side_data = pkt.block_additional().map(<[u8]>::to_vec);
+            let data = match a.plan.bitstream {
+                Bitstream::LengthPrefixed => ChunkBytes::Owned(h264::annexb_to_avc(pkt.data())),
+                Bitstream::AsIs => ChunkBytes::Packet(pkt),
             };
-            out.push(EncodedChunk { data, key, timestamp, duration, decoder_config });
+            let decoder_config = if a.sent_config { None } else { Some(Self::decoder_config(a, cfg)?) };
+            a.sent_config = true;
+            out.push(EncodedChunk { data, key, timestamp: f.timestamp, duration: f.duration, decoder_config, temporal_layer: f.layer, alpha_side_data });
         }
     }
 
-    /// Put the item's visible rect, scaled/converted, into a pooled yuv420p frame.
-    fn prepare(&mut self, item: &EncodeItem) -> Result<crate::ffi::Frame> {
-        let cfg = self.cfg.as_ref().expect("configured");
-        let fmt = sys::AVPixelFormat::AV_PIX_FMT_YUV420P;
+    /// Put the item's visible rect, scaled/converted, into a pooled frame of the encoder's format.
+    fn prepare(&mut self, item: &EncodeItem, fmt: sys::AVPixelFormat) -> Result<crate::ffi::Frame> {
+        let cfg = self.cfg.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
         if !self.pool.as_ref().is_some_and(|p| p.matches(fmt, cfg.width, cfg.height)) {
             self.pool = Some(FramePool::new(fmt, cfg.width, cfg.height)?);
         }
-        let mut frame = self.pool.as_ref().expect("pool").get()?;
+        let mut frame = self.pool.as_ref().ok_or_else(|| Error::encoding("no frame pool"))?.get()?;
         let (x, y, w, h) = item.visible;
         let src = item.frame.planes_at(x, y)?;
         let src_fmt = item.frame.format;
-        // Plane copy only when nothing needs converting: I420 at the configured size, already
-        // BT.709 limited range (what the encoder signals); otherwise swscale converts.
+        // Plane copy only when nothing needs converting: the encoder's format at the configured
+        // size, already BT.709 limited range (what the encoder signals); otherwise swscale converts.
         let bt709_limited = matches!(item.color.matrix.as_deref(), None | Some("bt709")) && item.color.full_range != Some(true);
-        if src_fmt.without_alpha().name == "I420" && w == cfg.width && h == cfg.height && bt709_limited {
-            for p in 0..3 {
+        let same_format = src_fmt.av == Some(fmt) || (src_fmt.without_alpha().av == Some(fmt));
+        if same_format && w == cfg.width && h == cfg.height && bt709_limited {
+            for p in 0..crate::ffi::frame::plane_count(fmt) {
                 let rows = src_fmt.rows(p, h);
                 let row = src_fmt.row_bytes(p, w);
                 let ls = frame.linesize(p);
@@ -279,7 +588,7 @@ impl VideoEncoderBackend {
                 s.scale_into_frame(&src, &mut frame)?;
                 Ok(())
             })
-            .map_err(|e| if e.kind == crate::error::ErrorKind::NotSupported { Error::not_supported(format!("VideoEncoder: cannot convert {} frames: {}", src_fmt.name, e.message)) } else { e })?;
+            .map_err(|e| if e.kind == ErrorKind::NotSupported { Error::not_supported(format!("VideoEncoder: cannot convert {} frames: {}", src_fmt.name, e.message)) } else { e })?;
         }
         frame.set_color(sys::AVColorRange::AVCOL_RANGE_MPEG, sys::AVColorSpace::AVCOL_SPC_BT709, sys::AVColorPrimaries::AVCOL_PRI_BT709, sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709);
         Ok(frame)
@@ -293,7 +602,7 @@ impl Backend for VideoEncoderBackend {
 
     fn configure(&mut self, cfg: EncoderConfig, out: &mut Vec<EncodedChunk>) -> Result<()> {
         // A reconfigure first delivers what the previous configuration still holds.
-        if self.active.as_ref().is_some_and(|a| !a.drained) {
+        if self.active.is_some() {
             self.flush(out)?;
         }
         self.active = None;
@@ -305,39 +614,51 @@ impl Backend for VideoEncoderBackend {
     }
 
     fn push(&mut self, item: EncodeItem, out: &mut Vec<EncodedChunk>) -> Result<()> {
-        let cfg = self.cfg.clone().ok_or_else(|| Error::new(crate::error::ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
-        // libx264 cannot change its constant quantizer mid-stream (x264_encoder_reconfig ignores
-        // it), so a new avc.quantizer drains the encoder and reopens it at that quantizer: the
-        // next chunk is then a key chunk.
-        let want_qp = (cfg.bitrate_mode == BitrateMode::Quantizer).then(|| item.quantizer.unwrap_or(DEFAULT_QP).min(51));
-        let qp_changed = want_qp.is_some() && self.active.as_ref().is_some_and(|a| a.qp != want_qp);
+        let cfg = self.cfg.clone().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
+        // No encoder here changes its constant quantizer in place through FFmpeg 5.1 (libx264's
+        // reconfig ignores it; libx265, libvpx and libaom read it at open only), so a new
+        // per-frame quantizer drains the encoder and reopens it at that quantizer: the next chunk
+        // is then a key chunk.
+        let qp_max = self.active.as_ref().map_or(63, |a| row(a.plan.family).qp_max);
+        let want_qp = (cfg.bitrate_mode == BitrateMode::Quantizer).then(|| item.quantizer.unwrap_or(DEFAULT_QP).min(qp_max));
+        let qp_changed = want_qp.is_some() && self.active.as_ref().is_some_and(|a| a.plan.qp != want_qp);
         if qp_changed {
             self.flush(out)?;
         }
-        let drained_qp_changed = self.active.is_none() && self.after_drain.is_some_and(|(_, qp)| want_qp.is_some() && qp != want_qp);
-        let qp_changed = qp_changed || drained_qp_changed;
-        if qp_changed || self.active.as_ref().is_none_or(|a| a.drained) {
-            let had_config = self.active.as_ref().map(|a| a.sent_config).or(self.after_drain.map(|(sent, _)| sent)).unwrap_or(false);
-            self.after_drain = None;
+        if qp_changed || self.active.is_none() {
+            let orientation = self.active.as_ref().and_then(|a| a.orientation).or(self.after_drain.take().flatten());
             let mut a = open(&cfg, want_qp.unwrap_or(DEFAULT_QP)).map_err(|e| Error::encoding(e.message))?;
-            // A new QP changes the PPS (pic_init_qp), so the description is announced again; a
-            // reopen after a drain at the same QP has nothing new to announce.
-            a.sent_config = had_config && !qp_changed;
+            a.orientation = orientation;
             self.active = Some(a);
         }
-        let mut frame = self.prepare(&item)?;
+        let fmt = self.active.as_ref().map(|a| a.plan.pix_fmt).ok_or_else(|| Error::encoding("VideoEncoder: no encoder"))?;
+        let mut frame = self.prepare(&item, fmt)?;
         let seq = self.seq;
         self.seq += 1;
         frame.set_pts(Some(seq));
         frame.set_force_key(item.key_frame);
-        let a = self.active.as_mut().expect("active");
+        let a = self.active.as_mut().ok_or_else(|| Error::encoding("VideoEncoder: no encoder"))?;
         if a.in_flight.len() >= MAX_IN_FLIGHT {
             return Err(Error::encoding(format!("VideoEncoder: the encoder holds more than {MAX_IN_FLIGHT} frames")));
         }
-        a.in_flight.insert(seq, (item.timestamp, item.duration));
+        // The orientation of the configuration is its first frame's (JS rejects a different one).
+        a.orientation.get_or_insert((item.rotation, item.flip));
+        let layers = a.plan.layers;
+        // A key frame restarts the layer pattern (its frame is layer 0).
+        if item.key_frame {
+            a.sent = 0;
+        }
+        let pos = a.sent as usize;
+        let layer = (!layers.is_empty()).then(|| layers[pos % layers.len()]);
+        if let Some(l) = layer {
+            frame.set_metadata("vp8-flags", &layer_flags(layers, pos).to_string())?;
+            frame.set_metadata("temporal_id", &l.to_string())?;
+        }
+        a.sent += 1;
+        a.in_flight.insert(seq, InFlight { timestamp: item.timestamp, duration: item.duration, layer });
         drop(item);
         loop {
-            let a = self.active.as_mut().expect("active");
+            let a = self.active.as_mut().ok_or_else(|| Error::encoding("VideoEncoder: no encoder"))?;
             match a.ctx.send_frame(Some(&frame))? {
                 Status::Again => {
                     self.drain(out)?;
@@ -352,22 +673,16 @@ impl Backend for VideoEncoderBackend {
 
     fn flush(&mut self, out: &mut Vec<EncodedChunk>) -> Result<()> {
         let Some(a) = self.active.as_mut() else { return Ok(()) };
-        if a.drained {
-            return Ok(());
-        }
         a.ctx.send_frame(None)?;
         while self.drain(out)? != Status::Eof {}
-        let a = self.active.as_mut().expect("active");
+        let Some(a) = self.active.as_mut() else { return Ok(()) };
         a.in_flight.clear();
-        // libx264 supports avcodec_flush_buffers (AV_CODEC_CAP_ENCODER_FLUSH): it accepts frames
-        // again without being reopened.
+        // Encoders with AV_CODEC_CAP_ENCODER_FLUSH (libx264) accept frames again after
+        // avcodec_flush_buffers; the others are reopened by the next push.
         if a.ctx.supports_encoder_flush() {
             a.ctx.flush_buffers();
         } else {
-            // Free the drained encoder now: holding it (x264: lookahead and reference buffers)
-            // until the next frame kept a whole encoder's memory per flush cycle, and let the
-            // idle trim run while it was still allocated.
-            self.after_drain = Some((a.sent_config, a.qp));
+            self.after_drain = Some(a.orientation);
             self.active = None;
         }
         Ok(())
@@ -381,4 +696,62 @@ impl Backend for VideoEncoderBackend {
     }
 
     crate::release_memory_hooks!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(codec: &str) -> EncoderConfig {
+        EncoderConfig {
+            codec: codec.into(),
+            width: 64,
+            height: 48,
+            display_width: 64,
+            display_height: 48,
+            bitrate: Some(200_000),
+            framerate: Some(30.0),
+            bitrate_mode: BitrateMode::Variable,
+            realtime: false,
+            annexb: false,
+            alpha_keep: false,
+            scalability_mode: None,
+            prefer_hardware: false,
+            content_hint: None,
+            b_frames: 0,
+        }
+    }
+
+    #[test]
+    fn every_codec_opens() {
+        for c in ["avc1.42001E", "avc1.64001F", "avc1.6E001F", "hvc1.1.6.L93.B0", "hev1.2.4.L93.B0", "vp8", "vp09.00.10.08", "vp09.01.10.08", "vp09.02.10.10", "vp09.03.10.10", "av01.0.04M.08", "av01.0.04M.10", "av01.1.04M.08"] {
+            check_support(&cfg(c)).unwrap_or_else(|e| panic!("{c}: {}", e.message));
+        }
+    }
+
+    #[test]
+    fn unsupported_combinations_say_why() {
+        for (c, f) in [
+            ("vp09.00.10.10", None),
+            ("av01.2.04M.12", None),
+            ("avc1.42001E", Some("alpha")),
+            ("avc1.42001E", Some("L1T2")),
+            ("av01.0.04M.08", Some("L1T3")),
+            ("hvc1.1.6.L93.B0", Some("L1T2")),
+        ] {
+            let mut k = cfg(c);
+            match f {
+                Some("alpha") => k.alpha_keep = true,
+                Some(m) => k.scalability_mode = Some(m.into()),
+                None => {}
+            }
+            let e = check_support(&k).err().unwrap_or_else(|| panic!("{c} {f:?} should be unsupported"));
+            assert_eq!(e.kind, ErrorKind::NotSupported, "{c} {f:?}");
+        }
+        let mut k = cfg("vp8");
+        k.scalability_mode = Some("L1T3".into());
+        check_support(&k).unwrap();
+        k.alpha_keep = true;
+        check_support(&k).unwrap();
+    }
 }

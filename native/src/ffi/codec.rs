@@ -152,6 +152,10 @@ impl CodecContext<Unopened> {
         c.gop_size = gop;
         c.max_b_frames = max_b_frames;
     }
+    /// Most consecutive B-frames (0: chunks come out in presentation order).
+    pub fn set_max_b_frames(&mut self, n: c_int) {
+        self.raw_mut().max_b_frames = n;
+    }
     /// 0 = auto (what the ffmpeg CLI uses).
     pub fn set_threads(&mut self, count: c_int, frame_threads: bool, slice_threads: bool) {
         let c = self.raw_mut();
@@ -162,6 +166,20 @@ impl CodecContext<Unopened> {
         let c = self.raw_mut();
         let f = sys::AV_CODEC_FLAG_GLOBAL_HEADER as c_int;
         c.flags = if on { c.flags | f } else { c.flags & !f };
+    }
+    /// Rate control for constant bitrate (libvpx/libaom switch to CBR when min = max = bit_rate).
+    pub fn set_min_rate(&mut self, min_rate: i64) {
+        self.raw_mut().rc_min_rate = min_rate;
+    }
+    /// The quantizer range (libvpx/libaom: 0–63 on their public scale).
+    pub fn set_qrange(&mut self, qmin: c_int, qmax: c_int) {
+        let c = self.raw_mut();
+        c.qmin = qmin;
+        c.qmax = qmax;
+    }
+    /// AVCodecContext.profile (libvpx/libaom: g_profile).
+    pub fn set_profile(&mut self, profile: c_int) {
+        self.raw_mut().profile = profile;
     }
     /// The codec level (H.264 level_idc, e.g. 31 for 3.1); the profile is a private option.
     pub fn set_level(&mut self, level: c_int) {

@@ -142,6 +142,18 @@ impl Frame {
     pub fn set_force_key(&mut self, key: bool) {
         self.raw_mut().pict_type = if key { sys::AVPictureType::AV_PICTURE_TYPE_I } else { sys::AVPictureType::AV_PICTURE_TYPE_NONE };
     }
+    /// Set one entry of the frame's metadata dictionary (libvpx reads `vp8-flags` and
+    /// `temporal_id` from it per frame). Freed with the frame.
+    pub fn set_metadata(&mut self, key: &str, value: &str) -> Result<(), AvError> {
+        let (k, v) = match (std::ffi::CString::new(key), std::ffi::CString::new(value)) {
+            (Ok(k), Ok(v)) => (k, v),
+            _ => return Err(AvError { code: super::error::EINVAL, what: "av_dict_set (frame metadata)" }),
+        };
+        let f = self.raw_mut();
+        // SAFETY: f.metadata is the frame's own (possibly null) dictionary; strings are copied.
+        super::error::check(unsafe { sys::av_dict_set(&mut f.metadata, k.as_ptr(), v.as_ptr(), 0) }, "av_dict_set (frame metadata)")?;
+        Ok(())
+    }
     pub fn set_color(&mut self, range: sys::AVColorRange, space: sys::AVColorSpace, primaries: sys::AVColorPrimaries, trc: sys::AVColorTransferCharacteristic) {
         let f = self.raw_mut();
         f.color_range = range;

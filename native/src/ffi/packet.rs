@@ -74,6 +74,18 @@ impl Packet {
     pub fn is_key(&self) -> bool {
         self.raw().flags & sys::AV_PKT_FLAG_KEY != 0
     }
+    /// Matroska BlockAdditional side data (libvpx's alpha plane bitstream), without its 8-byte
+    /// big-endian BlockAddID prefix.
+    pub fn block_additional(&self) -> Option<&[u8]> {
+        let mut size: usize = 0;
+        // SAFETY: live packet; the returned pointer (or null) points into the packet's side data, valid while self is borrowed.
+        let p = unsafe { sys::av_packet_get_side_data(self.ptr.as_ptr(), sys::AVPacketSideDataType::AV_PKT_DATA_MATROSKA_BLOCKADDITIONAL, &mut size) };
+        if p.is_null() || size <= 8 {
+            return None;
+        }
+        // SAFETY: p holds `size` bytes owned by the packet.
+        Some(unsafe { std::slice::from_raw_parts(p.add(8), size - 8) })
+    }
     pub fn set_pts(&mut self, pts: Option<i64>) {
         let p = self.raw_mut();
         p.pts = pts.unwrap_or(sys::AV_NOPTS_VALUE);

@@ -29,10 +29,12 @@ impl Kind for VideoEncoderBackend {
                 _ => BitrateMode::Variable,
             },
             realtime: get_opt_str(cx, o, "latencyMode")?.as_deref() == Some("realtime"),
-            annexb: get_opt_str(cx, o, "avcFormat")?.as_deref() == Some("annexb"),
+            annexb: get_opt_str(cx, o, "bitstreamFormat")?.as_deref() == Some("annexb"),
             alpha_keep: get_opt_str(cx, o, "alpha")?.as_deref() == Some("keep"),
             scalability_mode: get_opt_str(cx, o, "scalabilityMode")?,
             prefer_hardware: get_opt_str(cx, o, "hardwareAcceleration")?.as_deref() == Some("prefer-hardware"),
+            content_hint: get_opt_str(cx, o, "contentHint")?,
+            b_frames: get_opt_num(cx, o, "bFrames")?.map_or(0, |v| v.clamp(0.0, 16.0) as u8),
         })
     }
 
@@ -44,12 +46,14 @@ impl Kind for VideoEncoderBackend {
         let timestamp = get_num(cx, o, "timestamp")? as i64;
         let duration = get_opt_num(cx, o, "duration")?.map(|d| d as i64);
         let key_frame = get_opt_bool(cx, o, "keyFrame")?.unwrap_or(false);
-        let quantizer = get_opt_num(cx, o, "quantizer")?.map(|q| q.clamp(0.0, 51.0) as u8);
+        let quantizer = get_opt_num(cx, o, "quantizer")?.map(|q| q.clamp(0.0, 63.0) as u8);
+        let rotation = get_opt_num(cx, o, "rotation")?.map_or(0, |r| r as u16);
+        let flip = get_opt_bool(cx, o, "flip")?.unwrap_or(false);
         let color = match o.get_opt::<JsObject, _, _>(cx, "color")? {
             Some(c) => FrameColor { matrix: get_opt_str(cx, c, "matrix")?, full_range: get_opt_bool(cx, c, "fullRange")? },
             None => FrameColor::default(),
         };
-        Ok(EncodeItem { frame, visible, timestamp, duration, key_frame, quantizer, color })
+        Ok(EncodeItem { frame, visible, timestamp, duration, key_frame, quantizer, color, rotation, flip })
     }
 
     fn write_output<'a, C: Context<'a>>(cx: &mut C, c: EncodedChunk) -> JsResult<'a, JsObject> {
@@ -73,7 +77,17 @@ impl Kind for VideoEncoderBackend {
                 let b = JsArrayBuffer::from_slice(cx, &desc)?;
                 m.set(cx, "description", b)?;
             }
+            set_num(cx, m, "rotation", dc.rotation)?;
+            let flip = cx.boolean(dc.flip);
+            m.set(cx, "flip", flip)?;
             o.set(cx, "decoderConfig", m)?;
+        }
+        if let Some(l) = c.temporal_layer {
+            set_num(cx, o, "temporalLayerId", l)?;
+        }
+        if let Some(a) = c.alpha_side_data {
+            let b = JsArrayBuffer::from_slice(cx, &a)?;
+            o.set(cx, "alphaSideData", b)?;
         }
         Ok(o)
     }
