@@ -11,7 +11,13 @@
 // cluster duration 0 unless the track has a DefaultDuration (durations are computed within a cluster
 // only; see remotion-dev/remotion#8916), and Conversion drops zero-duration samples. So the WebM leg
 // passes `frameRate: 30`, which makes mediabunny's muxer write DefaultDuration; without it the way
-// back loses one frame per cluster (88 of 90 here).
+// back loses one frame per cluster (88 of 90 here). (Those chunks also showed that our VideoDecoder
+// gave a chunk of duration 0 a frame of duration null; fixed, and tested in
+// test/conformance/videoDecoder-codec-specific.test.js.)
+// Exercised: VideoDecoder H.264 (avc1.64000d, avcC) and VP9; VideoEncoder VP9 and H.264 (avc,
+// bitrateMode quantizer with per-frame avc.quantizer); AudioDecoder AAC (mp4a.40.2 + ASC) and Opus
+// (OpusHead); AudioEncoder Opus and AAC; AudioData f32-planar (from AAC) and f32 (from Opus) into
+// the encoders; isConfigSupported for all of them. The counts are printed.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
