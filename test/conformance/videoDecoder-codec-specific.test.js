@@ -520,6 +520,20 @@ for (const [variant, v] of Object.entries(VARIANTS)) {
       assert.deepEqual(durations, [111, 222], 'durations');
     });
 
+    // Added (found by test/interop/mediabunny-conversion.test.js, whose WebM demuxer gives the last
+    // block of a cluster duration 0): "Output VideoFrames" takes the chunk's duration, so a chunk
+    // of duration 0 gives a frame of duration 0, and only a chunk without one gives null.
+    test('A chunk of duration 0 gives a frame of duration 0; a chunk without a duration gives null', async () => {
+      const durations = [];
+      const decoder = createVideoDecoder({ output: (frame) => { durations.push(frame.duration); frame.close(); } });
+      decoder.configure(CONFIG);
+      decoder.decode(new EncodedVideoChunk({ type: 'key', timestamp: 0, duration: 0, data: CHUNK_DATA[0] }));
+      decoder.decode(new EncodedVideoChunk({ type: 'delta', timestamp: 1, data: CHUNK_DATA[1] }));
+      decoder.decode(new EncodedVideoChunk({ type: 'delta', timestamp: 2, duration: 1, data: CHUNK_DATA[2] }));
+      await decoder.flush();
+      assert.deepEqual(durations, [0, null, 1], 'durations');
+    });
+
     // videoDecoder-codec-specific-orientation.https.any.js
     test('Test that isConfigSupported() with orientation', async () => {
       const config = { ...CONFIG, rotation: 90, flip: true };

@@ -361,7 +361,7 @@ impl Active {
         }
         // The packet's pts/duration, carried by FFmpeg onto the frame made from it.
         let timestamp = frame.pts().or_else(|| frame.best_effort_timestamp()).unwrap_or(0);
-        let duration = Some(frame.duration()).filter(|d| *d > 0);
+        let duration = duration_from_ffmpeg(frame.duration());
         let visible = visible_rect(&frame);
         let (display_width, display_height) = display_size((visible.2, visible.3), self.dar, frame.sample_aspect_ratio());
         let color_space = color_of(&frame, self.color.as_ref());
@@ -412,7 +412,7 @@ impl Backend for VideoDecoderBackend {
         pkt.set_pts(Some(item.timestamp));
         // No decode timestamps: the chunk order is the decode order.
         pkt.set_dts(None);
-        pkt.set_duration(item.duration.filter(|d| *d > 0).unwrap_or(0));
+        pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
         loop {
             match a.ctx.send_packet(Some(&pkt))? {
@@ -445,6 +445,19 @@ impl Backend for VideoDecoderBackend {
     }
 
     crate::release_memory_hooks!();
+}
+
+/// A chunk's duration on its way through FFmpeg. FFmpeg's packet and frame durations use 0 for
+/// "unknown", but a chunk's duration of 0 is a value: the frame decoded from it has duration 0, not
+/// null (spec "Output VideoFrames": the duration of the associated chunk). So a known duration `d`
+/// travels as `d + 1` and absence as 0.
+fn duration_to_ffmpeg(d: Option<i64>) -> i64 {
+    d.filter(|d| *d >= 0).map_or(0, |d| d.saturating_add(1))
+}
+
+/// The inverse of [`duration_to_ffmpeg`].
+fn duration_from_ffmpeg(d: i64) -> Option<i64> {
+    (d > 0).then(|| d - 1)
 }
 
 #[cfg(test)]
@@ -544,11 +557,25 @@ mod tests {
         }
     }
 
-    /// Give every chunk a distinct duration, so a mix-up under reordering would show.
+    /// Give every chunk a distinct duration, so a mix-up under reordering would show; some chunks
+    /// have duration 0 (the frame's duration is then 0, not null) and some none (null).
     fn mark_durations(chunks: &mut [DecodeItem]) {
         for (i, c) in chunks.iter_mut().enumerate() {
-            c.duration = Some(40_000 + i as i64);
+            c.duration = match i % 7 {
+                3 => Some(0),
+                5 => None,
+                _ => Some(40_000 + i as i64),
+            };
         }
+    }
+
+    #[test]
+    fn durations_through_ffmpeg() {
+        for d in [None, Some(0), Some(1), Some(33_333), Some(i64::MAX - 1)] {
+            assert_eq!(duration_from_ffmpeg(duration_to_ffmpeg(d)), d);
+        }
+        assert_eq!(duration_to_ffmpeg(None), 0, "FFmpeg's unknown");
+        assert_eq!(duration_from_ffmpeg(0), None);
     }
 
     fn h264_args() -> Vec<&'static str> {
@@ -633,7 +660,8 @@ mod tests {
     #[test]
     fn vp8() {
         let Some(ivf) = encode("libvpx", "160x120", 20, &["-deadline", "realtime", "-cpu-used", "8", "-f", "ivf"], "d.ivf") else { return };
-        let s = demux(ivf, "ivf");
+        let mut s = demux(ivf, "ivf");
+        mark_durations(&mut s.chunks);
         let frames = decode_all(config("vp8", None), &s.chunks);
         assert_eq!(frames.len(), 20);
         assert_eq!(frames[0].data.format.name, "I420");
