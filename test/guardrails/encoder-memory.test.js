@@ -42,7 +42,10 @@ for (const [label, codec, ending, bFrames = 0] of SENTINELS) {
     if (ending === 'close') assert.ok(r.chunks > 9900 && r.chunks <= 10000, `${r.chunks} chunks`);
     else assert.strictEqual(r.chunks, 10000);
     assert.ok(total < 16, `RSS grew ${mb(total)} (limit 16 MB)`);
-    assert.ok(slope < 3, `RSS grew ${mb(slope)} between frame 2000 and 10000 (limit 3 MB: no slope)`);
+    // Two RSS samples 8,000 frames apart wobble by a few MB with allocator state (measured −1.2 to
+    // +3.8 MB across runs on a shared machine); a leak of one 460 KB frame in every 100 would be
+    // +36 MB here. 5 MB catches every frame-sized leak without failing on that wobble.
+    assert.ok(slope < 5, `RSS grew ${mb(slope)} between frame 2000 and 10000 (limit 5 MB: no slope)`);
     assert.deepStrictEqual(zero(r.counts), [], 'live native objects after close');
   });
 }
