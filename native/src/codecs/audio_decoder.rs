@@ -103,6 +103,15 @@ fn us(samples: i64, rate: u32) -> i64 {
     ((samples as i128 * 1_000_000 + (rate as i128 / 2)).div_euclid(rate.max(1) as i128)) as i64
 }
 
+impl super::Draining<DecodedAudio> for Active {
+    fn codec(&mut self) -> &mut CodecContext<Opened> {
+        &mut self.ctx
+    }
+    fn receive_all(&mut self, out: &mut Vec<DecodedAudio>) -> Result<Status> {
+        Active::receive_all(self, out)
+    }
+}
+
 impl Active {
     fn receive_all(&mut self, out: &mut Vec<DecodedAudio>) -> Result<Status> {
         loop {
@@ -173,18 +182,7 @@ impl Backend for AudioDecoderBackend {
         drop(item.data);
         pkt.set_pts(Some(item.timestamp));
         pkt.set_key(true);
-        loop {
-            match a.ctx.send_packet(Some(&pkt))? {
-                Status::Ready => break,
-                Status::Again => {
-                    let before = out.len();
-                    if a.receive_all(out)? == Status::Eof || out.len() == before {
-                        return Err(Error::encoding("AudioDecoder: the decoder neither took the chunk nor produced samples"));
-                    }
-                }
-                Status::Eof => return Err(Error::encoding("AudioDecoder: the decoder is drained and refused the chunk")),
-            }
-        }
+        super::send_draining(a, &pkt, out, "AudioDecoder")?;
         drop(pkt);
         a.receive_all(out)?;
         Ok(())

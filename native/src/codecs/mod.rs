@@ -52,3 +52,29 @@ pub fn release_memory_when_idle() {
         release_memory();
     }
 }
+
+/// A decoder backend's open state, as the shared send loop needs it.
+pub(crate) trait Draining<O> {
+    fn codec(&mut self) -> &mut crate::ffi::codec::CodecContext<crate::ffi::codec::Opened>;
+    /// Receive every output the decoder has ready; returns Again or Eof.
+    fn receive_all(&mut self, out: &mut Vec<O>) -> crate::error::Result<crate::ffi::Status>;
+}
+
+/// Send one packet, taking outputs out while the decoder is full (FFmpeg then promises output;
+/// if none comes, stop with an EncodingError rather than spin). `what` names the interface.
+pub(crate) fn send_draining<O>(a: &mut impl Draining<O>, pkt: &crate::ffi::Packet, out: &mut Vec<O>, what: &str) -> crate::error::Result<()> {
+    use crate::error::Error;
+    use crate::ffi::Status;
+    loop {
+        match a.codec().send_packet(Some(pkt))? {
+            Status::Ready => return Ok(()),
+            Status::Again => {
+                let before = out.len();
+                if a.receive_all(out)? == Status::Eof || out.len() == before {
+                    return Err(Error::encoding(format!("{what}: the decoder neither took the chunk nor produced output")));
+                }
+            }
+            Status::Eof => return Err(Error::encoding(format!("{what}: the decoder is drained and refused the chunk"))),
+        }
+    }
+}

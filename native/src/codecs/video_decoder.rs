@@ -333,6 +333,15 @@ impl VideoDecoderBackend {
     }
 }
 
+impl super::Draining<DecodedFrame> for Active {
+    fn codec(&mut self) -> &mut CodecContext<Opened> {
+        &mut self.ctx
+    }
+    fn receive_all(&mut self, out: &mut Vec<DecodedFrame>) -> Result<Status> {
+        Active::receive_all(self, out)
+    }
+}
+
 impl Active {
     /// Receive every frame the decoder has ready; returns Again or Eof.
     fn receive_all(&mut self, out: &mut Vec<DecodedFrame>) -> Result<Status> {
@@ -414,20 +423,7 @@ impl Backend for VideoDecoderBackend {
         pkt.set_dts(None);
         pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
-        loop {
-            match a.ctx.send_packet(Some(&pkt))? {
-                Status::Ready => break,
-                Status::Again => {
-                    // The decoder is full: take frames out, then send again. (FFmpeg promises a
-                    // frame here; if none comes, stop rather than spin.)
-                    let before = out.len();
-                    if a.receive_all(out)? == Status::Eof || out.len() == before {
-                        return Err(Error::encoding("VideoDecoder: the decoder neither took the chunk nor produced a frame"));
-                    }
-                }
-                Status::Eof => return Err(Error::encoding("VideoDecoder: the decoder is drained and refused the chunk")),
-            }
-        }
+        super::send_draining(a, &pkt, out, "VideoDecoder")?;
         drop(pkt);
         a.receive_all(out)?;
         Ok(())
