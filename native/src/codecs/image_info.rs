@@ -1081,25 +1081,7 @@ mod tests {
         assert_eq!(container_for_type("image/png"), Some(Container::Png));
         assert_eq!(container_for_type("image/svg+xml"), None);
     }
-    /// A RIFF/WEBP file of the given chunks (RIFF size filled in).
-    fn webp_file(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
-        let mut v = b"RIFF\0\0\0\0WEBP".to_vec();
-        for (kind, payload) in chunks {
-            v.extend_from_slice(*kind);
-            v.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-            v.extend_from_slice(payload);
-            if payload.len() % 2 == 1 {
-                v.push(0);
-            }
-        }
-        let n = (v.len() - 8) as u32;
-        v[4..8].copy_from_slice(&n.to_le_bytes());
-        v
-    }
-    fn le24(n: u32) -> [u8; 3] {
-        let b = n.to_le_bytes();
-        [b[0], b[1], b[2]]
-    }
+    use super::testing::{le24, webp_file};
     #[test]
     fn webp_vp8x_canvas_and_anmf_sizes() {
         // Animated, 40000×40000 canvas (fields hold size − 1), one 16×8 frame at (0, 0).
@@ -1167,5 +1149,31 @@ mod tests {
         // BMP with i32::MIN height: its magnitude, no overflow.
         bmp[22..26].copy_from_slice(&i32::MIN.to_le_bytes());
         assert_eq!(info(Container::Bmp, &bmp).size, Some((40000, 1 << 31)));
+    }
+}
+
+/// Builders of test files, shared by the parsers' tests and the WebP compositor's.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A RIFF/WEBP file of the given chunks (RIFF size filled in).
+    pub(crate) fn webp_file(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        let mut v = b"RIFF\0\0\0\0WEBP".to_vec();
+        for (kind, payload) in chunks {
+            v.extend_from_slice(*kind);
+            v.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+            v.extend_from_slice(payload);
+            if payload.len() % 2 == 1 {
+                v.push(0);
+            }
+        }
+        let n = (v.len() - 8) as u32;
+        v[4..8].copy_from_slice(&n.to_le_bytes());
+        v
+    }
+
+    /// A 24-bit little-endian field.
+    pub(crate) fn le24(n: u32) -> [u8; 3] {
+        let b = n.to_le_bytes();
+        [b[0], b[1], b[2]]
     }
 }

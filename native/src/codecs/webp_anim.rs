@@ -208,26 +208,7 @@ mod tests {
         }
     }
 
-    /// A RIFF/WEBP file of the given chunks (RIFF size filled in).
-    fn file(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
-        let mut v = b"RIFF\0\0\0\0WEBP".to_vec();
-        for (kind, payload) in chunks {
-            v.extend_from_slice(*kind);
-            v.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-            v.extend_from_slice(payload);
-            if payload.len() % 2 == 1 {
-                v.push(0);
-            }
-        }
-        let n = (v.len() - 8) as u32;
-        v[4..8].copy_from_slice(&n.to_le_bytes());
-        v
-    }
-
-    fn le24(n: u32) -> [u8; 3] {
-        let b = n.to_le_bytes();
-        [b[0], b[1], b[2]]
-    }
+    use crate::codecs::image_info::testing::{le24, webp_file as file};
 
     /// The 2×2 opaque red (253, 0, 0) lossless bitstream of ffi::webp's tests, as an ANMF frame at (x, y).
     fn anmf(x: u32, y: u32, flags: u8) -> Vec<u8> {
