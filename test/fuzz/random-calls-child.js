@@ -13,7 +13,7 @@
 const api = require('../..');
 const F = require('./lib');
 
-const { VideoEncoder, VideoDecoder, VideoFrame, EncodedVideoChunk, liveCounts } = api;
+const { VideoEncoder, VideoDecoder, VideoFrame, EncodedVideoChunk, AudioEncoder, AudioDecoder, AudioData, EncodedAudioChunk, liveCounts } = api;
 const params = JSON.parse(process.argv[2]);
 const SETTLE_MS = 15_000;
 
@@ -103,6 +103,36 @@ const KINDS = {
     badInputs: [() => ({ type: 'key', timestamp: 0, data: new Uint8Array(4) }), () => closedFrame(), () => undefined],
     submit: (codec, value) => codec.decode(value),
     isConfigSupported: (c) => VideoDecoder.isConfigSupported(c),
+  },
+  AudioEncoder: {
+    make: (init) => new AudioEncoder(init),
+    setup: async () => ({}),
+    configs: () => ({
+      valid: [{ codec: 'opus', sampleRate: 48000, numberOfChannels: 2 }, { codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2, bitrate: 96_000 }],
+      unsupported: [{ codec: 'opus', sampleRate: 48000, numberOfChannels: 2, hardwareAcceleration: 'prefer-hardware' }, { codec: 'speex', sampleRate: 48000, numberOfChannels: 2 }],
+      invalid: [{ codec: 'opus', sampleRate: 0, numberOfChannels: 2 }, { codec: '', sampleRate: 48000, numberOfChannels: 2 }],
+    }),
+    goodInput: (ctx, seq) => {
+      const data = new Float32Array(480 * 2).map((_, k) => Math.sin((k + seq * 480) / 7) * 0.3);
+      const a = new AudioData({ format: 'f32', sampleRate: 48000, numberOfFrames: 480, numberOfChannels: 2, timestamp: seq * 10_000, data });
+      return { value: a, release: () => a.close() };
+    },
+    badInputs: [() => { const a = new AudioData({ format: 'f32', sampleRate: 48000, numberOfFrames: 1, numberOfChannels: 1, timestamp: 0, data: new Float32Array(1) }); a.close(); return a; }, () => ({ timestamp: 0 }), () => null],
+    submit: (codec, value) => codec.encode(value),
+    isConfigSupported: (c) => AudioEncoder.isConfigSupported(c),
+  },
+  AudioDecoder: {
+    make: (init) => new AudioDecoder(init),
+    setup: async () => ({}),
+    configs: () => ({
+      valid: [{ codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 2 }, { codec: 'ulaw', sampleRate: 8000, numberOfChannels: 1 }],
+      unsupported: [{ codec: 'speex', sampleRate: 48000, numberOfChannels: 2 }, { codec: 'mp4a.40.99', sampleRate: 48000, numberOfChannels: 2 }],
+      invalid: [{ codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 0 }, { codec: '', sampleRate: 48000, numberOfChannels: 2 }],
+    }),
+    goodInput: (ctx, seq) => ({ value: new EncodedAudioChunk({ type: 'key', timestamp: seq * 10_000, data: new Uint8Array(480 * 4).fill(seq & 0xff) }), release: () => {} }),
+    badInputs: [() => ({ type: 'key', timestamp: 0, data: new Uint8Array(4) }), () => closedFrame(), () => undefined],
+    submit: (codec, value) => codec.decode(value),
+    isConfigSupported: (c) => AudioDecoder.isConfigSupported(c),
   },
 };
 

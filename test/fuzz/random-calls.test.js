@@ -7,7 +7,7 @@
 // promise settles, throwing callbacks are reported (and nothing else escapes), live counters back
 // to zero, and the process exits on its own within 5 s of its last call.
 // CI: 40 sequences per interface, seed 1. Long runs: FUZZ_ITERATIONS, FUZZ_SECONDS, FUZZ_SEED as
-// for fuzz.test.js. A new interface (AudioEncoder, AudioDecoder) is a row in the child's KINDS
+// for fuzz.test.js. A new interface is a row in the child's KINDS
 // and a name in the list below.
 
 const { test } = require('node:test');
@@ -17,7 +17,7 @@ const { runChild } = require('./lib');
 
 const CHILD = path.join(__dirname, 'random-calls-child.js');
 const SECONDS = Number(process.env.FUZZ_SECONDS) || 0;
-const KINDS = ['VideoEncoder', 'VideoDecoder'];
+const KINDS = ['VideoEncoder', 'VideoDecoder', 'AudioEncoder', 'AudioDecoder'];
 
 for (const kind of KINDS) {
   test(`random call sequences: ${kind}`, { timeout: 300_000 + SECONDS * 1000 }, async (t) => {
