@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const api = require('../..');
 const F = require('./lib');
 
-const { ImageDecoder, VideoDecoder, VideoEncoder, EncodedVideoChunk, liveCounts } = api;
+const { ImageDecoder, VideoDecoder, VideoEncoder, EncodedVideoChunk, AudioDecoder, EncodedAudioChunk, liveCounts } = api;
 const params = JSON.parse(process.argv[2]);
 const STEP_MS = 15_000;
 
@@ -198,15 +198,16 @@ function mutateChunks(chunks, config, rand) {
   return { chunks: out, config: cfg, what: what.join(', ') };
 }
 
-async function videoIteration(track, rand, tally) {
+/** One decode of a (mutated) track with `Decoder` (VideoDecoder or AudioDecoder) and its chunk class. */
+async function decoderIteration(Decoder, Chunk, track, rand, tally, { anyTimestamp = false } = {}) {
   const m = rand() < 0.1 ? { ...track, what: 'clean' } : mutateChunks(track.chunks, track.config, rand);
   // Every output carries the timestamp of a chunk it was given (a corrupt chunk may yield more than
   // one picture, e.g. an AV1 temporal unit with repeated frame OBUs, but never an invented time).
   const timestamps = new Set(m.chunks.map((c) => c.timestamp));
   let strangers = 0;
   let callbackError = null;
-  const dec = new VideoDecoder({
-    output: (f) => { if (!timestamps.has(f.timestamp)) strangers++; f.close(); },
+  const dec = new Decoder({
+    output: (f) => { if (!anyTimestamp && !timestamps.has(f.timestamp)) strangers++; f.close(); },
     error: (e) => { callbackError = e; },
   });
   try {
@@ -220,7 +221,7 @@ async function videoIteration(track, rand, tally) {
   for (const c of m.chunks) {
     if (dec.state !== 'configured') break;
     try {
-      dec.decode(new EncodedVideoChunk(c));
+      dec.decode(new Chunk(c));
       decoded++;
     } catch (e) {
       tally.error(e, `decode, ${m.what}`);
@@ -257,7 +258,13 @@ async function videoIteration(track, rand, tally) {
     const media = require('../helpers/video-media');
     const track = await media.demux(params.file);
     tally = new F.Tally(VIDEO_ALLOWED);
-    step = (rand) => videoIteration(track, rand, tally);
+    step = (rand) => decoderIteration(VideoDecoder, EncodedVideoChunk, track, rand, tally);
+  } else if (params.target === 'audio-decoder') {
+    // Audio decoders number their outputs from the chunks' timestamps by sample count, so an
+    // output may carry a time no chunk had: only crashes, hangs, non-spec errors and leaks count.
+    const track = await require('../helpers/audio-media').demuxAudio(params.file);
+    tally = new F.Tally(VIDEO_ALLOWED);
+    step = (rand) => decoderIteration(AudioDecoder, EncodedAudioChunk, track, rand, tally, { anyTimestamp: true });
   } else {
     throw new Error(`unknown target ${params.target}`);
   }

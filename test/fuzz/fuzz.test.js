@@ -4,7 +4,8 @@
 // instead of killing the runner. Targets: ImageDecoder for every image type the fixtures make
 // (stills and animations; as a buffer and as a stream split at random points), the codec-string
 // parser (VideoEncoder/VideoDecoder.isConfigSupported and configure with random Unicode), and
-// VideoDecoder for every codec (H.264 Annex B and avcC, HEVC, VP8, VP9, AV1 streams made by ffmpeg).
+// VideoDecoder for every codec (H.264 Annex B and avcC, HEVC, VP8, VP9, AV1 streams made by ffmpeg),
+// and AudioDecoder for every codec (Opus, AAC, FLAC, MP3, Vorbis, PCM files made by ffmpeg).
 //
 // Each target must: not crash (exit status 0, no signal), not hang (every step settles within
 // 15 s; the whole run within its time limit), raise no error other than the spec's for that
@@ -81,6 +82,25 @@ describe('fuzz: VideoDecoder, every codec', { skip }, () => {
     test(name, { timeout: 300_000 + SECONDS * 1000 }, async () => {
       const file = media.makeEncoded(key, { frames: 12, size: '160x120' });
       const r = await fuzz({ target: 'video-decoder', name: `video-decoder ${name}`, file }, 60);
+      assert.ok(r.counts.flushed > 0, `${name}: no iteration flushed: ${JSON.stringify(r.counts)}`);
+    });
+  }
+});
+
+describe('fuzz: AudioDecoder, every codec', { skip }, () => {
+  const audio = require('../helpers/audio-media');
+  const FILES = {
+    'Opus (Ogg)': ['fuzz.opus', ['-c:a', 'libopus', '-b:a', '64k']],
+    'AAC (MP4)': ['fuzz-aac.m4a', ['-c:a', 'aac', '-b:a', '96k']],
+    'AAC (ADTS)': ['fuzz.aac', ['-c:a', 'aac', '-b:a', '96k', '-f', 'adts']],
+    'FLAC': ['fuzz.flac', ['-c:a', 'flac']],
+    'MP3': ['fuzz.mp3', ['-c:a', 'libmp3lame', '-b:a', '96k']],
+    'Vorbis (Ogg)': ['fuzz.ogg', ['-c:a', 'libvorbis']],
+    'PCM s16 (WAV)': ['fuzz.wav', ['-c:a', 'pcm_s16le']],
+  };
+  for (const [name, [file, args]] of Object.entries(FILES)) {
+    test(name, { timeout: 300_000 + SECONDS * 1000 }, async () => {
+      const r = await fuzz({ target: 'audio-decoder', name: `audio-decoder ${name}`, file: audio.makeAudio(file, args, 0.5) }, 60);
       assert.ok(r.counts.flushed > 0, `${name}: no iteration flushed: ${JSON.stringify(r.counts)}`);
     });
   }
