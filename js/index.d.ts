@@ -222,6 +222,8 @@ export type CodecState = 'unconfigured' | 'configured' | 'closed';
 export type HardwareAcceleration = 'no-preference' | 'prefer-hardware' | 'prefer-software';
 export type LatencyMode = 'quality' | 'realtime';
 export type VideoEncoderBitrateMode = 'constant' | 'variable' | 'quantizer';
+/** The content hints the spec names (MediaStreamTrack contentHint values for video). */
+export type VideoEncoderContentHint = '' | 'motion' | 'detail' | 'text';
 
 export type WebCodecsErrorCallback = (error: DOMException) => void;
 
@@ -235,6 +237,10 @@ export interface VideoDecoderConfig {
   colorSpace?: VideoColorSpaceInit;
   hardwareAcceleration?: HardwareAcceleration;
   optimizeForLatency?: boolean;
+  /** Clockwise rotation in degrees (0, 90, 180, 270) given to every decoded VideoFrame. */
+  rotation?: number;
+  /** Horizontal flip given to every decoded VideoFrame. */
+  flip?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,7 +273,14 @@ export interface VideoEncoderConfig {
   scalabilityMode?: string;
   bitrateMode?: VideoEncoderBitrateMode;
   latencyMode?: LatencyMode;
-  contentHint?: string;
+  /** Spec: a DOMString; 'motion', 'detail' and 'text' select an encoder tune where one exists. */
+  contentHint?: VideoEncoderContentHint | (string & {});
+  /**
+   * Non-standard (native-webcodecs only): the most consecutive B-frames, 0–16, H.264/HEVC only.
+   * Default 0: chunks come in presentation order as in browsers. With n > 0 chunks come in decode
+   * order (timestamps not monotonic).
+   */
+  bFrames?: number;
   avc?: AvcEncoderConfig;
   hevc?: HevcEncoderConfig;
   av1?: AV1EncoderConfig;
@@ -287,12 +300,14 @@ export interface VideoEncoderEncodeOptions {
 }
 
 export interface SvcOutputMetadata {
+  /** Temporal layer of the chunk under scalabilityMode L1T2/L1T3 (0 = base layer). */
   temporalLayerId?: number;
 }
 
 export interface EncodedVideoChunkMetadata {
   decoderConfig?: VideoDecoderConfig;
   svc?: SvcOutputMetadata;
+  /** VP8/VP9 with alpha: 'keep': the alpha plane's own bitstream (an ArrayBuffer). */
   alphaSideData?: BufferSource;
 }
 

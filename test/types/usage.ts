@@ -8,6 +8,7 @@ import type {
   VideoFrameBufferInit, VideoFrameInit, VideoFrameCopyToOptions, PlaneLayout, VideoPixelFormat,
   VideoColorSpaceInit, EncodedVideoChunkInit, EncodedVideoChunkMetadata, VideoEncoderConfig,
   VideoEncoderInit, VideoEncoderSupport, VideoEncoderEncodeOptions, DOMRectInit, LiveCounts,
+  VideoDecoderConfig, BufferSource,
 } from '../../js/index';
 
 export async function frames(): Promise<number> {
@@ -90,6 +91,27 @@ export async function encoder(frame: VideoFrame): Promise<void> {
   if (enc.state !== 'closed') enc.close();
 }
 
+// Issue 10's encoder members: every codec's extension, the non-standard bFrames, contentHint,
+// per-frame quantizers and the SVC / alpha output metadata.
+export function encoderMembers(enc: VideoEncoder, frame: VideoFrame, metadata: EncodedVideoChunkMetadata): number {
+  const hevc: VideoEncoderConfig = {
+    codec: 'hvc1.1.6.L93.B0', width: 640, height: 480, hevc: { format: 'annexb' }, bFrames: 2, contentHint: 'motion',
+  };
+  const hevcLengthPrefixed: VideoEncoderConfig = { codec: 'hev1.1.6.L93.B0', width: 640, height: 480, hevc: { format: 'hevc' } };
+  const detail: VideoEncoderConfig = { codec: 'vp09.00.10.08', width: 640, height: 480, contentHint: 'detail', bitrateMode: 'quantizer', scalabilityMode: 'L1T2', alpha: 'keep' };
+  const anyHint: VideoEncoderConfig = { codec: 'av01.0.04M.08', width: 640, height: 480, contentHint: 'text', av1: { forceScreenContentTools: true } };
+  const quantizers: VideoEncoderEncodeOptions[] = [
+    { vp9: { quantizer: 40 } }, { av1: { quantizer: 63 } }, { avc: { quantizer: 20 } }, { hevc: { quantizer: null } },
+  ];
+  for (const options of quantizers) enc.encode(frame, options);
+  const layer: number | undefined = metadata.svc?.temporalLayerId;
+  const alpha: BufferSource | undefined = metadata.alphaSideData;
+  const alphaBytes = alpha === undefined ? 0 : alpha.byteLength;
+  const orientation: VideoDecoderConfig = { codec: 'vp8', rotation: 90, flip: true };
+  void hevc; void hevcLengthPrefixed; void detail; void anyHint; void orientation;
+  return (layer ?? 0) + alphaBytes;
+}
+
 // Expected type errors: each line must fail to compile.
 export function misuse(frame: VideoFrame): void {
   // @ts-expect-error: unknown pixel format
@@ -98,6 +120,12 @@ export function misuse(frame: VideoFrame): void {
   new VideoFrame(new Uint8Array(4), { format: 'RGBA', codedWidth: 1, codedHeight: 1 });
   // @ts-expect-error: format is read-only
   frame.format = 'RGBA';
+  // @ts-expect-error: 'avc' is not an HEVC bitstream format
+  const badHevc: VideoEncoderConfig = { codec: 'hvc1.1.6.L93.B0', width: 2, height: 2, hevc: { format: 'avc' } };
+  void badHevc;
+  // @ts-expect-error: bFrames is a number
+  const badB: VideoEncoderConfig = { codec: 'avc1.42001E', width: 2, height: 2, bFrames: true };
+  void badB;
   // @ts-expect-error: 'sideways' is not an EncodedVideoChunkType
   new EncodedVideoChunk({ type: 'sideways', timestamp: 0, data: new Uint8Array(1) });
 }
