@@ -15,7 +15,8 @@
 //                                   report the modes unsupported
 //   video-encoder-rescaling         a 4-colour frame of another size decodes to the configured
 //                                   size with its colours
-//   video-encoder-h26x-annexb       HEVC/H.264 Annex B: start codes, no description
+//   video-encoder-h26x-annexb       HEVC Annex B: start codes, no description (the full mirror,
+//                                   NAL unit order per chunk, is videoEncoder-h26x-annexb.test.js)
 //   video-encoder-orientation       the first frame's rotation/flip in decoderConfig; another
 //                                   orientation is a DataError that does not close the encoder;
 //                                   configure() accepts a new one
@@ -28,7 +29,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const api = require('../..');
 const { VideoEncoder, VideoFrame } = api;
-const { closeAfterEach, isDOMException, createDottedFrame, dotPositions, YELLOW, RED, BLUE, GREEN, quadrant, rgbxData, bytesOf } = require('./wpt-utils');
+const { closeAfterEach, isDOMException, createDottedFrame, dotPositions, YELLOW, RED, BLUE, GREEN, quadrant, rgbxData, bytesOf, annexbNals, lengthPrefixedNals } = require('./wpt-utils');
 const { videoDecoderOrFail } = require('../helpers/video-media');
 
 const VideoDecoder = videoDecoderOrFail(api, __filename);
@@ -355,3 +356,28 @@ test('B-frames: none by default (presentation order); the non-standard bFrames o
   assert.ok(ts.some((t, i) => i > 0 && t < ts[i - 1]), 'decode order differs from presentation order');
   await assert.rejects(VideoEncoder.isConfigSupported({ ...cfg, bFrames: 17 }), TypeError);
 });
+
+// A key chunk decodes on its own: a fresh decoder given the chunks from a requested key frame on
+// (here the 13th) outputs every one of them, also with B-frames. x265 turns a forced key frame
+// into a CRA under its default open GOP, whose leading (RASL) pictures refer to the previous GOP
+// and are dropped when decoding starts there; HEVC is encoded with closed GOPs (IDR key frames).
+for (const [name, extra] of [['H.264', { codec: 'avc1.64001F' }], ['HEVC', { codec: 'hvc1.1.6.L93.B0' }], ['HEVC Annex B', { codec: 'hvc1.1.6.L93.B0', hevc: { format: 'annexb' } }]]) {
+  for (const bFrames of [0, 3]) {
+    test(`a requested key chunk decodes on its own (${name}, bFrames ${bFrames})`, async () => {
+      const W = 160;
+      const H = 100;
+      const cfg = { ...extra, width: W, height: H, bitrate: 500_000, framerate: 30, bFrames };
+      const { chunks, metas, decoderConfig } = await encodeAll(cfg, 24, (i) => createDottedFrame(W, H, i % 12, i * 33333), (i) => ({ keyFrame: i === 0 || i === 12 }));
+      const at = chunks.findIndex((c) => c.timestamp === 12 * 33333);
+      assert.equal(chunks[at].type, 'key', 'the requested key frame is a key chunk');
+      assert.ok(chunks.slice(at + 1).every((c) => c.timestamp > chunks[at].timestamp), 'no chunk after the key chunk shows an earlier frame');
+      if (name.startsWith('HEVC')) {
+        const b = bytesOf(chunks[at]);
+        const types = (extra.hevc ? annexbNals(b) : lengthPrefixedNals(b)).map((n) => (n[0] >> 1) & 0x3f);
+        assert.ok(types.some((t) => t === 19 || t === 20), `an IDR slice in the key chunk (NAL types ${types})`);
+      }
+      const frames = await decodeAll(decoderConfig, chunks.slice(at), W, H, metas.slice(at));
+      assert.deepEqual(frames.map((f) => f.timestamp).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => (12 + i) * 33333));
+    });
+  }
+}

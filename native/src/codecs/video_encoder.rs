@@ -374,7 +374,9 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
                 _ => "main444-8",
             };
             options.push(("profile", name.into()));
-            let mut params = format!("log-level=error:bframes={}", cfg.b_frames);
+            // open-gop=0: a requested key frame is an IDR, not a CRA (x265's default open GOP
+            // makes forced key frames CRAs, whose leading pictures may refer to the previous GOP).
+            let mut params = format!("log-level=error:open-gop=0:bframes={}", cfg.b_frames);
             if quantizer {
                 options.push(("qp", qp.to_string()));
                 params.push_str(":ipratio=1:pbratio=1");
