@@ -257,6 +257,35 @@ for (const [comment, opus] of opusConfigs) {
   });
 }
 
+// Opus `signal` and `usedtx` cannot be applied on FFmpeg 5.1 (its libopus wrapper has no option
+// for them; native/src/codecs/audio_encoder.rs, README). Pinned here so that an FFmpeg that can
+// apply them shows up: with DTX, libopus codes digital silence as 1-byte packets (Chrome drops
+// them); without it, as the 3-byte CELT silence frames seen here. `application` is applied.
+test('Opus signal and usedtx are accepted; on FFmpeg 5.1 they change nothing, application does', async () => {
+  async function silence(opus) {
+    const out = [];
+    const encoder = new AudioEncoder({ error: (e) => assert.fail(String(e)), output: (c) => { const b = new Uint8Array(c.byteLength); c.copyTo(b); out.push(b); } });
+    open.add(encoder);
+    const config = { codec: 'opus', sampleRate: 48000, numberOfChannels: 1, bitrate: 32000, opus };
+    assert.equal((await AudioEncoder.isConfigSupported(config)).supported, true, JSON.stringify(opus));
+    encoder.configure(config);
+    const d = new AudioData({ format: 'f32', sampleRate: 48000, numberOfChannels: 1, numberOfFrames: 48000, timestamp: 0, data: new Float32Array(48000) });
+    encoder.encode(d);
+    d.close();
+    await encoder.flush();
+    encoder.close();
+    return out;
+  }
+  const plain = await silence({});
+  assert.ok(plain.length >= 50, `one chunk per 20 ms, got ${plain.length}`);
+  assert.ok(plain.every((b) => b.length <= 3), `silence is coded small without DTX: ${plain.map((b) => b.length)}`);
+  for (const opus of [{ usedtx: true }, { signal: 'voice' }, { signal: 'music' }]) {
+    assert.deepEqual(await silence(opus), plain, `${JSON.stringify(opus)} is not applied by FFmpeg 5.1`);
+  }
+  const voip = await silence({ application: 'voip' });
+  assert.notDeepEqual(voip, plain, 'application is applied');
+});
+
 // ---- round trips per codec (issue 11): 2-channel 48 kHz sweep, fed in odd-sized pieces of
 // varying formats; decoded length and timestamps line up with the input.
 
