@@ -436,6 +436,8 @@ impl Active {
                 None
             } else {
                 self.sent_config = true;
+                // sampleRate: the encoded stream's rate (48000 for Opus input resampled from a rate
+                // libopus lacks), as current Chrome reports it (encoded_buffer.params.sample_rate()).
                 Some(DecoderConfigOut { codec: cfg.codec.clone(), sample_rate: self.rate, channels: cfg.channels, description: self.description.clone() })
             };
             out.push(EncodedChunk { data, timestamp, duration, decoder_config });
