@@ -2,9 +2,10 @@
 // Uses the API the way a program would; never executed.
 import {
   VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, VideoEncoder,
-  liveCounts,
+  liveCounts, AudioData, serializeAudioData, deserializeAudioData,
 } from '../../js/index';
 import type {
+  AudioDataToken,
   VideoFrameBufferInit, VideoFrameInit, VideoFrameCopyToOptions, PlaneLayout, VideoPixelFormat,
   VideoColorSpaceInit, EncodedVideoChunkInit, EncodedVideoChunkMetadata, VideoEncoderConfig,
   VideoEncoderInit, VideoEncoderSupport, VideoEncoderEncodeOptions, DOMRectInit, LiveCounts,
@@ -88,6 +89,12 @@ export async function encoder(frame: VideoFrame): Promise<void> {
   enc.encode(frame, opts);
   await enc.flush();
   if (enc.state !== 'closed') enc.close();
+}
+
+export function audioAcrossThreads(data: AudioData): AudioData {
+  const token: AudioDataToken = serializeAudioData(data, { transfer: true, timeout: 1000 });
+  const copy = structuredClone(token);
+  return deserializeAudioData(copy);
 }
 
 // Expected type errors: each line must fail to compile.
