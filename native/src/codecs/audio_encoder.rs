@@ -3,14 +3,10 @@
 //! length is converted by libswresample (and resampled for Opus at rates libopus lacks) into a
 //! bounded FIFO cut into the codec's frame size; flush() encodes the remainder. Invariant: chunk
 //! timestamps come from one base timestamp (the first input after configure/flush) plus samples
-//! counted through FFmpeg's packet pts — no side table. Every codec's chunks start at the first
-//! input's timestamp and are one codec frame apart, as Chrome's (FFmpeg's pts run
-//! `initial_padding` samples early — −21333 µs for AAC — and are shifted back). The priming is
-//! the decoder's business: Opus carries it as the OpusHead pre-skip (our decoder trims it); AAC and
-//! MP3 have no field for it in a WebCodecs description (MP4 signals it with an edit list, out of
-//! scope here), so their decoded output starts with the encoder delay, as in Chrome. Resampling
-//! (Opus at rates libopus lacks) shifts nothing: swresample compensates its filter delay (output
-//! sample i is input time i / rate), so `sent` counts input time exactly.
+//! counted through FFmpeg's packet pts — no side table. Opus chunks start at the input timestamp
+//! (its pre-skip is in the OpusHead description; the decoder discards it); codecs whose delay a
+//! description cannot carry (AAC, MP3) keep FFmpeg's negative priming pts, so decoded output lines
+//! up with the input either way.
 use super::audio_data::{AudioSamples, MAX_CHANNELS};
 use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
@@ -182,7 +178,7 @@ struct Active {
     frame_size: usize,
     variable: bool,
     small_last: bool,
-    /// Samples added to packet pts for the chunk timestamp (the codec's priming, see module doc).
+    /// Samples added to packet pts for the chunk timestamp (Opus: the pre-skip, see module doc).
     pts_shift: i64,
     resampler: Resampler,
     /// The rate of the input the resampler was made for.
@@ -332,9 +328,7 @@ fn open(cfg: &EncoderConfig, in_format: sys::AVSampleFormat, threads: bool) -> R
         AudioCodec::Flac => (Some(flac_description(&extradata).ok_or_else(|| Error::encoding("AudioEncoder: the FLAC encoder gave no STREAMINFO"))?), None),
         _ => (None, None),
     };
-    // FFmpeg's encoders (through its audio frame queue) stamp packets `initial_padding` samples
-    // before the input they start with; chunks are stamped at the input's own time instead.
-    let pts_shift = ctx.initial_padding();
+    let pts_shift = if matches!(p.family, AudioCodec::Opus) { ctx.initial_padding() } else { 0 };
     Ok(Active {
         frame_size: ctx.frame_size(),
         small_last: caps & sys::AV_CODEC_CAP_SMALL_LAST_FRAME != 0,
@@ -590,34 +584,9 @@ mod tests {
             assert_eq!((d[0], d[1] & 0xF6), (0xFF, 0xF0));
             assert_eq!((((d[3] & 3) as usize) << 11) | ((d[4] as usize) << 3) | ((d[5] >> 5) as usize), d.len());
         }
-        // Chunks start at the input timestamp (as Chrome's), not at FFmpeg's −1024-sample priming
-        // pts; one AAC frame (1024 samples) apart.
-        assert_eq!(out[0].timestamp, 0);
-        assert_eq!(out[1].timestamp, us(1024, 44100));
-        assert_eq!(out[0].duration, us(1024, 44100));
+        // AAC keeps its 1024-sample priming before the input timestamp.
+        assert_eq!(out[0].timestamp, -us(1024, 44100));
         assert_eq!(e.push(EncodeItem { samples: sine(48000, 2, 100, 0), timestamp: 0 }, &mut out).unwrap_err().kind, ErrorKind::Encoding);
-    }
-
-    #[test]
-    fn every_codec_starts_at_the_input_timestamp_one_frame_apart() {
-        for c in ["opus", "mp4a.40.2", "mp3", "vorbis", "flac", "pcm-s16", "ulaw"] {
-            let mut e = AudioEncoderBackend::default();
-            let mut out = Vec::new();
-            e.configure(cfg(c, 48000, 2), &mut out).unwrap();
-            for i in 0..4 {
-                e.push(EncodeItem { samples: sine(48000, 2, 4800, i * 4800), timestamp: 5000 + i as i64 * 100_000 }, &mut out).unwrap();
-            }
-            e.flush(&mut out).unwrap();
-            // Vorbis's first packet is a 128-sample block that decodes to nothing (FFmpeg declares no
-            // initial_padding for it): the chunks that decode to samples start at the input.
-            let first = if c == "vorbis" { &out[1] } else { &out[0] };
-            assert_eq!(first.timestamp, 5000, "{c}: the first chunk is at the first input's timestamp");
-            for w in out.windows(2) {
-                assert!((w[1].timestamp - (w[0].timestamp + w[0].duration)).abs() <= 1, "{c}: chunks follow each other");
-            }
-            let end = out.last().map(|l| l.timestamp + l.duration).unwrap();
-            assert!(end >= 5000 + 400_000, "{c}: chunks cover the input, end at {end}");
-        }
     }
 
     #[test]

@@ -144,39 +144,3 @@ mod tests {
         assert_eq!(crate::counters::get(Kind::SwrContexts), before);
     }
 }
-#[cfg(test)]
-mod delay_tests {
-    use super::*;
-    use sys::AVSampleFormat::*;
-
-    /// swresample compensates its filter delay: an impulse at input sample k comes out at
-    /// k × out/in, so encoders that count resampled samples need no timestamp correction. The
-    /// samples swr_get_delay reports are only held back (buffered), and come out on a flush.
-    #[test]
-    fn resampling_shifts_no_time() {
-        for (inr, outr) in [(44100u32, 48000u32), (32000, 48000), (96000, 48000), (22050, 48000)] {
-            let mut r = Resampler::new(1, AV_SAMPLE_FMT_FLT, inr, AV_SAMPLE_FMT_FLT, outr).unwrap();
-            let n = inr as usize / 10;
-            let mut input = vec![0f32; n];
-            input[1000] = 1.0;
-            let bytes: Vec<u8> = input.iter().flat_map(|v| v.to_le_bytes()).collect();
-            let cap = n * 3;
-            let mut out = vec![0u8; cap * 4];
-            let got = {
-                let mut o: [&mut [u8]; 1] = [&mut out[..]];
-                r.convert(&mut o, cap, Some((&[&bytes], n))).unwrap()
-            };
-            let held = r.delay(outr);
-            assert!(held > 0, "{inr}: some samples are held back");
-            let flushed = {
-                let mut o: [&mut [u8]; 1] = [&mut out[got * 4..]];
-                r.convert(&mut o, cap - got, None).unwrap()
-            };
-            assert_eq!(got + flushed, n * outr as usize / inr as usize, "{inr}: every sample comes out");
-            let v: Vec<f32> = out[..(got + flushed) * 4].chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
-            let peak = (0..v.len()).max_by(|&a, &b| v[a].abs().total_cmp(&v[b].abs())).unwrap();
-            let expected = 1000.0 * outr as f64 / inr as f64;
-            assert!((peak as f64 - expected).abs() <= 1.0, "{inr}: impulse at {peak}, expected {expected:.1}");
-        }
-    }
-}
