@@ -597,3 +597,18 @@ export interface VideoFrameToken {
 export declare function serializeVideoFrame(frame: VideoFrame, options?: { transfer?: boolean; timeout?: number }): VideoFrameToken;
 /** The VideoFrame a token stands for; DataCloneError if it was already redeemed or has expired. */
 export declare function deserializeVideoFrame(token: VideoFrameToken): VideoFrame;
+
+/** A plain, structured-cloneable stand-in for an AudioData, to postMessage to another thread of this process. */
+export interface AudioDataToken {
+  readonly type: 'native-webcodecs:AudioData';
+  readonly id: string;
+  readonly timestamp: number;
+}
+/**
+ * Hand an AudioData to another worker_thread without copying its samples (the same registry as
+ * serializeVideoFrame): the token is redeemed once by deserializeAudioData() in any thread of this
+ * process, and void after `timeout` ms (default 60000). transfer: true closes `data`; otherwise it stays open.
+ */
+export declare function serializeAudioData(data: AudioData, options?: { transfer?: boolean; timeout?: number }): AudioDataToken;
+/** The AudioData a token stands for; DataCloneError if it was already redeemed or has expired. */
+export declare function deserializeAudioData(token: AudioDataToken): AudioData;

@@ -5,7 +5,7 @@ const { VideoFrame, serializeVideoFrame, deserializeVideoFrame } = require('./li
 const { VideoColorSpace } = require('./lib/video-color-space');
 const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
 const { EncodedAudioChunk } = require('./lib/encoded-audio-chunk');
-const { AudioData } = require('./lib/audio-data');
+const { AudioData, serializeAudioData, deserializeAudioData } = require('./lib/audio-data');
 const { AudioEncoder } = require('./lib/audio-encoder');
 const { AudioDecoder } = require('./lib/audio-decoder');
 const { DOMRectReadOnly, DOMRect } = require('./lib/dom-rect');
@@ -37,4 +37,6 @@ module.exports = {
   liveCounts,
   serializeVideoFrame,
   deserializeVideoFrame,
+  serializeAudioData,
+  deserializeAudioData,
 };

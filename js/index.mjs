@@ -4,5 +4,6 @@ const require = createRequire(import.meta.url);
 const api = require('./index.js');
 export const { VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, DOMRect, VideoEncoder, VideoDecoder,
   AudioData, EncodedAudioChunk, AudioEncoder, AudioDecoder,
-  ImageDecoder, ImageTrackList, ImageTrack, liveCounts, serializeVideoFrame, deserializeVideoFrame } = api;
+  ImageDecoder, ImageTrackList, ImageTrack, liveCounts, serializeVideoFrame, deserializeVideoFrame,
+  serializeAudioData, deserializeAudioData } = api;
 export default api;

@@ -10,6 +10,7 @@ const {
   isBufferSource, toUint8Array, validateTransferList, detach,
   enforceRange, toLongLong, toEnum, toDictionary, toNumber,
 } = require('./buffer-source');
+const mediaToken = require('./media-token');
 
 const WHAT = 'AudioData';
 const AUDIO_SAMPLE_FORMATS = Object.freeze(['u8', 's16', 's32', 'f32', 'u8-planar', 's16-planar', 's32-planar', 'f32-planar']);
@@ -28,6 +29,9 @@ const toUnsignedLongER = (v, what, member) => enforceRange(v, 0, 0xFFFFFFFF, `${
 class AudioData {
   // [[resource reference]]: the native handle, null once closed ([[Detached]]).
   #handle = null;
+  // postMessage()/structuredClone() of an AudioData throw DataCloneError where Node.js lets us say
+  // so (Node.js ≥ 22.10); serializeAudioData() is the supported way across threads.
+  #uncloneable = mediaToken.markUncloneable(this);
   #format = null;
   #sampleRate = 0;
   #numberOfFrames = 0;
@@ -214,4 +218,40 @@ function audioHandle(data) {
 
 const isAudioData = (v) => brand(v);
 
-module.exports = { AudioData, wrapNativeAudio, audioHandle, isAudioData, AUDIO_SAMPLE_FORMATS };
+// --- Handing AudioData to other threads (the mechanism, shared with VideoFrame: media-token.js) ---
+
+const TOKEN_TYPE = 'native-webcodecs:AudioData';
+
+/**
+ * serializeAudioData(data, {transfer = false, timeout = 60000}) → a token to postMessage to another
+ * thread of this process, where deserializeAudioData(token) gives an AudioData over the same
+ * samples (no copy). transfer: true closes `data` (the spec's transfer steps); otherwise it stays
+ * open (serialization steps). timeout (ms, up to one hour): the token is void after it.
+ */
+function serializeAudioData(data, options) {
+  const where = 'serializeAudioData';
+  if (!brand(data)) throw typeError(`${where}: expected an AudioData, got ${describe(data)}`);
+  const { transfer, timeout } = mediaToken.tokenOptions(options, where);
+  // Serialization / transfer steps 1: a detached AudioData cannot be serialized: DataCloneError.
+  // Steps 2–3: a new reference to the resource (parked natively under a random id).
+  const id = mediaToken.deposit(getHandle(data), timeout, where, WHAT);
+  // Step 4: every other slot (format, sample rate, frames, channels come from the samples themselves).
+  const token = { type: TOKEN_TYPE, id, timestamp: data.timestamp };
+  // Transfer steps 3: close the source.
+  if (transfer) data.close();
+  return token;
+}
+
+/** deserializeAudioData(token): the AudioData a serializeAudioData() token stands for (once). */
+function deserializeAudioData(token) {
+  const handle = mediaToken.redeem(token, TOKEN_TYPE, 'audio', 'deserializeAudioData', 'serializeAudioData');
+  // Deserialization steps: the resource's own shape; the timestamp from the token.
+  const info = native.audioInfo(handle);
+  const timestamp = typeof token.timestamp === 'number' && Number.isFinite(token.timestamp) ? token.timestamp : 0;
+  return new AudioData(INTERNAL, {
+    handle, format: info.format, sampleRate: info.sampleRate, numberOfFrames: info.numberOfFrames,
+    numberOfChannels: info.numberOfChannels, timestamp,
+  });
+}
+
+module.exports = { AudioData, wrapNativeAudio, audioHandle, isAudioData, serializeAudioData, deserializeAudioData, AUDIO_SAMPLE_FORMATS };

@@ -41,23 +41,29 @@ export interface Native {
                dstFormat: string, dstOffset: number, dstStride: number,
                color: { matrix: string | null; fullRange: boolean | null; primaries: string | null; transfer: string | null;
                         target: 'srgb' | 'display-p3'; opaque: boolean }): void;
-  /** Park a new reference to the frame's pixels in the process-wide registry under `id` (any thread may redeem
-   *  it once with frameRedeem) for at most ttlMs; returns nothing. Throws if `id` is taken. */
-  frameDeposit(h: FrameHandle, id: string, ttlMs: number): void;
-  /** Take the pixels deposited under `id` (once): a new handle, or null if there is none (redeemed or expired). */
-  frameRedeem(id: string): FrameHandle | null;
-  /** Drop every deposit past its deadline; returns how many remain. */
-  frameRegistrySweep(): number;
 
   // --- AudioData sample storage: one native buffer (the media-buffer pool), shared by clones (Arc).
   /** Copy numberOfFrames × numberOfChannels samples of `format` (interleaved, or planes back to back) from src. */
   audioCreate(format: string, sampleRate: number, numberOfChannels: number, numberOfFrames: number, src: Uint8Array): AudioHandle;
+  /** The shape of the native samples. */
+  audioInfo(h: AudioHandle): { format: string; sampleRate: number; numberOfChannels: number; numberOfFrames: number };
   /** A new handle to the same samples. */
   audioClone(h: AudioHandle): AudioHandle;
   /** Release this handle's reference; idempotent. */
   audioClose(h: AudioHandle): void;
   /** copyTo with conversion to `format`; frameCount -1 = to the end. RangeError out of bounds. */
   audioCopyTo(h: AudioHandle, dest: Uint8Array, planeIndex: number, frameOffset: number, frameCount: number, format: string): void;
+
+  // --- Handing media to other threads: one process-wide registry for frames and audio data.
+  /** Park a new reference to the frame's pixels or the audio data's samples in the process-wide registry under `id`
+   *  (any thread may redeem it once with mediaRedeem) for at most ttlMs. Throws if `id` is taken. */
+  mediaDeposit(h: FrameHandle | AudioHandle, id: string, ttlMs: number): void;
+  /** Take what was deposited under `id` (once) if it is of `kind`: a new handle, or null if there is none
+   *  (redeemed, expired, or of the other kind — which then stays deposited). */
+  mediaRedeem(id: string, kind: 'video'): FrameHandle | null;
+  mediaRedeem(id: string, kind: 'audio'): AudioHandle | null;
+  /** Drop every deposit past its deadline; returns how many remain. */
+  mediaRegistrySweep(): number;
 
   // --- Codec sessions: one worker thread each, commands run in order.
   /**

@@ -11,8 +11,7 @@
 // first 10,000) without it (test/guardrails/video-frame-rss.test.js measures this).
 
 const native = require('./native');
-const crypto = require('node:crypto');
-const { makeError, typeError, invalidState, notSupported, describe } = require('./errors');
+const { typeError, invalidState, notSupported, describe } = require('./errors');
 const {
   isBufferSource, toUint8Array, validateTransferList, detach,
   enforceRange, toLongLong, toUnsignedLongLong, toUnsignedLong, toDouble, toEnum, toDictionary, toSequence,
@@ -20,6 +19,7 @@ const {
 const pf = require('./pixel-format');
 const { DOMRectReadOnly, rectInit } = require('./dom-rect');
 const { VideoColorSpace, colorSpaceInit, isVideoColorSpace, SRGB, REC709 } = require('./video-color-space');
+const mediaToken = require('./media-token');
 
 const WHAT = 'VideoFrame';
 /** Largest codedWidth/codedHeight accepted (Chrome's media::limits::kMaxDimension). */
@@ -36,14 +36,6 @@ let getNativeFormat;
 let brand;
 let exportSlots;
 
-const markUncloneable = (() => {
-  const wt = require('node:worker_threads');
-  if (typeof wt.markAsUncloneable !== 'function') return () => false;
-  return (obj) => {
-    wt.markAsUncloneable(obj);
-    return true;
-  };
-})();
 
 class VideoFrame {
   // [[resource reference]]: the native handle, null once closed.
@@ -51,7 +43,7 @@ class VideoFrame {
   // postMessage()/structuredClone() of a VideoFrame throw DataCloneError where Node.js lets us
   // say so (worker_threads.markAsUncloneable, Node.js ≥ 22.10); serializeVideoFrame() is the
   // supported way across threads.
-  #uncloneable = markUncloneable(this);
+  #uncloneable = mediaToken.markUncloneable(this);
   // Format of the native resource (differs from #format after alpha: 'discard').
   #nativeFormat = null;
   // [[Detached]]
@@ -735,33 +727,9 @@ function nativeFormatOf(frame) {
 }
 
 // --- Handing frames to other threads -------------------------------------------------------------
-//
-// worker_threads run in this process, so a frame's pixels need not be copied: serializeVideoFrame()
-// parks a new reference to them in a process-wide native registry under a random id and returns
-// a plain, structured-cloneable token (the spec's serialization steps: every slot but the
-// resource, plus the id); deserializeVideoFrame() in any thread redeems the id, once, for a
-// VideoFrame over the same pixels. A token never redeemed is freed at its deadline (`timeout`).
+// (the mechanism, shared with AudioData, is in media-token.js)
 
 const TOKEN_TYPE = 'native-webcodecs:VideoFrame';
-const DEFAULT_TOKEN_TIMEOUT_MS = 60_000;
-const MAX_TOKEN_TIMEOUT_MS = 3_600_000;
-let sweepTimer = null;
-let sweepAt = Infinity;
-
-/** Sweep the registry once the earliest deadline set from this thread has passed (timer unref'd). */
-function scheduleSweep(ms) {
-  const at = Date.now() + ms + 10;
-  if (sweepTimer && sweepAt <= at) return;
-  if (sweepTimer) clearTimeout(sweepTimer);
-  sweepAt = at;
-  sweepTimer = setTimeout(() => {
-    sweepTimer = null;
-    sweepAt = Infinity;
-    const left = native.frameRegistrySweep();
-    if (left > 0) scheduleSweep(1000);
-  }, ms + 10);
-  sweepTimer.unref();
-}
 
 /**
  * serializeVideoFrame(frame, {transfer = false, timeout = 60000}) → a token to postMessage to
@@ -772,17 +740,10 @@ function scheduleSweep(ms) {
 function serializeVideoFrame(frame, options) {
   const where = 'serializeVideoFrame';
   if (!brand(frame)) throw typeError(`${where}: expected a VideoFrame, got ${describe(frame)}`);
-  const d = options === undefined ? {} : toDictionary(options, `${where}: options`);
-  const transfer = Boolean(d.transfer);
-  const timeout = d.timeout === undefined ? DEFAULT_TOKEN_TIMEOUT_MS
-    : enforceRange(d.timeout, 0, MAX_TOKEN_TIMEOUT_MS, `${where}: expected timeout in milliseconds between 0 and ${MAX_TOKEN_TIMEOUT_MS}`);
+  const { transfer, timeout } = mediaToken.tokenOptions(options, where);
   // Serialization / transfer steps 1: a detached frame cannot be serialized: DataCloneError.
-  const handle = getHandle(frame);
-  if (handle === null) throw makeError('DataCloneError', `${where}: the VideoFrame is closed`);
   // Steps 3–5: a new reference to the resource (parked natively under a random id).
-  const id = crypto.randomUUID();
-  native.frameDeposit(handle, id, timeout);
-  scheduleSweep(timeout);
+  const id = mediaToken.deposit(getHandle(frame), timeout, where, WHAT);
   // Step 6: every other slot, as plain data.
   const s = exportSlots(frame);
   const token = {
@@ -799,14 +760,7 @@ function serializeVideoFrame(frame, options) {
 
 /** deserializeVideoFrame(token): the VideoFrame a serializeVideoFrame() token stands for (once). */
 function deserializeVideoFrame(token) {
-  const where = 'deserializeVideoFrame';
-  if (token === null || typeof token !== 'object' || token.type !== TOKEN_TYPE || typeof token.id !== 'string') {
-    throw typeError(`${where}: expected a token from serializeVideoFrame(), got ${describe(token)}`);
-  }
-  const handle = native.frameRedeem(token.id);
-  if (handle === null) {
-    throw makeError('DataCloneError', `${where}: this token was already redeemed or has expired`);
-  }
+  const handle = mediaToken.redeem(token, TOKEN_TYPE, 'video', 'deserializeVideoFrame', 'serializeVideoFrame');
   // Deserialization steps: every named field to the slot of that name (sizes from the pixels).
   const info = native.frameInfo(handle);
   const num = (v, d = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : d);

@@ -257,6 +257,82 @@ for (const [comment, opus] of opusConfigs) {
   });
 }
 
+// Opus at a rate libopus lacks is resampled to 48 kHz. swresample compensates its own filter delay
+// (native/src/ffi/resample.rs: resampling_shifts_no_time), so no timestamp correction is due:
+// measured here end to end with a chirp (one best lag, unlike a steady tone). decoderConfig says
+// 48000, the encoded stream's rate, as current Chrome (blink AudioEncoder reports
+// encoded_buffer.params.sample_rate(), its Opus encoder's 48 kHz for such input).
+test('Opus at 44100 Hz: decoderConfig.sampleRate 48000, chunks from the input timestamp, decoded audio on time', async () => {
+  const chirp = (t) => 0.4 * Math.sin(2 * Math.PI * (200 * t + 300 * t * t));
+  const inRate = 44100;
+  const t0 = 10000; // µs
+  const input = new Float32Array(inRate);
+  for (let i = 0; i < inRate; i++) input[i] = chirp(i / inRate);
+  const chunks = [];
+  let dc = null;
+  const encoder = new AudioEncoder({ error: (e) => assert.fail(String(e)), output: (c, m) => { if (m.decoderConfig) dc = m.decoderConfig; chunks.push(c); } });
+  open.add(encoder);
+  encoder.configure({ codec: 'opus', sampleRate: inRate, numberOfChannels: 1, bitrate: 128000 });
+  for (let at = 0; at < inRate; at += 4410) {
+    const d = new AudioData({ format: 'f32', sampleRate: inRate, numberOfChannels: 1, numberOfFrames: 4410, timestamp: t0 + Math.round(at * 1e6 / inRate), data: input.subarray(at, at + 4410) });
+    encoder.encode(d);
+    d.close();
+  }
+  await encoder.flush();
+  encoder.close();
+  assert.equal(dc.sampleRate, 48000);
+  assert.equal(chunks[0].timestamp, t0);
+  for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i].timestamp - chunks[i - 1].timestamp, 20000);
+  const outputs = [];
+  const decoder = new AudioDecoder({ error: (e) => assert.fail(String(e)), output: (d) => outputs.push(d) });
+  open.add(decoder);
+  decoder.configure(dc);
+  for (const c of chunks) decoder.decode(c);
+  await decoder.flush();
+  decoder.close();
+  assert.equal(outputs[0].timestamp, t0);
+  const { interleavedFrom } = require('../helpers/audio-media');
+  const got = interleavedFrom(outputs, t0, 'f32');
+  // The lag (in 48 kHz samples) that best matches the chirp on the input's timeline.
+  let best = { lag: NaN, err: Infinity };
+  for (let lag = -48; lag <= 48; lag++) {
+    let err = 0;
+    for (let j = 4800; j < 43200; j++) err += (got[j + lag] - chirp(j / 48000)) ** 2;
+    if (err < best.err) best = { lag, err };
+  }
+  assert.equal(best.lag, 0, `decoded audio is ${best.lag} samples off its timestamps`);
+  for (const d of outputs) d.close();
+});
+
+// Opus `signal` and `usedtx` cannot be applied on FFmpeg 5.1 (its libopus wrapper has no option
+// for them; native/src/codecs/audio_encoder.rs, README). Pinned here so that an FFmpeg that can
+// apply them shows up: with DTX, libopus codes digital silence as 1-byte packets (Chrome drops
+// them); without it, as the 3-byte CELT silence frames seen here. `application` is applied.
+test('Opus signal and usedtx are accepted; on FFmpeg 5.1 they change nothing, application does', async () => {
+  async function silence(opus) {
+    const out = [];
+    const encoder = new AudioEncoder({ error: (e) => assert.fail(String(e)), output: (c) => { const b = new Uint8Array(c.byteLength); c.copyTo(b); out.push(b); } });
+    open.add(encoder);
+    const config = { codec: 'opus', sampleRate: 48000, numberOfChannels: 1, bitrate: 32000, opus };
+    assert.equal((await AudioEncoder.isConfigSupported(config)).supported, true, JSON.stringify(opus));
+    encoder.configure(config);
+    const d = new AudioData({ format: 'f32', sampleRate: 48000, numberOfChannels: 1, numberOfFrames: 48000, timestamp: 0, data: new Float32Array(48000) });
+    encoder.encode(d);
+    d.close();
+    await encoder.flush();
+    encoder.close();
+    return out;
+  }
+  const plain = await silence({});
+  assert.ok(plain.length >= 50, `one chunk per 20 ms, got ${plain.length}`);
+  assert.ok(plain.every((b) => b.length <= 3), `silence is coded small without DTX: ${plain.map((b) => b.length)}`);
+  for (const opus of [{ usedtx: true }, { signal: 'voice' }, { signal: 'music' }]) {
+    assert.deepEqual(await silence(opus), plain, `${JSON.stringify(opus)} is not applied by FFmpeg 5.1`);
+  }
+  const voip = await silence({ application: 'voip' });
+  assert.notDeepEqual(voip, plain, 'application is applied');
+});
+
 // ---- round trips per codec (issue 11): 2-channel 48 kHz sweep, fed in odd-sized pieces of
 // varying formats; decoded length and timestamps line up with the input.
 

@@ -2,9 +2,10 @@
 // Uses the API the way a program would; never executed.
 import {
   VideoFrame, VideoColorSpace, EncodedVideoChunk, DOMRectReadOnly, VideoEncoder,
-  liveCounts,
+  liveCounts, AudioData, serializeAudioData, deserializeAudioData,
 } from '../../js/index';
 import type {
+  AudioDataToken,
   VideoFrameBufferInit, VideoFrameInit, VideoFrameCopyToOptions, PlaneLayout, VideoPixelFormat,
   VideoColorSpaceInit, EncodedVideoChunkInit, EncodedVideoChunkMetadata, VideoEncoderConfig,
   VideoEncoderInit, VideoEncoderSupport, VideoEncoderEncodeOptions, DOMRectInit, LiveCounts,
@@ -110,6 +111,12 @@ export function encoderMembers(enc: VideoEncoder, frame: VideoFrame, metadata: E
   const orientation: VideoDecoderConfig = { codec: 'vp8', rotation: 90, flip: true };
   void hevc; void hevcLengthPrefixed; void detail; void anyHint; void orientation;
   return (layer ?? 0) + alphaBytes;
+}
+
+export function audioAcrossThreads(data: AudioData): AudioData {
+  const token: AudioDataToken = serializeAudioData(data, { transfer: true, timeout: 1000 });
+  const copy = structuredClone(token);
+  return deserializeAudioData(copy);
 }
 
 // Expected type errors: each line must fail to compile.

@@ -1,7 +1,7 @@
 //! bridge layer: AudioData sample handles, the FrameBox pattern made generic: a JsBox holding one
 //! `Arc` reference to native samples; `audioClose` drops it at once (the box's finalizer is only a
 //! safety net). Clones share the samples.
-use super::js::{boxed, throw, to_index};
+use super::js::{boxed, set_num, set_str, throw, to_index};
 use crate::codecs::audio_data::{AudioSamples, SampleFormat};
 use crate::error::{Error, ErrorKind};
 use neon::prelude::*;
@@ -69,6 +69,18 @@ pub fn audio_clone<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
     let h = cx.argument::<JsBox<AudioBox>>(0)?;
     let d = AudioBox::get(cx, h, "AudioData")?;
     Ok(AudioBox::boxed(cx, d)?.upcast())
+}
+
+/// `audioInfo(h)` → {format, sampleRate, numberOfChannels, numberOfFrames} of the native samples.
+pub fn audio_info<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
+    let h = cx.argument::<JsBox<AudioBox>>(0)?;
+    let d = AudioBox::get(cx, h, "AudioData")?;
+    let o = cx.empty_object();
+    set_str(cx, o, "format", d.format.name())?;
+    set_num(cx, o, "sampleRate", d.sample_rate)?;
+    set_num(cx, o, "numberOfChannels", d.channels)?;
+    set_num(cx, o, "numberOfFrames", d.frames as f64)?;
+    Ok(o)
 }
 
 pub fn audio_close<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {

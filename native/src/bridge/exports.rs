@@ -2,7 +2,7 @@
 //! and only here, typed in js/lib/native.d.ts. Each runs behind `no_panic`: no panic reaches the
 //! Node-API boundary, even while a Worker is being terminated.
 use super::js::{no_panic, set_num};
-use super::{audio, frame, kinds, session};
+use super::{audio, frame, kinds, registry, session};
 use crate::counters;
 use crate::codecs::{frame_data, image_decoder};
 use neon::prelude::*;
@@ -53,9 +53,10 @@ fn main(mut cx: ModuleContext) -> NeonResult<()> {
         "audioClone" => audio::audio_clone,
         "audioClose" => audio::audio_close,
         "audioCopyTo" => audio::audio_copy_to,
-        "frameDeposit" => frame::frame_deposit,
-        "frameRedeem" => frame::frame_redeem,
-        "frameRegistrySweep" => frame::frame_registry_sweep,
+        "audioInfo" => audio::audio_info,
+        "mediaDeposit" => registry::media_deposit,
+        "mediaRedeem" => registry::media_redeem,
+        "mediaRegistrySweep" => registry::media_registry_sweep,
         "imageTypeSupported" => image_type_supported,
         "sessionCreate" => kinds::session_create,
         "sessionSupport" => kinds::session_support,

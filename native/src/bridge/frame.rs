@@ -2,7 +2,6 @@
 //! pixels; `frameClose` drops it at once (the box's finalizer is only a safety net).
 use super::js::{boxed, get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
 use crate::codecs::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
-use crate::codecs::frame_registry;
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
 use std::cell::RefCell;
@@ -141,28 +140,4 @@ pub fn frame_convert<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefin
         Ok(()) => Ok(cx.undefined()),
         Err(e) => throw(cx, &e),
     }
-}
-
-pub fn frame_deposit<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
-    let d = frame_arg(cx, 0)?;
-    let id = cx.argument::<JsString>(1)?.value(cx);
-    let ttl = cx.argument::<JsNumber>(2)?.value(cx);
-    let ttl = to_index(cx, ttl, "ttlMs")?;
-    match frame_registry::deposit(&id, d, std::time::Duration::from_millis(ttl as u64)) {
-        Ok(()) => Ok(cx.undefined()),
-        Err(e) => throw(cx, &e),
-    }
-}
-
-pub fn frame_redeem<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
-    let id = cx.argument::<JsString>(0)?.value(cx);
-    match frame_registry::redeem(&id) {
-        Some(d) => Ok(FrameBox::boxed(cx, d)?.upcast()),
-        None => Ok(cx.null().upcast()),
-    }
-}
-
-pub fn frame_registry_sweep<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsNumber> {
-    let left = frame_registry::sweep();
-    Ok(cx.number(left as f64))
 }

@@ -5,4 +5,5 @@ pub mod exports;
 mod frame;
 mod js;
 mod kinds;
+mod registry;
 mod session;

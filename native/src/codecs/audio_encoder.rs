@@ -160,8 +160,13 @@ fn plan(cfg: &EncoderConfig) -> Result<Plan> {
         if let Some(a) = o.application.as_deref() {
             options.push(("application", a.to_string()));
         }
-        // OpusEncoderConfig.signal and usedtx: FFmpeg 5.1's libopus wrapper has no option for
-        // OPUS_SET_SIGNAL or OPUS_SET_DTX, so they are accepted (valid) and not applied.
+        // OpusEncoderConfig.signal and usedtx: FFmpeg 5.1's libopus wrapper (`ffmpeg -h
+        // encoder=libopus`: application, frame_duration, packet_loss, fec, vbr, mapping_family,
+        // apply_phase_inv) has no option for OPUS_SET_SIGNAL or OPUS_SET_DTX, and its encoder
+        // state is private, so neither can be honoured. The config stays valid (WPT expects
+        // `supported: true`): `signal` behaves as 'auto' (libopus classifies speech/music itself)
+        // and `usedtx` as false (silence is coded as ordinary, small packets, every one emitted;
+        // Chrome drops the 1-byte DTX packets). test/conformance/audio-encoder.test.js pins this.
     }
     Ok(Plan { family, codec, rate, format, options })
 }
@@ -425,6 +430,8 @@ impl Active {
                 None
             } else {
                 self.sent_config = true;
+                // sampleRate: the encoded stream's rate (48000 for Opus input resampled from a rate
+                // libopus lacks), as current Chrome reports it (encoded_buffer.params.sample_rate()).
                 Some(DecoderConfigOut { codec: cfg.codec.clone(), sample_rate: self.rate, channels: cfg.channels, description: self.description.clone() })
             };
             out.push(EncodedChunk { data, timestamp, duration, decoder_config });

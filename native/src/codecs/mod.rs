@@ -6,7 +6,7 @@ pub mod audio_encoder;
 pub mod codec_string;
 pub mod color;
 pub mod frame_data;
-pub mod frame_registry;
+pub mod media_registry;
 pub mod h264;
 pub mod hevc;
 pub mod image_decoder;
