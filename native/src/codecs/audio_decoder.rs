@@ -8,6 +8,7 @@
 use super::audio_data::{AudioSamples, MAX_CHANNELS};
 use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
+use super::Draining as _;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
 use crate::ffi::{sys, Frame, Packet, Status};
@@ -107,55 +108,40 @@ impl super::Draining<DecodedAudio> for Active {
     fn codec(&mut self) -> &mut CodecContext<Opened> {
         &mut self.ctx
     }
-    fn receive_all(&mut self, out: &mut Vec<DecodedAudio>) -> Result<Status> {
-        Active::receive_all(self, out)
+    fn spare(&mut self) -> &mut Option<Frame> {
+        &mut self.spare
     }
-}
-
-impl Active {
-    fn receive_all(&mut self, out: &mut Vec<DecodedAudio>) -> Result<Status> {
-        loop {
-            let mut frame = match self.spare.take() {
-                Some(f) => f,
-                None => Frame::new()?,
-            };
-            match self.ctx.receive_frame(&mut frame)? {
-                Status::Ready => {}
-                s => {
-                    self.spare = Some(frame);
-                    return Ok(s);
-                }
-            }
-            let total = frame.nb_samples();
-            let (start_skip, end_skip) = frame.skip_samples().unwrap_or((0, 0));
-            self.skip += start_skip as u64;
-            let head = (self.skip.min(total as u64)) as usize;
-            self.skip -= head as u64;
-            let tail = (end_skip as usize).min(total - head);
-            let keep = total - head - tail;
-            let rate = frame.sample_rate();
-            let own = frame.pts();
-            if keep == 0 {
-                frame.unref();
-                self.spare = Some(frame);
-                continue;
-            }
-            let samples = AudioSamples::from_av_frame(&frame, head, keep)?;
-            let n = keep as i64;
+    fn take(&mut self, mut frame: Frame, out: &mut Vec<DecodedAudio>) -> Result<()> {
+        let total = frame.nb_samples();
+        let (start_skip, end_skip) = frame.skip_samples().unwrap_or((0, 0));
+        self.skip += start_skip as u64;
+        let head = (self.skip.min(total as u64)) as usize;
+        self.skip -= head as u64;
+        let tail = (end_skip as usize).min(total - head);
+        let keep = total - head - tail;
+        let rate = frame.sample_rate();
+        let own = frame.pts();
+        if keep == 0 {
             frame.unref();
             self.spare = Some(frame);
-            // Output AudioData timestamps: counted from the first chunk's timestamp; resync to the
-            // frame's own (chunk) timestamp after a gap of more than a frame and 50 ms.
-            let (base, count, r) = self.clock.unwrap_or((own.unwrap_or(0), 0, rate));
-            let (base, count) = if r != rate && count > 0 { (base + us(count, r), 0) } else { (base, count) };
-            let expected = base + us(count, rate);
-            let (base, count, timestamp) = match own {
-                Some(pts) if (pts - expected).abs() > us(n, rate) + 50_000 => (pts, 0, pts),
-                _ => (base, count, expected),
-            };
-            self.clock = Some((base, count + n, rate));
-            out.push(DecodedAudio { samples, timestamp });
+            return Ok(());
         }
+        let samples = AudioSamples::from_av_frame(&frame, head, keep)?;
+        let n = keep as i64;
+        frame.unref();
+        self.spare = Some(frame);
+        // Output AudioData timestamps: counted from the first chunk's timestamp; resync to the
+        // frame's own (chunk) timestamp after a gap of more than a frame and 50 ms.
+        let (base, count, r) = self.clock.unwrap_or((own.unwrap_or(0), 0, rate));
+        let (base, count) = if r != rate && count > 0 { (base + us(count, r), 0) } else { (base, count) };
+        let expected = base + us(count, rate);
+        let (base, count, timestamp) = match own {
+            Some(pts) if (pts - expected).abs() > us(n, rate) + 50_000 => (pts, 0, pts),
+            _ => (base, count, expected),
+        };
+        self.clock = Some((base, count + n, rate));
+        out.push(DecodedAudio { samples, timestamp });
+        Ok(())
     }
 }
 

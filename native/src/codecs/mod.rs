@@ -53,11 +53,31 @@ pub fn release_memory_when_idle() {
     }
 }
 
-/// A decoder backend's open state, as the shared send loop needs it.
+/// A decoder backend's open state, as the shared send/receive loops need it.
 pub(crate) trait Draining<O> {
     fn codec(&mut self) -> &mut crate::ffi::codec::CodecContext<crate::ffi::codec::Opened>;
+    /// The AVFrame reused between receives (None until the first).
+    fn spare(&mut self) -> &mut Option<crate::ffi::Frame>;
+    /// Turn one received frame into outputs (or hand it back to `spare()` when it makes none).
+    fn take(&mut self, frame: crate::ffi::Frame, out: &mut Vec<O>) -> crate::error::Result<()>;
+
     /// Receive every output the decoder has ready; returns Again or Eof.
-    fn receive_all(&mut self, out: &mut Vec<O>) -> crate::error::Result<crate::ffi::Status>;
+    fn receive_all(&mut self, out: &mut Vec<O>) -> crate::error::Result<crate::ffi::Status> {
+        use crate::ffi::{Frame, Status};
+        loop {
+            let mut frame = match self.spare().take() {
+                Some(f) => f,
+                None => Frame::new()?,
+            };
+            match self.codec().receive_frame(&mut frame)? {
+                Status::Ready => self.take(frame, out)?,
+                s => {
+                    *self.spare() = Some(frame);
+                    return Ok(s);
+                }
+            }
+        }
+    }
 }
 
 /// Send one packet, taking outputs out while the decoder is full (FFmpeg then promises output;

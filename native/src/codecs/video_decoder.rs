@@ -7,6 +7,7 @@ use super::codec_string::{parse_video, VideoCodec};
 use super::frame_data::{with_scaler, FrameData};
 use super::pixel_format::{by_av, by_name};
 use crate::engine::Backend;
+use super::Draining as _;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened, Unopened};
 use crate::ffi::frame::{chroma_shift, depth_and_rgb, plane_count};
@@ -337,30 +338,16 @@ impl super::Draining<DecodedFrame> for Active {
     fn codec(&mut self) -> &mut CodecContext<Opened> {
         &mut self.ctx
     }
-    fn receive_all(&mut self, out: &mut Vec<DecodedFrame>) -> Result<Status> {
-        Active::receive_all(self, out)
+    fn spare(&mut self) -> &mut Option<Frame> {
+        &mut self.spare
+    }
+    fn take(&mut self, frame: Frame, out: &mut Vec<DecodedFrame>) -> Result<()> {
+        out.push(self.output(frame)?);
+        Ok(())
     }
 }
 
 impl Active {
-    /// Receive every frame the decoder has ready; returns Again or Eof.
-    fn receive_all(&mut self, out: &mut Vec<DecodedFrame>) -> Result<Status> {
-        loop {
-            let mut frame = match self.spare.take() {
-                Some(f) => f,
-                None => Frame::new()?,
-            };
-            match self.ctx.receive_frame(&mut frame)? {
-                Status::Ready => {}
-                s => {
-                    self.spare = Some(frame);
-                    return Ok(s);
-                }
-            }
-            out.push(self.output(frame)?);
-        }
-    }
-
     /// Output VideoFrames (spec "Output VideoFrames" step 1): wrap a decoded frame with its
     /// timestamp and duration (from the frame itself), visible rect, display size and colour.
     fn output(&self, frame: Frame) -> Result<DecodedFrame> {
