@@ -98,3 +98,20 @@ pub(crate) fn send_draining<O>(a: &mut impl Draining<O>, pkt: &crate::ffi::Packe
         }
     }
 }
+
+/// The bytes of one encoded chunk: the encoder's packet as is, or a rewritten copy (Annex B →
+/// length-prefixed, ADTS headers added …). Shared by the video and audio encoders; the bridge
+/// copies it once into an ArrayBuffer and drops it.
+pub enum ChunkBytes {
+    Packet(crate::ffi::Packet),
+    Owned(Vec<u8>),
+}
+
+impl ChunkBytes {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            ChunkBytes::Packet(p) => p.data(),
+            ChunkBytes::Owned(v) => v,
+        }
+    }
+}

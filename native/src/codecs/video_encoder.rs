@@ -76,19 +76,7 @@ pub struct DecoderConfigOut {
     pub flip: bool,
 }
 
-pub enum ChunkBytes {
-    Packet(Packet),
-    Owned(Vec<u8>),
-}
-
-impl ChunkBytes {
-    pub fn as_slice(&self) -> &[u8] {
-        match self {
-            ChunkBytes::Packet(p) => p.data(),
-            ChunkBytes::Owned(v) => v,
-        }
-    }
-}
+pub use super::ChunkBytes;
 
 pub struct EncodedChunk {
     pub data: ChunkBytes,
