@@ -343,8 +343,7 @@ impl Frame {
             if ptr.is_null() {
                 return None;
             }
-            // SAFETY: distinct planes of one writable frame never overlap; each holds len bytes; the
-            // borrows are tied to &mut self.
+            // SAFETY: distinct planes of one writable frame never overlap; each holds len bytes; the borrows are tied to &mut self.
             v.push(unsafe { std::slice::from_raw_parts_mut(ptr, len) });
         }
         Some(v)

@@ -22,9 +22,7 @@ pub fn try_zeroed(len: usize) -> Option<Vec<u8>> {
     if ptr.is_null() {
         return None;
     }
-    // SAFETY: `ptr` was allocated by the global allocator with the layout of `[u8; len]` (size
-    // `len`, align 1) — exactly what a Vec<u8> of capacity `len` frees with — and all `len` bytes
-    // are initialised (zeroed); the Vec becomes the pointer's only owner.
+    // SAFETY: `ptr` was allocated by the global allocator with the layout of `[u8; len]` (size `len`, align 1) — exactly what a Vec<u8> of capacity `len` frees with — and all `len` bytes are initialised (zeroed); the Vec becomes the pointer's only owner.
     Some(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 

@@ -97,8 +97,7 @@ impl Resampler {
             None => (Vec::new(), 0),
         };
         let in_arg = if input.is_some() { in_ptrs.as_ptr() as *mut *const u8 } else { std::ptr::null_mut() };
-        // SAFETY: every output plane holds out_capacity samples and every input plane in_count
-        // samples (checked above); the pointer arrays live until the call returns.
+        // SAFETY: every output plane holds out_capacity samples and every input plane in_count samples (checked above); the pointer arrays live until the call returns.
         let n = unsafe { sys::swr_convert(self.ptr.as_ptr(), out_ptrs.as_mut_ptr(), out_capacity as c_int, in_arg, in_count as c_int) };
         Ok(check(n, "swr_convert")? as usize)
     }

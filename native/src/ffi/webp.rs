@@ -21,8 +21,7 @@ extern "C" {
 /// (`ALPH` + `VP8 `, or `VP8L`) — or None when its header is broken.
 pub fn info(data: &[u8]) -> Option<(u32, u32)> {
     let (mut w, mut h): (c_int, c_int) = (0, 0);
-    // SAFETY: `data` is a live slice of `data.len()` bytes that libwebp only reads; `w` and `h`
-    // are valid, writable ints for the duration of the call.
+    // SAFETY: `data` is a live slice of `data.len()` bytes that libwebp only reads; `w` and `h` are valid, writable ints for the duration of the call.
     let ok = unsafe { WebPGetInfo(data.as_ptr(), data.len(), &mut w, &mut h) };
     if ok == 0 || w <= 0 || h <= 0 {
         return None;
@@ -34,10 +33,7 @@ pub fn info(data: &[u8]) -> Option<(u32, u32)> {
 /// first row starts at `out[0]`. False when the bitstream is broken or does not fit `out`.
 pub fn decode_rgba_into(data: &[u8], out: &mut [u8], stride: usize) -> bool {
     let Ok(stride) = c_int::try_from(stride) else { return false };
-    // SAFETY: `data` is a live slice libwebp only reads (`data.len()` bytes); `out` is a live,
-    // exclusively borrowed slice of `out.len()` bytes, and libwebp writes only inside
-    // `output_buffer_size` bytes from it (it checks the picture fits stride and size first and
-    // returns NULL otherwise). Neither pointer is kept after the call returns.
+    // SAFETY: `data` is read only, `out` is exclusively borrowed for `out.len()` bytes and libwebp writes only within them (it checks stride × height fits first, else returns NULL); neither pointer outlives the call.
     let r = unsafe { WebPDecodeRGBAInto(data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), stride) };
     !r.is_null()
 }
