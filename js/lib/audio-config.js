@@ -7,7 +7,7 @@
 const { typeError, describe } = require('./errors');
 const {
   isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, enforceRange,
-  toDOMString, stripAsciiWhitespace, toUnsignedLongEnforced,
+  toDOMString, stripAsciiWhitespace, toUnsignedLong,
 } = require('./buffer-source');
 
 const BITRATE_MODES = ['constant', 'variable'];
@@ -20,7 +20,7 @@ const OPUS_FRAME_DURATIONS = [2500, 5000, 10000, 20000, 40000, 60000, 80000, 100
 /** Chrome: a bitrate above INT32_MAX is invalid (TypeError). */
 const MAX_BITRATE = 0x7FFFFFFF;
 
-const unsignedLong = toUnsignedLongEnforced;
+const unsignedLong = toUnsignedLong;
 const unsignedLongLong = (v, what, member) => enforceRange(v, 0, Number.MAX_SAFE_INTEGER, `${what}: expected a non-negative integer ${member}`);
 
 function common(c, what, out) {

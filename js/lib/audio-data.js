@@ -8,7 +8,7 @@ const native = require('./native');
 const { typeError, rangeError, invalidState, describe } = require('./errors');
 const {
   isBufferSource, toUint8Array, validateTransferList, detach,
-  enforceRange, toLongLong, toEnum, toDictionary, toNumber,
+  toLongLong, toEnum, toDictionary, toNumber, toUnsignedLong,
 } = require('./buffer-source');
 const mediaToken = require('./media-token');
 
@@ -24,7 +24,6 @@ const INTERNAL = Symbol('AudioData internal');
 let getHandle;
 let brand;
 
-const toUnsignedLongER = (v, what, member) => enforceRange(v, 0, 0xFFFFFFFF, `${what}: expected an integer ${member} between 0 and 4294967295`);
 
 class AudioData {
   // [[resource reference]]: the native handle, null once closed ([[Detached]]).
@@ -58,9 +57,9 @@ class AudioData {
     if (d.format === undefined) throw typeError(`${WHAT}: expected a format, got undefined`);
     const format = toEnum(d.format, AUDIO_SAMPLE_FORMATS, WHAT, 'format');
     if (d.numberOfChannels === undefined) throw typeError(`${WHAT}: expected numberOfChannels, got undefined`);
-    const numberOfChannels = toUnsignedLongER(d.numberOfChannels, WHAT, 'numberOfChannels');
+    const numberOfChannels = toUnsignedLong(d.numberOfChannels, WHAT, 'numberOfChannels');
     if (d.numberOfFrames === undefined) throw typeError(`${WHAT}: expected numberOfFrames, got undefined`);
-    const numberOfFrames = toUnsignedLongER(d.numberOfFrames, WHAT, 'numberOfFrames');
+    const numberOfFrames = toUnsignedLong(d.numberOfFrames, WHAT, 'numberOfFrames');
     if (d.sampleRate === undefined) throw typeError(`${WHAT}: expected a sampleRate, got undefined`);
     const sampleRate = Math.fround(toNumber(d.sampleRate, `${WHAT}: expected a finite sampleRate`));
     if (!Number.isFinite(sampleRate)) throw typeError(`${WHAT}: expected a finite sampleRate, got ${describe(d.sampleRate)}`);
@@ -196,10 +195,10 @@ function copyToOptions(options, where) {
   const o = toDictionary(options, where);
   const out = {};
   out.format = o.format === undefined ? undefined : toEnum(o.format, AUDIO_SAMPLE_FORMATS, where, 'format');
-  out.frameCount = o.frameCount === undefined ? undefined : toUnsignedLongER(o.frameCount, where, 'frameCount');
-  out.frameOffset = o.frameOffset === undefined ? 0 : toUnsignedLongER(o.frameOffset, where, 'frameOffset');
+  out.frameCount = o.frameCount === undefined ? undefined : toUnsignedLong(o.frameCount, where, 'frameCount');
+  out.frameOffset = o.frameOffset === undefined ? 0 : toUnsignedLong(o.frameOffset, where, 'frameOffset');
   if (o.planeIndex === undefined) throw typeError(`${where}: expected a planeIndex, got undefined`);
-  out.planeIndex = toUnsignedLongER(o.planeIndex, where, 'planeIndex');
+  out.planeIndex = toUnsignedLong(o.planeIndex, where, 'planeIndex');
   return out;
 }
 

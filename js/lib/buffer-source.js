@@ -185,11 +185,8 @@ function toDOMString(v, what, member) {
 /** Infra "strip leading and trailing ASCII whitespace" (TAB, LF, FF, CR, SPACE — not String.prototype.trim's set). */
 const stripAsciiWhitespace = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
 
-/** WebIDL [EnforceRange] unsigned long. */
-const toUnsignedLongEnforced = (v, what, member) => enforceRange(v, 0, 0xFFFFFFFF, `${what}: expected an integer ${member} between 0 and 4294967295`);
-
 module.exports = {
-  toDOMString, stripAsciiWhitespace, toUnsignedLongEnforced,
+  toDOMString, stripAsciiWhitespace,
   isBufferSource, isArrayBuffer, isSharedArrayBuffer, isDetached, toUint8Array, underlyingBuffer,
   validateTransferList, detach, adopt,
   toNumber, enforceRange, toLongLong, toUnsignedLongLong, toUnsignedLong, toDouble, toUnrestrictedDouble,

@@ -22,7 +22,7 @@ const { NativeSession } = require('./native-session');
 const { makeError, typeError, invalidState, dataError, abortError, describe } = require('./errors');
 const {
   isArrayBuffer, isSharedArrayBuffer, isDetached, validateTransferList, detach,
-  enforceRange, toEnum, toDictionary, toDOMString,
+  toEnum, toDictionary, toDOMString, toUnsignedLong,
 } = require('./buffer-source');
 const { wrapNativeFrame } = require('./video-frame');
 const {
@@ -108,10 +108,10 @@ function convertInit(input) {
     throw typeError(`${WHAT}: expected init.data to be an ArrayBuffer, SharedArrayBuffer, TypedArray, DataView or ReadableStream, got ${describe(data)}`);
   }
   if (d.desiredHeight !== undefined) {
-    out.desiredHeight = enforceRange(d.desiredHeight, 0, 0xFFFFFFFF, `${WHAT}: expected an integer desiredHeight between 0 and 4294967295`);
+    out.desiredHeight = toUnsignedLong(d.desiredHeight, WHAT, 'desiredHeight');
   }
   if (d.desiredWidth !== undefined) {
-    out.desiredWidth = enforceRange(d.desiredWidth, 0, 0xFFFFFFFF, `${WHAT}: expected an integer desiredWidth between 0 and 4294967295`);
+    out.desiredWidth = toUnsignedLong(d.desiredWidth, WHAT, 'desiredWidth');
   }
   if (d.preferAnimation !== undefined) out.preferAnimation = Boolean(d.preferAnimation);
   out.transfer = convertTransferSequence(d.transfer);
@@ -265,7 +265,7 @@ class ImageDecoder {
       const o = toDictionary(options, `${WHAT}.decode`);
       const completeFramesOnly = o.completeFramesOnly === undefined ? true : Boolean(o.completeFramesOnly);
       const frameIndex = o.frameIndex === undefined ? 0
-        : enforceRange(o.frameIndex, 0, 0xFFFFFFFF, `${WHAT}.decode: expected an integer frameIndex between 0 and 4294967295`);
+        : toUnsignedLong(o.frameIndex, `${WHAT}.decode`, 'frameIndex');
       // 1. [[closed]] → InvalidStateError.
       if (this.#closed) {
         return Promise.reject(invalidState(`${WHAT}.decode: the decoder is closed`));

@@ -12,13 +12,13 @@ const { chunkBytes, isEncodedVideoChunk } = require('./encoded-video-chunk');
 const { colorSpaceInit } = require('./video-color-space');
 const {
   isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, toDouble,
-  toDOMString, stripAsciiWhitespace, toUnsignedLongEnforced,
+  toDOMString, stripAsciiWhitespace, toUnsignedLong,
 } = require('./buffer-source');
 
 const WHAT = 'VideoDecoder';
 const HARDWARE = ['no-preference', 'prefer-hardware', 'prefer-software'];
 
-const unsignedLong = toUnsignedLongEnforced;
+const unsignedLong = toUnsignedLong;
 
 /**
  * WebIDL conversion of a VideoDecoderConfig (members in lexicographic order), then "check if a

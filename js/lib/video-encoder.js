@@ -8,7 +8,9 @@ const { CodecBase, configureCodec, enqueueWork, queueSize } = require('./codec-b
 const { typeError, dataError, describe } = require('./errors');
 const { frameHandle, isVideoFrame } = require('./video-frame');
 const { wrapChunkBytes } = require('./encoded-video-chunk');
-const { toDictionary, toEnum, toUnsignedLong, toUnsignedLongLong, toDouble, enforceRange } = require('./buffer-source');
+const {
+  toDictionary, toEnum, toUnsignedLong, toUnsignedLongLong, toDouble, enforceRange, toDOMString, stripAsciiWhitespace,
+} = require('./buffer-source');
 
 const WHAT = 'VideoEncoder';
 const HARDWARE = ['no-preference', 'prefer-hardware', 'prefer-software'];
@@ -29,14 +31,6 @@ function encodeOptionsMember(codec) {
   if (p === 'av01') return 'av1';
   return null;
 }
-
-/** WebIDL DOMString conversion: ToString, which throws a TypeError for a Symbol (String(sym) does not). */
-function toDOMString(v, what, member) {
-  if (typeof v === 'symbol') throw typeError(`${what}: expected a string ${member}, got a symbol`);
-  return String(v);
-}
-/** Infra "strip leading and trailing ASCII whitespace" (TAB, LF, FF, CR, SPACE only — not String.prototype.trim's set). */
-const stripAsciiWhitespace = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
 
 /**
  * WebIDL conversion of a VideoEncoderConfig, then "check if config is a valid VideoEncoderConfig".

@@ -14,8 +14,8 @@ use crate::ffi::frame::{chroma_shift, depth_and_rgb, plane_count};
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 
-/// Largest coded width or height accepted (the crate's documented frame-size limit).
-pub const MAX_DIMENSION: u32 = 16384;
+/// Largest coded width or height accepted: the crate's one frame-size limit.
+pub use super::frame_data::MAX_DIMENSION;
 
 /// A VideoColorSpaceInit: every member optional (absent = not known / not overridden).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
