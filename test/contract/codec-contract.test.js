@@ -89,9 +89,8 @@ const KINDS = [
   },
   {
     name: 'AudioDecoder',
-    // Outputs are closed right after the recorder sees them (AudioData owns native samples).
-    make: (init) => new AudioDecoder(init && typeof init.output === 'function'
-      ? { error: init.error, output: (d) => { try { init.output(d); } finally { d.close(); } } } : init),
+    // Outputs (AudioData) are closed by the recorder, as for VideoDecoder's frames.
+    make: (init) => new AudioDecoder(init),
     validConfig: { codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 2 },
     invalidConfig: { codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 0 },
     unsupportedConfig: { codec: 'bogus', sampleRate: 48000, numberOfChannels: 2 },
