@@ -61,11 +61,14 @@ const scenarios = {
     native.trimCaches();
     const start = rss();
     const opts = ending === 'close' ? { flushAtEnd: false } : ending === 'flushEvery100' ? { flushEvery: 100 } : {};
-    const r = await encodeRun({ frames, codec, latencyMode, bFrames, marks: [2000, frames], ...opts });
+    // RSS after gc every 1000 frames from frame 2000 on: a leak shows as a slope.
+    const marks = [];
+    for (let m = 2000; m <= frames; m += 1000) marks.push(m);
+    const r = await encodeRun({ frames, codec, latencyMode, bFrames, marks, ...opts });
     const counts = await waitZero();
     const end = rss();
     const m = process.memoryUsage();
-    return { cold, start, at2000: r.at[2000], atEnd: r.at[frames], end, chunks: r.chunks, counts,
+    return { cold, start, at2000: r.at[2000], atEnd: r.at[frames], samples: marks.map((m) => [m, r.at[m]]), end, chunks: r.chunks, counts,
       heapTotal: m.heapTotal / 1048576, external: m.external / 1048576 };
   },
   async frames(frames) {
