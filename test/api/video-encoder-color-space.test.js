@@ -287,33 +287,42 @@ for (const [codec, extra, ext, mux] of FFPROBE_CASES) {
   }
 }
 
-test('later frames in another colour space are converted into the stream\'s (first frame decides)', async () => {
-  // Frame 0 decides smpte170m limited; frames 1–2 are bt709 full range and must come back in the
-  // stream's space with their own colours.
-  const tags = [SD_LIMITED, HD_FULL, HD_FULL];
-  for (const codec of ['avc1.42001E', 'vp09.00.10.08']) {
+// Frame 0 decides the stream's colour space; frames 1–2 are bt709 full range and must come back in
+// the stream's space with their own colours: another matrix and range, or the range alone (which
+// swscale's unscaled same-format copy ignores unless the context is made with the ranges).
+const HD_LIMITED = { ...HD_FULL, fullRange: false };
+for (const [first, codec] of [[SD_LIMITED, 'avc1.42001E'], [SD_LIMITED, 'vp09.00.10.08'], [HD_LIMITED, 'avc1.42001E']]) {
+  test(`later frames in another colour space are converted into the stream's (first frame ${first.matrix} limited decides, ${codec})`, async () => {
+    const tags = [first, HD_FULL, HD_FULL];
     const { chunks, metas } = await encodeAll(codec, tags.map((cs, t) => i420Frame(t, cs)));
-    assert.deepEqual(metas[0].decoderConfig.colorSpace, SD_LIMITED);
+    assert.deepEqual(metas[0].decoderConfig.colorSpace, first);
     assert.equal(metas.filter((m) => m.decoderConfig).length, 1, 'one decoderConfig');
     const decoded = await decodeAll(metas[0].decoderConfig, chunks);
     const sources = tags.map((cs, t) => i420Frame(t, cs));
     try {
       for (const [t, f] of decoded.entries()) {
-        assert.deepEqual(f.colorSpace.toJSON(), SD_LIMITED);
+        assert.deepEqual(f.colorSpace.toJSON(), first);
         const d = rgbDiff(await rgbaOf(f), await rgbaOf(sources[t]));
         // bt709 → smpte170m primaries are not converted (only matrix and range), hence the margin.
         assert.ok(d.mean <= 4, `${codec} frame ${t}: RGBA differs from the source's by ${d.mean.toFixed(2)} on average`);
       }
-      // The converted frames' planes are not the source's (range 0–255 → 16–235 moves every Y).
+      // The converted frame's luma is not the source's: with the same matrix it is the source's
+      // luma in limited range (16 + Y·219/255), with another matrix it moves further.
       const y1 = (await planesOf(decoded[1]))[0];
       const src1 = (await planesOf(sources[1]))[0];
-      assert.ok(psnr(y1, src1) < 30, 'frame 1 was converted to limited range');
+      const db = psnr(y1, src1);
+      if (first.matrix === 'bt709') {
+        const ldb = psnr(y1, src1.map((v) => Math.round(16 + v * 219 / 255)));
+        assert.ok(ldb > 40 && ldb > db + 3, `frame 1's Y is the source's in limited range (${ldb.toFixed(1)} dB; ${db.toFixed(1)} dB against the source as is)`);
+      } else {
+        assert.ok(db < 30, `frame 1 was converted (Y PSNR against the source ${db.toFixed(1)} dB)`);
+      }
     } finally {
       for (const f of decoded) f.close();
       for (const f of sources) f.close();
     }
-  }
-});
+  });
+}
 
 test('a reconfigure lets the next first frame decide the colour space again', async () => {
   const metas = [];
