@@ -1,12 +1,12 @@
 'use strict';
-// VideoEncoder: decoderConfig.colorSpace for RGB input, and the encode → decode →
-// copyTo({format: 'RGBA'}) round trip it must keep right. RGB frames (sRGB: matrix 'rgb') are
+// VideoEncoder: decoderConfig.colorSpace for RGB and YUV input, and the encode → decode →
+// copyTo({format: 'RGBA'}) round trip it must keep right (README, "Colour of encoded frames").
+// RGB frames (sRGB: matrix 'rgb') are
 // converted to YUV with the BT.709 matrix, limited range, before encoding, so decoderConfig.colorSpace
 // is that YUV space (bt709/bt709/bt709, fullRange false), as the bitstream signals where it can;
 // never the input's sRGB (matrix 'rgb' would tell a decoder the planes are G, B, R). Chrome does
-// the same kind of thing: it reports the YUV space it converted into (see README, "Colour of
-// encoded RGB frames"). VP8 has no colour signalling in its bitstream, so there the decoderConfig
-// is what carries it.
+// the same kind of thing: it reports the YUV space it converted into. VP8 has no colour
+// signalling in its bitstream, so there the decoderConfig is what carries it.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -324,13 +324,18 @@ for (const [first, codec] of [[SD_LIMITED, 'avc1.42001E'], [SD_LIMITED, 'vp09.00
   });
 }
 
-test('a reconfigure lets the next first frame decide the colour space again', async () => {
+test('a flush keeps the stream\'s colour space; a reconfigure lets the next first frame decide again', async () => {
   const metas = [];
   const errors = [];
   const enc = new VideoEncoder({ output: (c, m) => metas.push(m), error: (e) => errors.push(e.message) });
   const config = { codec: 'vp09.00.10.08', width: W, height: H, bitrate: 1_000_000, framerate: 30 };
   enc.configure(config);
   let f = i420Frame(0, SD_LIMITED);
+  enc.encode(f);
+  f.close();
+  await enc.flush();
+  // libvpx is reopened after a flush: still the configuration's colour space (no new decoderConfig).
+  f = i420Frame(1, HD_FULL);
   enc.encode(f);
   f.close();
   await enc.flush();

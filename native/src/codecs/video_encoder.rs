@@ -65,7 +65,7 @@ pub struct StreamColor {
 }
 
 impl StreamColor {
-    /// REC709: RGB input is converted into it (README "Colour of encoded RGB frames"), and a YUV
+    /// REC709: RGB input is converted into it (README "Colour of encoded frames"), and a YUV
     /// frame whose matrix no encoder can signal (`rgb`) too.
     pub const BT709_LIMITED: StreamColor = StreamColor { primaries: "bt709", transfer: "bt709", matrix: "bt709", full_range: false };
 
