@@ -113,10 +113,14 @@ const sameBytes = (a, b) => {
   return Buffer.from(a).equals(Buffer.from(b));
 };
 
+const sameColorSpace = (a, b) => a.primaries === b.primaries && a.transfer === b.transfer &&
+  a.matrix === b.matrix && a.fullRange === b.fullRange;
+
 function sameDecoderConfig(a, b) {
   return !!a && !!b && a.codec === b.codec && a.codedWidth === b.codedWidth && a.codedHeight === b.codedHeight &&
     a.displayAspectWidth === b.displayAspectWidth && a.displayAspectHeight === b.displayAspectHeight &&
-    a.rotation === b.rotation && a.flip === b.flip && sameBytes(a.description, b.description);
+    a.rotation === b.rotation && a.flip === b.flip && sameColorSpace(a.colorSpace, b.colorSpace) &&
+    sameBytes(a.description, b.description);
 }
 
 // Hooks into this class's private state, set in its static block, for CodecBase.
@@ -179,7 +183,7 @@ class VideoEncoder extends CodecBase {
       duration: frame.duration === null ? undefined : frame.duration,
       keyFrame,
       quantizer,
-      color: { matrix: cs.matrix, fullRange: cs.fullRange },
+      color: { primaries: cs.primaries, transfer: cs.transfer, matrix: cs.matrix, fullRange: cs.fullRange },
       rotation: frame.rotation,
       flip: frame.flip,
     };
@@ -203,7 +207,9 @@ class VideoEncoder extends CodecBase {
         codedHeight: dc.codedHeight,
         displayAspectWidth: dc.displayAspectWidth,
         displayAspectHeight: dc.displayAspectHeight,
-        colorSpace: { primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: false },
+        // The stream's colour space (what the bitstream signals where it can): a YUV first
+        // frame's own, BT.709 limited for RGB input (README, "Colour of encoded frames").
+        colorSpace: { ...dc.colorSpace },
       };
       // VideoDecoderConfig rotation/flip: the first frame's orientation (0/false by default).
       decoderConfig.rotation = dc.rotation;

@@ -43,11 +43,108 @@ pub struct EncoderConfig {
     pub b_frames: u8,
 }
 
-/// The source colour of a frame (VideoColorSpace matrix / fullRange), for YUV → YUV and RGB → YUV.
+/// The colour of a frame (its VideoColorSpace; a null member is None).
 #[derive(Clone, Debug, Default)]
 pub struct FrameColor {
+    pub primaries: Option<String>,
+    pub transfer: Option<String>,
     pub matrix: Option<String>,
     pub full_range: Option<bool>,
+}
+
+/// The colour space of an encoded stream: what the encoder signals (H.264/HEVC VUI, AV1 colour
+/// config, VP9 colour space and range; nothing in VP8) and what decoderConfig.colorSpace reports.
+/// The first frame of a configuration decides it (`StreamColor::of`), as Chrome does: a YUV
+/// frame is encoded as it is and the stream takes its colour space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamColor {
+    pub primaries: &'static str,
+    pub transfer: &'static str,
+    pub matrix: &'static str,
+    pub full_range: bool,
+}
+
+impl StreamColor {
+    /// REC709: RGB input is converted into it (README "Colour of encoded frames"), and a YUV
+    /// frame whose matrix no encoder can signal (`rgb`) too.
+    pub const BT709_LIMITED: StreamColor = StreamColor { primaries: "bt709", transfer: "bt709", matrix: "bt709", full_range: false };
+
+    /// The stream colour a first frame decides. YUV with a matrix the encoders signal (bt709,
+    /// bt470bg, smpte170m, bt2020-ncl; null is bt709, the spec's REC709 default) keeps its colour;
+    /// null members are filled from the matrix: primaries the matrix's own (bt2020-ncl → bt2020),
+    /// transfer bt709 for bt709 and bt2020-ncl (BT.2020's SDR curve is BT.709's) and smpte170m for
+    /// the BT.601 matrices, fullRange false.
+    pub fn of(c: &FrameColor, rgb: bool) -> StreamColor {
+        if rgb {
+            return Self::BT709_LIMITED;
+        }
+        let matrix = match c.matrix.as_deref() {
+            None | Some("bt709") => "bt709",
+            Some("bt470bg") => "bt470bg",
+            Some("smpte170m") => "smpte170m",
+            Some("bt2020-ncl") => "bt2020-ncl",
+            Some(_) => return Self::BT709_LIMITED,
+        };
+        let primaries = match c.primaries.as_deref() {
+            Some("bt709") => "bt709",
+            Some("bt470bg") => "bt470bg",
+            Some("smpte170m") => "smpte170m",
+            Some("bt2020") => "bt2020",
+            Some("smpte432") => "smpte432",
+            _ => match matrix {
+                "bt2020-ncl" => "bt2020",
+                m => m,
+            },
+        };
+        let transfer = match c.transfer.as_deref() {
+            Some("bt709") => "bt709",
+            Some("smpte170m") => "smpte170m",
+            Some("iec61966-2-1") => "iec61966-2-1",
+            Some("linear") => "linear",
+            Some("pq") => "pq",
+            Some("hlg") => "hlg",
+            _ => match matrix {
+                "bt470bg" | "smpte170m" => "smpte170m",
+                _ => "bt709",
+            },
+        };
+        StreamColor { primaries, transfer, matrix, full_range: c.full_range.unwrap_or(false) }
+    }
+
+    /// swscale's matrix of the stream's YUV.
+    fn sws_matrix(&self) -> Matrix {
+        matrix_of(Some(self.matrix))
+    }
+
+    /// FFmpeg's (range, matrix, primaries, transfer), set on the encoder before it opens.
+    fn av(&self) -> (sys::AVColorRange, sys::AVColorSpace, sys::AVColorPrimaries, sys::AVColorTransferCharacteristic) {
+        use sys::AVColorPrimaries as P;
+        use sys::AVColorSpace as S;
+        use sys::AVColorTransferCharacteristic as T;
+        let range = if self.full_range { sys::AVColorRange::AVCOL_RANGE_JPEG } else { sys::AVColorRange::AVCOL_RANGE_MPEG };
+        let space = match self.matrix {
+            "bt470bg" => S::AVCOL_SPC_BT470BG,
+            "smpte170m" => S::AVCOL_SPC_SMPTE170M,
+            "bt2020-ncl" => S::AVCOL_SPC_BT2020_NCL,
+            _ => S::AVCOL_SPC_BT709,
+        };
+        let primaries = match self.primaries {
+            "bt470bg" => P::AVCOL_PRI_BT470BG,
+            "smpte170m" => P::AVCOL_PRI_SMPTE170M,
+            "bt2020" => P::AVCOL_PRI_BT2020,
+            "smpte432" => P::AVCOL_PRI_SMPTE432,
+            _ => P::AVCOL_PRI_BT709,
+        };
+        let transfer = match self.transfer {
+            "smpte170m" => T::AVCOL_TRC_SMPTE170M,
+            "iec61966-2-1" => T::AVCOL_TRC_IEC61966_2_1,
+            "linear" => T::AVCOL_TRC_LINEAR,
+            "pq" => T::AVCOL_TRC_SMPTE2084,
+            "hlg" => T::AVCOL_TRC_ARIB_STD_B67,
+            _ => T::AVCOL_TRC_BT709,
+        };
+        (range, space, primaries, transfer)
+    }
 }
 
 pub struct EncodeItem {
@@ -74,6 +171,8 @@ pub struct DecoderConfigOut {
     pub description: Option<Vec<u8>>,
     pub rotation: u16,
     pub flip: bool,
+    /// decoderConfig.colorSpace: the stream's colour space.
+    pub color: StreamColor,
 }
 
 pub use super::ChunkBytes;
@@ -434,6 +533,8 @@ struct Active {
     sent_config: bool,
     /// The orientation of the first frame of this configuration.
     orientation: Option<(u16, bool)>,
+    /// The colour properties this context was opened with.
+    color: StreamColor,
 }
 
 #[derive(Default)]
@@ -445,20 +546,22 @@ pub struct VideoEncoderBackend {
     /// it (lookahead and reference buffers) until the next frame kept a whole encoder's memory per
     /// flush cycle — and this keeps the configuration's orientation for the reopen.
     after_drain: Option<Option<(u16, bool)>>,
+    /// The stream's colour space: decided by the first frame of a configuration (None before it).
+    stream_color: Option<StreamColor>,
     pool: Option<FramePool>,
     seq: i64,
 }
 
 /// Validate and open once (isConfigSupported).
 pub fn check_support(cfg: &EncoderConfig) -> Result<()> {
-    open(cfg, DEFAULT_QP).map(|_| ())
+    open(cfg, DEFAULT_QP, StreamColor::BT709_LIMITED).map(|_| ())
 }
 
 /// The quantizer used in 'quantizer' mode when a frame gives none.
 const DEFAULT_QP: u8 = 23;
 
-/// Open the encoder for `cfg` (`qp` is the constant quantizer of 'quantizer' mode).
-fn open(cfg: &EncoderConfig, qp: u8) -> Result<Active> {
+/// Open the encoder for `cfg` (`qp` is the constant quantizer of 'quantizer' mode) signalling `color`.
+fn open(cfg: &EncoderConfig, qp: u8, color: StreamColor) -> Result<Active> {
     let p = plan(cfg, qp)?;
     let mut ctx = CodecContext::new(p.codec)?;
     ctx.set_video(cfg.width, cfg.height, p.pix_fmt);
@@ -493,11 +596,12 @@ fn open(cfg: &EncoderConfig, qp: u8) -> Result<Active> {
     if cfg.realtime && matches!(p.family, Family::Avc | Family::Hevc) {
         ctx.set_gop(10 * 60 * 30, b);
     }
-    let range = sys::AVColorRange::AVCOL_RANGE_MPEG;
-    ctx.set_color(range, sys::AVColorSpace::AVCOL_SPC_BT709, sys::AVColorPrimaries::AVCOL_PRI_BT709, sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709);
+    // The encoders read the colour properties at open only (libvpx VP8 has none to write).
+    let (range, space, primaries, trc) = color.av();
+    ctx.set_color(range, space, primaries, trc);
     let name = row(p.family).encoder;
     let ctx = ctx.open(&p.options).map_err(|e| Error::not_supported(format!("VideoEncoder: {name} refused the configuration: {}", e.to_error(ErrorKind::NotSupported).message)))?;
-    Ok(Active { ctx, plan: p, in_flight: HashMap::new(), sent: 0, sent_config: false, orientation: None })
+    Ok(Active { ctx, plan: p, in_flight: HashMap::new(), sent: 0, sent_config: false, orientation: None, color })
 }
 
 impl VideoEncoderBackend {
@@ -518,6 +622,7 @@ impl VideoEncoderBackend {
             description,
             rotation,
             flip,
+            color: a.color,
         })
     }
 
@@ -544,8 +649,9 @@ impl VideoEncoderBackend {
         }
     }
 
-    /// Put the item's visible rect, scaled/converted, into a pooled frame of the encoder's format.
-    fn prepare(&mut self, item: &EncodeItem, fmt: sys::AVPixelFormat) -> Result<crate::ffi::Frame> {
+    /// Put the item's visible rect, scaled/converted, into a pooled frame of the encoder's format
+    /// in the stream's colour `sc`.
+    fn prepare(&mut self, item: &EncodeItem, fmt: sys::AVPixelFormat, sc: StreamColor) -> Result<crate::ffi::Frame> {
         let cfg = self.cfg.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
         if !self.pool.as_ref().is_some_and(|p| p.matches(fmt, cfg.width, cfg.height)) {
             self.pool = Some(FramePool::new(fmt, cfg.width, cfg.height)?);
@@ -555,10 +661,16 @@ impl VideoEncoderBackend {
         let src = item.frame.planes_at(x, y)?;
         let src_fmt = item.frame.format;
         // Plane copy only when nothing needs converting: the encoder's format at the configured
-        // size, already BT.709 limited range (what the encoder signals); otherwise swscale converts.
-        let bt709_limited = matches!(item.color.matrix.as_deref(), None | Some("bt709")) && item.color.full_range != Some(true);
+        // size, YUV with the stream's matrix and range; otherwise swscale converts (RGB → YUV,
+        // repacking, scaling, or another matrix/range into the stream's). Primaries and transfer
+        // are not converted (swscale has no gamut mapping): a later frame with other primaries
+        // is encoded as if it had the stream's.
+        let src_m = matrix_of(item.color.matrix.as_deref());
+        let src_full = if src_fmt.rgb { true } else { item.color.full_range.unwrap_or(false) };
+        let (dst_m, dst_full) = (sc.sws_matrix(), sc.full_range);
+        let same_color = !src_fmt.rgb && src_m == dst_m && src_full == dst_full;
         let same_format = src_fmt.av == Some(fmt) || (src_fmt.without_alpha().av == Some(fmt));
-        if same_format && w == cfg.width && h == cfg.height && bt709_limited {
+        if same_format && w == cfg.width && h == cfg.height && same_color {
             for p in 0..crate::ffi::frame::plane_count(fmt) {
                 let rows = src_fmt.rows(p, h);
                 let row = src_fmt.row_bytes(p, w);
@@ -571,16 +683,15 @@ impl VideoEncoderBackend {
         } else {
             let src_desc = item.frame.image_desc(w, h)?;
             let dst_desc = ImageDesc { format: fmt, width: cfg.width, height: cfg.height };
-            let src_m = matrix_of(item.color.matrix.as_deref());
-            let src_full = if src_fmt.rgb { true } else { item.color.full_range.unwrap_or(false) };
             with_scaler(src_desc, dst_desc, scale::BICUBIC, |s| {
-                s.set_colorspace(src_m, src_full, Matrix::Bt709, false)?;
+                s.set_colorspace(src_m, src_full, dst_m, dst_full)?;
                 s.scale_into_frame(&src, &mut frame)?;
                 Ok(())
             })
             .map_err(|e| if e.kind == ErrorKind::NotSupported { Error::not_supported(format!("VideoEncoder: cannot convert {} frames: {}", src_fmt.name, e.message)) } else { e })?;
         }
-        frame.set_color(sys::AVColorRange::AVCOL_RANGE_MPEG, sys::AVColorSpace::AVCOL_SPC_BT709, sys::AVColorPrimaries::AVCOL_PRI_BT709, sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709);
+        let (range, space, primaries, trc) = sc.av();
+        frame.set_color(range, space, primaries, trc);
         Ok(frame)
     }
 }
@@ -597,7 +708,10 @@ impl Backend for VideoEncoderBackend {
         }
         self.active = None;
         self.after_drain = None;
-        let a = open(&cfg, DEFAULT_QP)?;
+        // The next frame decides the new configuration's colour space; until then the encoder is
+        // open with REC709 (reopened at that frame if it decides another).
+        self.stream_color = None;
+        let a = open(&cfg, DEFAULT_QP, StreamColor::BT709_LIMITED)?;
         self.active = Some(a);
         self.cfg = Some(cfg);
         Ok(())
@@ -612,17 +726,24 @@ impl Backend for VideoEncoderBackend {
         let qp_max = self.active.as_ref().map_or(63, |a| row(a.plan.family).qp_max);
         let want_qp = (cfg.bitrate_mode == BitrateMode::Quantizer).then(|| item.quantizer.unwrap_or(DEFAULT_QP).min(qp_max));
         let qp_changed = want_qp.is_some() && self.active.as_ref().is_some_and(|a| a.plan.qp != want_qp);
-        if qp_changed {
+        // The first frame of a configuration decides the stream's colour space. The encoder reads
+        // its colour properties at open only, so one opened with others is reopened; at the first
+        // frame it has been given nothing (flushed first all the same if it ever had been).
+        let color = *self.stream_color.get_or_insert_with(|| StreamColor::of(&item.color, item.frame.format.rgb));
+        let color_changed = self.active.as_ref().is_some_and(|a| a.color != color);
+        let fed = self.active.as_ref().is_some_and(|a| a.sent_config || !a.in_flight.is_empty());
+        if qp_changed || (color_changed && fed) {
             self.flush(out)?;
         }
-        if qp_changed || self.active.is_none() {
+        if qp_changed || color_changed || self.active.is_none() {
             let orientation = self.active.as_ref().and_then(|a| a.orientation).or(self.after_drain.take().flatten());
-            let mut a = open(&cfg, want_qp.unwrap_or(DEFAULT_QP)).map_err(|e| Error::encoding(e.message))?;
+            self.active = None;
+            let mut a = open(&cfg, want_qp.unwrap_or(DEFAULT_QP), color).map_err(|e| Error::encoding(e.message))?;
             a.orientation = orientation;
             self.active = Some(a);
         }
         let fmt = self.active.as_ref().map(|a| a.plan.pix_fmt).ok_or_else(|| Error::encoding("VideoEncoder: no encoder"))?;
-        let mut frame = self.prepare(&item, fmt)?;
+        let mut frame = self.prepare(&item, fmt, color)?;
         let seq = self.seq;
         self.seq += 1;
         frame.set_pts(Some(seq));
@@ -681,6 +802,7 @@ impl Backend for VideoEncoderBackend {
     fn reset(&mut self) {
         self.active = None;
         self.after_drain = None;
+        self.stream_color = None;
         self.cfg = None;
         self.pool = None;
     }
@@ -717,6 +839,26 @@ mod tests {
         for c in ["avc1.42001E", "avc1.64001F", "avc1.6E001F", "hvc1.1.6.L93.B0", "hev1.2.4.L93.B0", "vp8", "vp09.00.10.08", "vp09.01.10.08", "vp09.02.10.10", "vp09.03.10.10", "av01.0.04M.08", "av01.0.04M.10", "av01.1.04M.08"] {
             check_support(&cfg(c)).unwrap_or_else(|e| panic!("{c}: {}", e.message));
         }
+    }
+
+    #[test]
+    fn stream_color_keeps_yuv_and_fills_null_members() {
+        let fc = |p: Option<&str>, t: Option<&str>, m: Option<&str>, f: Option<bool>| FrameColor { primaries: p.map(String::from), transfer: t.map(String::from), matrix: m.map(String::from), full_range: f };
+        let sc = |primaries, transfer, matrix, full_range| StreamColor { primaries, transfer, matrix, full_range };
+        // RGB input, and a YUV matrix no encoder signals, are converted into REC709.
+        assert_eq!(StreamColor::of(&fc(Some("bt709"), Some("iec61966-2-1"), Some("rgb"), Some(true)), true), StreamColor::BT709_LIMITED);
+        assert_eq!(StreamColor::of(&fc(None, None, Some("rgb"), Some(true)), false), StreamColor::BT709_LIMITED);
+        assert_eq!(StreamColor::of(&FrameColor::default(), false), StreamColor::BT709_LIMITED);
+        assert_eq!(StreamColor::of(&fc(Some("smpte170m"), Some("smpte170m"), Some("smpte170m"), Some(false)), false), sc("smpte170m", "smpte170m", "smpte170m", false));
+        assert_eq!(StreamColor::of(&fc(Some("bt709"), Some("bt709"), Some("bt709"), Some(true)), false), sc("bt709", "bt709", "bt709", true));
+        assert_eq!(StreamColor::of(&fc(None, None, Some("bt470bg"), Some(true)), false), sc("bt470bg", "smpte170m", "bt470bg", true));
+        assert_eq!(StreamColor::of(&fc(None, None, Some("bt2020-ncl"), None), false), sc("bt2020", "bt709", "bt2020-ncl", false));
+        assert_eq!(StreamColor::of(&fc(Some("smpte432"), Some("pq"), None, None), false), sc("smpte432", "pq", "bt709", false));
+        let (range, space, primaries, trc) = sc("smpte170m", "smpte170m", "smpte170m", true).av();
+        assert_eq!(range, sys::AVColorRange::AVCOL_RANGE_JPEG);
+        assert_eq!(space, sys::AVColorSpace::AVCOL_SPC_SMPTE170M);
+        assert_eq!(primaries, sys::AVColorPrimaries::AVCOL_PRI_SMPTE170M);
+        assert_eq!(trc, sys::AVColorTransferCharacteristic::AVCOL_TRC_SMPTE170M);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Scaler {
     dst: ImageDesc,
     flags: c_int,
     color: Option<(Matrix, bool, Matrix, bool)>,
+    /// The (source, destination) full-range flags the context was initialised with.
+    ranges: (bool, bool),
     _live: Live,
 }
 
@@ -62,6 +64,18 @@ fn covers(desc: &ImageDesc, lens: [usize; 4], stride: [usize; 4]) -> bool {
         let row = plane_row_bytes(desc.format, desc.width, p);
         rows == 0 || (stride[p] >= row && stride[p] <= i32::MAX as usize && lens[p] >= (rows - 1) * stride[p] + row)
     })
+}
+
+/// Whether swscale treats a format as YUV (or grey): neither RGB nor palette.
+fn is_yuv(format: sys::AVPixelFormat) -> bool {
+    // SAFETY: av_pix_fmt_desc_get returns a pointer into a static table or null.
+    let d = unsafe { sys::av_pix_fmt_desc_get(format) };
+    if d.is_null() {
+        return false;
+    }
+    // SAFETY: non-null pointer into libavutil's static, immutable descriptor table.
+    let flags = unsafe { (*d).flags };
+    flags & (sys::AV_PIX_FMT_FLAG_RGB | sys::AV_PIX_FMT_FLAG_PAL) as u64 == 0
 }
 
 pub const BICUBIC: c_int = sys::SWS_BICUBIC;
@@ -89,7 +103,44 @@ impl Scaler {
             )
         };
         let ptr = NonNull::new(p).ok_or(AvError { code: EINVAL, what: "sws_getContext" })?;
-        Ok(Scaler { ptr, src, dst, flags, color: None, _live: Live::new(Kind::SwsContexts) })
+        Ok(Scaler { ptr, src, dst, flags, color: None, ranges: (false, false), _live: Live::new(Kind::SwsContexts) })
+    }
+
+    /// A context initialised with the given ranges (sws_getContext's are both limited). swscale
+    /// picks its unscaled converters (a plain plane copy for YUV → same YUV) at initialisation,
+    /// and only when the ranges are equal; ranges set later by sws_setColorspaceDetails are then
+    /// ignored, so a YUV → YUV range change needs them here, as libavfilter's scale filter does.
+    fn with_ranges(src: ImageDesc, dst: ImageDesc, flags: c_int, ranges: (bool, bool)) -> Result<NonNull<sys::SwsContext>, AvError> {
+        // SAFETY: allocates an empty context (null on failure), set up below and freed on error.
+        let ptr = NonNull::new(unsafe { sys::sws_alloc_context() }).ok_or(AvError { code: ENOMEM, what: "sws_alloc_context" })?;
+        let opts: [(&[u8], i64); 9] = [
+            (b"srcw\0", src.width as i64),
+            (b"srch\0", src.height as i64),
+            (b"src_format\0", src.format as i64),
+            (b"dstw\0", dst.width as i64),
+            (b"dsth\0", dst.height as i64),
+            (b"dst_format\0", dst.format as i64),
+            (b"sws_flags\0", flags as i64),
+            (b"src_range\0", ranges.0 as i64),
+            (b"dst_range\0", ranges.1 as i64),
+        ];
+        let mut r = 0;
+        for (name, v) in opts {
+            if r >= 0 {
+                // SAFETY: the context is live and an AVClass object; name is a NUL-terminated option of it.
+                r = unsafe { sys::av_opt_set_int(ptr.as_ptr().cast(), name.as_ptr().cast(), v, 0) };
+            }
+        }
+        if r >= 0 {
+            // SAFETY: the context is live and fully set; null filters are allowed.
+            r = unsafe { sys::sws_init_context(ptr.as_ptr(), std::ptr::null_mut(), std::ptr::null_mut()) };
+        }
+        if r < 0 {
+            // SAFETY: we own the context and free it once, here.
+            unsafe { sys::sws_freeContext(ptr.as_ptr()) };
+            return Err(AvError { code: if r == -1 { EINVAL } else { r }, what: "sws_init_context" });
+        }
+        Ok(ptr)
     }
 
     pub fn matches(&self, src: &ImageDesc, dst: &ImageDesc, flags: c_int) -> bool {
@@ -100,6 +151,14 @@ impl Scaler {
     pub fn set_colorspace(&mut self, src: Matrix, src_full: bool, dst: Matrix, dst_full: bool) -> Result<(), AvError> {
         if self.color == Some((src, src_full, dst, dst_full)) {
             return Ok(());
+        }
+        // YUV → YUV: the ranges must be the context's own (see `with_ranges`).
+        if is_yuv(self.src.format) && is_yuv(self.dst.format) && self.ranges != (src_full, dst_full) {
+            let ptr = Self::with_ranges(self.src, self.dst, self.flags, (src_full, dst_full))?;
+            // SAFETY: we own the old context; it is replaced at once and never used again.
+            unsafe { sys::sws_freeContext(self.ptr.as_ptr()) };
+            self.ptr = ptr;
+            self.ranges = (src_full, dst_full);
         }
         // SAFETY: sws_getCoefficients returns a pointer to a static table of 4 ints.
         let (inv, table) = unsafe { (sys::sws_getCoefficients(src.sws()), sys::sws_getCoefficients(dst.sws())) };
@@ -198,6 +257,27 @@ mod tests {
         for px in back.chunks(4) {
             assert!((px[0] as i32 - 200).abs() <= 3 && (px[1] as i32 - 30).abs() <= 3 && (px[2] as i32 - 60).abs() <= 3, "{px:?}");
         }
+    }
+    #[test]
+    fn yuv_range_change_is_applied_by_a_same_format_copy() {
+        // Full → limited range between two identical yuv420p images: swscale's plain-copy
+        // converter would leave Y at 255 and 0.
+        let (w, h) = (4u32, 2u32);
+        let desc = ImageDesc { format: AV_PIX_FMT_YUV420P, width: w, height: h };
+        let y: Vec<u8> = [0u8, 255, 128, 255].repeat(2);
+        let (u, v) = (vec![128u8; 2], vec![128u8; 2]);
+        let run = |s: &mut Scaler| {
+            let (mut oy, mut ou, mut ov) = (vec![0u8; 8], vec![0u8; 2], vec![0u8; 2]);
+            s.scale(&Planes { data: [&y, &u, &v, &[]], stride: [4, 2, 2, 0] }, &mut PlanesMut { data: [&mut oy, &mut ou, &mut ov, &mut []], stride: [4, 2, 2, 0] }).unwrap();
+            oy
+        };
+        let mut s = Scaler::new(desc, desc, BICUBIC).unwrap();
+        s.set_colorspace(Matrix::Bt709, true, Matrix::Bt709, false).unwrap();
+        let oy = run(&mut s);
+        assert!((oy[0] as i32 - 16).abs() <= 1 && (oy[1] as i32 - 235).abs() <= 1, "{oy:?}");
+        // And back to equal ranges: a plain copy again.
+        s.set_colorspace(Matrix::Bt709, false, Matrix::Bt709, false).unwrap();
+        assert_eq!(run(&mut s), y);
     }
     #[test]
     fn short_buffers_are_refused() {

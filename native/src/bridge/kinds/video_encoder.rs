@@ -50,7 +50,12 @@ impl Kind for VideoEncoderBackend {
         let rotation = get_opt_num(cx, o, "rotation")?.map_or(0, |r| r as u16);
         let flip = get_opt_bool(cx, o, "flip")?.unwrap_or(false);
         let color = match o.get_opt::<JsObject, _, _>(cx, "color")? {
-            Some(c) => FrameColor { matrix: get_opt_str(cx, c, "matrix")?, full_range: get_opt_bool(cx, c, "fullRange")? },
+            Some(c) => FrameColor {
+                primaries: get_opt_str(cx, c, "primaries")?,
+                transfer: get_opt_str(cx, c, "transfer")?,
+                matrix: get_opt_str(cx, c, "matrix")?,
+                full_range: get_opt_bool(cx, c, "fullRange")?,
+            },
             None => FrameColor::default(),
         };
         Ok(EncodeItem { frame, visible, timestamp, duration, key_frame, quantizer, color, rotation, flip })
@@ -80,6 +85,13 @@ impl Kind for VideoEncoderBackend {
             set_num(cx, m, "rotation", dc.rotation)?;
             let flip = cx.boolean(dc.flip);
             m.set(cx, "flip", flip)?;
+            let cs = cx.empty_object();
+            set_str(cx, cs, "primaries", dc.color.primaries)?;
+            set_str(cx, cs, "transfer", dc.color.transfer)?;
+            set_str(cx, cs, "matrix", dc.color.matrix)?;
+            let full = cx.boolean(dc.color.full_range);
+            cs.set(cx, "fullRange", full)?;
+            m.set(cx, "colorSpace", cs)?;
             o.set(cx, "decoderConfig", m)?;
         }
         if let Some(l) = c.temporal_layer {
