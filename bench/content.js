@@ -123,3 +123,13 @@ function rgbaFileToI420(rgbaFile, w, h, i420File) {
 }
 
 module.exports = { movingRgba, rgbaFileToI420, CLI_BT709_FILTER };
+
+// CLI: node bench/content.js W H N out.yuv — writes N frames as raw I420 (BT.709 limited), for
+// bench/defaults.sh.
+if (require.main === module) {
+  const [w, h, n, out] = process.argv.slice(2);
+  const rgbaFile = `${out}.rgba`;
+  fs.writeFileSync(rgbaFile, movingRgba(Number(w), Number(h), Number(n)));
+  rgbaFileToI420(rgbaFile, Number(w), Number(h), out);
+  fs.rmSync(rgbaFile);
+}

@@ -94,12 +94,15 @@ function runChild(impl, codec, format, inFile, frames, dir) {
   return JSON.parse(fs.readFileSync(out, 'utf8'));
 }
 
-// Decode with our VideoDecoder and compare with the I420 input planes.
-async function psnr(result, i420) {
+// Decode with our VideoDecoder (from the encoder's own decoderConfig) and compare with the input:
+// I420 input plane by plane (PSNR of Y and of all planes); RGBA input after copyTo({format:
+// 'RGBA'}) — what a user gets back, so a colour space the encoder reports wrongly costs here.
+async function psnr(result, input, format) {
   const { VideoDecoder, EncodedVideoChunk } = require('..');
   const cfg = { ...result.decoderConfig };
   if (cfg.description) cfg.description = Buffer.from(cfg.description, 'base64');
-  const frameBytes = (W * H * 3) / 2;
+  const rgba = format === 'RGBA';
+  const frameBytes = rgba ? W * H * 4 : (W * H * 3) / 2;
   const ySize = W * H;
   let sseY = 0;
   let sseAll = 0;
@@ -107,20 +110,30 @@ async function psnr(result, i420) {
   let failure = null;
   const pending = [];
   const compare = (i, buf) => {
-    const ref = i420.subarray(i * frameBytes, (i + 1) * frameBytes);
-    for (let k = 0; k < frameBytes; k++) {
-      const d = buf[k] - ref[k];
-      if (k < ySize) sseY += d * d;
-      sseAll += d * d;
+    const ref = input.subarray(i * frameBytes, (i + 1) * frameBytes);
+    if (rgba) {
+      for (let k = 0; k < frameBytes; k += 4) {
+        for (let c = 0; c < 3; c++) {
+          const d = buf[k + c] - ref[k + c];
+          sseAll += d * d;
+        }
+      }
+    } else {
+      for (let k = 0; k < frameBytes; k++) {
+        const d = buf[k] - ref[k];
+        if (k < ySize) sseY += d * d;
+        sseAll += d * d;
+      }
     }
     decoded++;
   };
   const dec = new VideoDecoder({
     output(frame) {
       const i = Math.round((frame.timestamp * FPS) / 1e6);
-      if (frame.format !== 'I420') failure = new Error(`decoded ${frame.format}, expected I420`);
-      const buf = new Uint8Array(frame.allocationSize());
-      pending.push(frame.copyTo(buf).then(() => compare(i, buf), (e) => { failure = e; }).finally(() => frame.close()));
+      if (!rgba && frame.format !== 'I420') failure = new Error(`decoded ${frame.format}, expected I420`);
+      const opts = rgba ? { format: 'RGBA' } : {};
+      const buf = new Uint8Array(frame.allocationSize(opts));
+      pending.push(frame.copyTo(buf, opts).then(() => compare(i, buf), (e) => { failure = e; }).finally(() => frame.close()));
     },
     error(e) { failure = e; },
   });
@@ -131,7 +144,7 @@ async function psnr(result, i420) {
   dec.close();
   if (failure) throw failure;
   const db = (sse, n) => (sse === 0 ? Infinity : 10 * Math.log10((255 * 255 * n) / sse));
-  return { decoded, y: db(sseY, decoded * ySize), all: db(sseAll, decoded * frameBytes) };
+  return { decoded, y: rgba ? NaN : db(sseY, decoded * ySize), all: db(sseAll, decoded * (rgba ? ySize * 3 : frameBytes)) };
 }
 
 async function main() {
@@ -151,18 +164,23 @@ async function main() {
     const i420File = path.join(dir, 'in.yuv');
     const i420 = rgbaFileToI420(rgbaFile, W, H, i420File);
     console.log(`VideoEncoder defaults, ours vs ${PEER} ${PEER_VERSION}: ${W}×${H}, ${BITRATE / 1e6} Mbps, ${frames} moving frames, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
-    console.log('codec            impl  | RGBA in: fps  CPU ms/frame | I420 in: fps  CPU ms/frame  kb/s   PSNR Y  PSNR all');
+    console.log('                       | RGBA input                             | I420 input');
+    console.log('codec            impl  |    fps  CPU ms  kb/s  PSNR RGB          |    fps  CPU ms  kb/s  PSNR Y  PSNR YUV');
     for (const codec of codecs) {
       for (const impl of ['ours', 'peer']) {
         const rgba = runChild(impl, codec, 'RGBA', rgbaFile, frames, dir);
         const yuv = runChild(impl, codec, 'I420', i420File, frames, dir);
-        const cell = (r) => (r.error ? `error: ${r.error}`.slice(0, 60) : `${(r.frames / r.secs).toFixed(1).padStart(6)} ${r.cpuMs.toFixed(2).padStart(7)}${r.frames < frames ? ` (${r.frames} frames)` : ''}`);
-        let q = '';
-        if (!yuv.error) {
-          const p = await psnr(yuv, i420);
-          q = `${((yuv.bytes * 8 * FPS) / yuv.frames / 1000).toFixed(0).padStart(6)} ${p.y.toFixed(2).padStart(7)} ${p.all.toFixed(2).padStart(7)}${p.decoded !== yuv.frames ? ` (decoded ${p.decoded}/${yuv.frames})` : ''}`;
-        }
-        console.log(`${codec.padEnd(16)} ${impl.padEnd(5)} | ${cell(rgba).padEnd(22)} | ${cell(yuv).padEnd(22)} ${q}`);
+        const cell = async (r, input, format) => {
+          if (r.error) return `error: ${r.error}`.slice(0, 60);
+          const p = await psnr(r, input, format);
+          const kbps = (r.bytes * 8 * FPS) / r.frames / 1000;
+          const q = format === 'RGBA' ? `${p.all.toFixed(2).padStart(8)}` : `${p.y.toFixed(2).padStart(7)} ${p.all.toFixed(2).padStart(7)}`;
+          const notes = [r.frames < frames ? `${r.frames} frames in ${BUDGET_S} s` : '', p.decoded !== r.frames ? `decoded ${p.decoded}/${r.frames}` : ''].filter(Boolean).join(', ');
+          return `${(r.frames / r.secs).toFixed(1).padStart(6)} ${r.cpuMs.toFixed(2).padStart(7)} ${kbps.toFixed(0).padStart(5)} ${q}${notes ? ` (${notes})` : ''}`;
+        };
+        const a = await cell(rgba, fs.readFileSync(rgbaFile), 'RGBA');
+        const b = await cell(yuv, i420, 'I420');
+        console.log(`${codec.padEnd(16)} ${impl.padEnd(5)} | ${a.padEnd(38)} | ${b}`);
       }
     }
   } finally {

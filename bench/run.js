@@ -17,8 +17,9 @@ const REPEATS = quick ? 1 : 3;
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // CLI options = our table's 'quality' row (and 'realtime' row) for each codec.
 const CODECS = [
-  { codec: 'avc1.42001E', enc: 'libx264', quality: ['-preset', 'veryfast', '-profile:v', 'baseline', '-bf', '0'], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-bf', '0'] },
-  { codec: 'hvc1.1.6.L93.B0', enc: 'libx265', quality: ['-preset', 'superfast', '-profile:v', 'main', '-x265-params', 'log-level=error:bframes=0'], realtime: ['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main', '-x265-params', 'log-level=error:bframes=0'] },
+  { codec: 'avc1.42001E', enc: 'libx264', quality: ['-preset', 'veryfast', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1'], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1'] },
+  { codec: 'avc1.64001F', enc: 'libx264', quality: ['-preset', 'superfast', '-profile:v', 'high', '-bf', '0', '-forced-idr', '1'], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-bf', '0', '-forced-idr', '1'] },
+  { codec: 'hvc1.1.6.L93.B0', enc: 'libx265', quality: ['-preset', 'superfast', '-profile:v', 'main', '-forced-idr', '1', '-x265-params', 'log-level=error:open-gop=0:bframes=0:min-cu-size=16'], realtime: ['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main', '-forced-idr', '1', '-x265-params', 'log-level=error:open-gop=0:bframes=0'] },
   { codec: 'vp8', enc: 'libvpx', quality: ['-deadline', 'good', '-cpu-used', '4', '-lag-in-frames', '0', '-auto-alt-ref', '0'], realtime: ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0'] },
   { codec: 'vp09.00.10.08', enc: 'libvpx-vp9', quality: ['-deadline', 'realtime', '-cpu-used', '7', '-lag-in-frames', '0', '-row-mt', '1'], realtime: ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'] },
   { codec: 'av01.0.04M.08', enc: 'libaom-av1', quality: ['-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'], realtime: ['-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'] },
