@@ -59,30 +59,53 @@ const C_BITS: u32 = Y_BITS + 2;
 /// Fixed-point coefficients in memory byte order: [byte 0, byte 1 (G), byte 2].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Coeffs {
-    y: [i16; 3],
+    y: [i32; 3],
     y_add: i32,
-    u: [i16; 3],
-    v: [i16; 3],
-    c_add: i32,
+    /// The chroma row whose byte-2 weight is positive (U for RGBX, V for BGRX), then the other.
+    c: [Chroma; 2],
+    /// BGRX: `c` is (V, U).
+    swap: bool,
+    /// 0x3ff, the width of a 4-pixel sum: a field, not a constant, so that LLVM keeps the mask
+    /// (it drops a constant one as redundant, and then no longer sees a 16-bit operand).
+    mask: u32,
+}
+
+/// One chroma row with non-negative weights only (x86 multiplies non-negative 16-bit values in
+/// one instruction, pmaddwd, even in SSE2): a negative weight −w on a sum S is applied as
+/// w·(1023 − S) − 1023·w, the 1023·w taken off `add`. The G weight is negative in U and V;
+/// of bytes 0 and 2, one weight is positive and the other negative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Chroma {
+    w: [i32; 3],
+    add: i32,
+}
+
+impl Chroma {
+    fn new(signed: [i32; 3]) -> Chroma {
+        let neg: i32 = signed.iter().filter(|&&c| c < 0).map(|c| 1023 * c.abs()).sum();
+        Chroma { w: signed.map(|c| c.abs()), add: (128 << C_BITS) + (1 << (C_BITS - 1)) - neg }
+    }
 }
 
 impl Coeffs {
     pub fn new(m: Matrix, full_range: bool, order: Order) -> Coeffs {
         let (y, u, v, y_off) = float_rows(m, full_range);
-        let q = |c: f64| (c * f64::from(1u32 << Y_BITS)).round() as i16;
+        // Every weight is below 1 (Y) or at most 0.5 in magnitude (U, V): 15 bits hold it.
+        let q = |c: f64| (c * f64::from(1u32 << Y_BITS)).round() as i32;
         // U and V of grey are exactly 128: the G weight is what keeps each row summing to zero.
         let zero_sum = |r: [f64; 3]| {
             let (a, b) = (q(r[0]), q(r[2]));
             [a, -(a + b), b]
         };
-        let (u, v) = (zero_sum(u), zero_sum(v));
-        let by_order = |r: [i16; 3]| if order == Order::Rgbx { r } else { [r[2], r[1], r[0]] };
+        let by_order = |r: [i32; 3]| if order == Order::Rgbx { r } else { [r[2], r[1], r[0]] };
+        let (u, v) = (by_order(zero_sum(u)), by_order(zero_sum(v)));
+        let swap = order == Order::Bgrx;
         Coeffs {
             y: by_order(y.map(q)),
             y_add: ((y_off as i32) << Y_BITS) + (1 << (Y_BITS - 1)),
-            u: by_order(u),
-            v: by_order(v),
-            c_add: (128 << C_BITS) + (1 << (C_BITS - 1)),
+            c: if swap { [Chroma::new(v), Chroma::new(u)] } else { [Chroma::new(u), Chroma::new(v)] },
+            swap,
+            mask: 0x3ff,
         }
     }
 }
@@ -95,24 +118,34 @@ fn pixel(s: &[u8; 4]) -> u32 {
     u32::from_le_bytes(*s)
 }
 
+// In luma() and chroma() both factors of every product are known to be below 2^15 (the masks
+// are no-ops on valid values; they tell LLVM), so each product is one pmaddwd lane.
 #[inline(always)]
 fn luma(p: u32, k: &Coeffs) -> u8 {
-    // i16 × i16 products (the byte values fit easily): LLVM turns them into pmaddwd.
-    let b0 = i32::from((p & 0xff) as i16);
-    let b1 = i32::from(((p >> 8) & 0xff) as i16);
-    let b2 = i32::from(((p >> 16) & 0xff) as i16);
-    let y = b0 * i32::from(k.y[0]) + b1 * i32::from(k.y[1]) + b2 * i32::from(k.y[2]) + k.y_add;
+    let w = |i: usize| k.y[i] & 0x7fff;
+    let y = (p & 0xff) as i32 * w(0) + ((p >> 8) & 0xff) as i32 * w(1) + ((p >> 16) & 0xff) as i32 * w(2) + k.y_add;
     (y >> Y_BITS).clamp(0, 255) as u8
 }
 
 /// `lo` holds the 4-pixel sums of bytes 0 and 2 in its 16-bit halves, `hi` those of bytes 1 and 3.
+/// Returns the chroma pair in `k.c` order.
 #[inline(always)]
-fn chroma(lo: u32, hi: u32, c: &[i16; 3], add: i32) -> u8 {
-    let s0 = i32::from((lo & 0xffff) as i16);
-    let s1 = i32::from((hi & 0xffff) as i16);
-    let s2 = i32::from(((lo >> 16) & 0x7fff) as i16);
-    let x = s0 * i32::from(c[0]) + s1 * i32::from(c[1]) + s2 * i32::from(c[2]) + add;
-    (x >> C_BITS).clamp(0, 255) as u8
+fn chroma(lo: u32, hi: u32, k: &Coeffs) -> (u8, u8) {
+    let m = k.mask & 0x3ff;
+    let (p0, g, p2) = (lo & m, hi & m, (lo >> 16) & m);
+    let (n0, ng, n2) = (p0 ^ 0x3ff, g ^ 0x3ff, p2 ^ 0x3ff);
+    let dot = |c: &Chroma, s: [u32; 3]| {
+        let x = (0..3).map(|i| s[i] as i32 * (c.w[i] & 0x7fff)).sum::<i32>() + c.add;
+        (x >> C_BITS).clamp(0, 255) as u8
+    };
+    (dot(&k.c[0], [n0, ng, p2]), dot(&k.c[1], [p0, ng, n2]))
+}
+
+/// (U, V) of one block's sums (tests).
+#[cfg(test)]
+fn uv(lo: u32, hi: u32, k: &Coeffs) -> (u8, u8) {
+    let (a, b) = chroma(lo, hi, k);
+    if k.swap { (b, a) } else { (a, b) }
 }
 
 /// Pixels per chunk of the vectorized loops (16 Y, 8 U, 8 V per row pair).
@@ -135,7 +168,7 @@ fn luma_row(src: &[u8], dst: &mut [u8], k: &Coeffs) {
     }
 }
 
-/// One row of U and V from two rows of `w` pixels (`bot` is `top` again for the last row of an
+/// One row of U and V (in `k.c` order) from two rows of `w` pixels (`bot` is `top` again for the last row of an
 /// odd height: the average of the available pixels). The last pixel of an odd width pairs with itself.
 #[inline(always)]
 fn chroma_row(top: &[u8], bot: &[u8], u: &mut [u8], v: &mut [u8], k: &Coeffs) {
@@ -151,16 +184,14 @@ fn chroma_row(top: &[u8], bot: &[u8], u: &mut [u8], v: &mut [u8], k: &Coeffs) {
         let lo = (t & LO64) + (b & LO64);
         let hi = ((t >> 8) & LO64) + ((b >> 8) & LO64);
         let (lo, hi) = ((lo + (lo >> 32)) as u32, (hi + (hi >> 32)) as u32);
-        *u = chroma(lo, hi, &k.u, k.c_add);
-        *v = chroma(lo, hi, &k.v, k.c_add);
+        (*u, *v) = chroma(lo, hi, k);
     }
     // The last pixel of an odd width: the pair is that pixel twice.
     if let (Some(t), Some(b), Some(u), Some(v)) = (tr.as_chunks::<4>().0.first(), br.as_chunks::<4>().0.first(), ur.first_mut(), vr.first_mut()) {
         let (t, b) = (pixel(t), pixel(b));
         let lo = 2 * ((t & LO) + (b & LO));
         let hi = 2 * (((t >> 8) & LO) + ((b >> 8) & LO));
-        *u = chroma(lo, hi, &k.u, k.c_add);
-        *v = chroma(lo, hi, &k.v, k.c_add);
+        (*u, *v) = chroma(lo, hi, k);
     }
 }
 
@@ -191,7 +222,8 @@ fn convert_rows(src: &[u8], src_stride: usize, width: usize, height: usize, dst:
         }
         let u = row(up, us, cr, cw).ok_or_else(|| short("U plane"))?;
         let v = row(vp, vs, cr, cw).ok_or_else(|| short("V plane"))?;
-        chroma_row(top, bot, &mut up[u], &mut vp[v], k);
+        let (u, v) = (&mut up[u], &mut vp[v]);
+        if k.swap { chroma_row(top, bot, v, u, k) } else { chroma_row(top, bot, u, v, k) }
     }
     Ok(())
 }
@@ -303,12 +335,13 @@ mod tests {
                     let s = [rng.next() % 1021, rng.next() % 1021, rng.next() % 1021];
                     let (lo, hi) = (s[0] | s[2] << 16, s[1]);
                     let e = exact(s.map(|x| f64::from(x) / 4.0), m, full);
-                    assert!((i32::from(chroma(lo, hi, &k.u, k.c_add)) - rounded(e[1])).abs() <= 1, "{m:?} {full} U {s:?}");
-                    assert!((i32::from(chroma(lo, hi, &k.v, k.c_add)) - rounded(e[2])).abs() <= 1, "{m:?} {full} V {s:?}");
+                    let (u, v) = uv(lo, hi, &k);
+                    assert!((i32::from(u) - rounded(e[1])).abs() <= 1, "{m:?} {full} U {s:?}");
+                    assert!((i32::from(v) - rounded(e[2])).abs() <= 1, "{m:?} {full} V {s:?}");
                 }
                 // Greys are exact: U = V = 128.
-                assert_eq!(chroma(4 * 77 | (4 * 77) << 16, 4 * 77, &k.u, k.c_add), 128);
-                assert_eq!(chroma(4 * 200 | (4 * 200) << 16, 4 * 200, &k.v, k.c_add), 128);
+                assert_eq!(uv(4 * 77 | (4 * 77) << 16, 4 * 77, &k), (128, 128));
+                assert_eq!(uv(4 * 200 | (4 * 200) << 16, 4 * 200, &k), (128, 128));
             }
         }
     }
