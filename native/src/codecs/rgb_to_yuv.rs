@@ -333,15 +333,15 @@ mod tests {
                 let k = Coeffs::new(m, full, Order::Rgbx);
                 for _ in 0..1_000_000 {
                     let s = [rng.next() % 1021, rng.next() % 1021, rng.next() % 1021];
-                    let (lo, hi) = (s[0] | s[2] << 16, s[1]);
+                    let (lo, hi) = (s[0] | (s[2] << 16), s[1]);
                     let e = exact(s.map(|x| f64::from(x) / 4.0), m, full);
                     let (u, v) = uv(lo, hi, &k);
                     assert!((i32::from(u) - rounded(e[1])).abs() <= 1, "{m:?} {full} U {s:?}");
                     assert!((i32::from(v) - rounded(e[2])).abs() <= 1, "{m:?} {full} V {s:?}");
                 }
                 // Greys are exact: U = V = 128.
-                assert_eq!(uv(4 * 77 | (4 * 77) << 16, 4 * 77, &k), (128, 128));
-                assert_eq!(uv(4 * 200 | (4 * 200) << 16, 4 * 200, &k), (128, 128));
+                assert_eq!(uv((4 * 77) | ((4 * 77) << 16), 4 * 77, &k), (128, 128));
+                assert_eq!(uv((4 * 200) | ((4 * 200) << 16), 4 * 200, &k), (128, 128));
             }
         }
     }

@@ -475,6 +475,17 @@ mod tests {
         assert_eq!(get(Kind::AvFrames), before);
     }
     #[test]
+    fn planes_mut_gives_every_plane_at_once() {
+        let pool = FramePool::new(sys::AVPixelFormat::AV_PIX_FMT_YUV420P, 33, 17).unwrap();
+        let mut f = pool.get().unwrap();
+        let p = f.planes_mut().unwrap();
+        assert_eq!(p.stride, [64, 64, 64, 0]);
+        assert_eq!([p.data[0].len(), p.data[1].len(), p.data[2].len(), p.data[3].len()], [64 * 17, 64 * 9, 64 * 9, 0]);
+        let [y, u, v, _] = p.data;
+        (y[0], u[0], v[0]) = (1, 2, 3);
+        assert_eq!((f.plane(0).unwrap()[0], f.plane(1).unwrap()[0], f.plane(2).unwrap()[0]), (1, 2, 3));
+    }
+    #[test]
     fn geometry() {
         use sys::AVPixelFormat::*;
         assert_eq!(plane_count(AV_PIX_FMT_NV12), 2);
