@@ -16,6 +16,7 @@ pub mod video_decoder;
 pub mod video_encoder;
 pub mod webp_anim;
 pub mod pixel_format;
+pub mod rgb_to_yuv;
 
 /// The `idle` and `teardown` hooks of an `engine::Backend` that holds FFmpeg state: hand memory
 /// back when idle (rate-limited) and after the backend is freed. Used inside `impl Backend for …`.

@@ -217,6 +217,29 @@ impl Frame {
         Some(unsafe { std::slice::from_raw_parts_mut(self.raw().data[p], len) })
     }
 
+    /// Every plane of a writable video frame at once, with its line size (None if the frame is
+    /// shared, a plane is missing, or two planes overlap).
+    pub fn planes_mut(&mut self) -> Option<super::scale::PlanesMut<'_>> {
+        let n = plane_count(self.pixel_format()?);
+        let mut spans = [(0usize, 0usize); 4];
+        for (p, span) in spans.iter_mut().enumerate().take(n) {
+            *span = (self.raw().data[p] as usize, self.plane_len(p)?);
+        }
+        let disjoint = (0..n).all(|a| (a + 1..n).all(|b| spans[a].0 + spans[a].1 <= spans[b].0 || spans[b].0 + spans[b].1 <= spans[a].0));
+        // SAFETY: av_frame_is_writable checks the buffers are not shared.
+        if !disjoint || unsafe { sys::av_frame_is_writable(self.ptr.as_ptr()) } == 0 {
+            return None;
+        }
+        let stride = [0, 1, 2, 3].map(|p| if p < n { self.linesize(p) } else { 0 });
+        let ptrs = self.raw().data;
+        let mut data: [&mut [u8]; 4] = [&mut [], &mut [], &mut [], &mut []];
+        for p in 0..n {
+            // SAFETY: as plane_mut(); the planes were checked above not to overlap, so the n borrows are disjoint, all tied to &mut self.
+            data[p] = unsafe { std::slice::from_raw_parts_mut(ptrs[p], spans[p].1) };
+        }
+        Some(super::scale::PlanesMut { data, stride })
+    }
+
     /// Raw plane pointers and line sizes, for swscale.
     pub(crate) fn data_ptrs(&self) -> ([*const u8; 4], [c_int; 4]) {
         let f = self.raw();
@@ -450,6 +473,17 @@ mod tests {
             assert!(f.plane(3).is_none());
         }
         assert_eq!(get(Kind::AvFrames), before);
+    }
+    #[test]
+    fn planes_mut_gives_every_plane_at_once() {
+        let pool = FramePool::new(sys::AVPixelFormat::AV_PIX_FMT_YUV420P, 33, 17).unwrap();
+        let mut f = pool.get().unwrap();
+        let p = f.planes_mut().unwrap();
+        assert_eq!(p.stride, [64, 64, 64, 0]);
+        assert_eq!([p.data[0].len(), p.data[1].len(), p.data[2].len(), p.data[3].len()], [64 * 17, 64 * 9, 64 * 9, 0]);
+        let [y, u, v, _] = p.data;
+        (y[0], u[0], v[0]) = (1, 2, 3);
+        assert_eq!((f.plane(0).unwrap()[0], f.plane(1).unwrap()[0], f.plane(2).unwrap()[0]), (1, 2, 3));
     }
     #[test]
     fn geometry() {

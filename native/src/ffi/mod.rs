@@ -11,6 +11,7 @@ pub mod mem;
 pub mod packet;
 pub mod resample;
 pub mod scale;
+pub mod simd;
 pub mod webp;
 
 pub use error::{AvError, Status};
