@@ -695,7 +695,7 @@ impl VideoEncoderBackend {
             }
         } else if super::rgb_to_yuv::applies(src_fmt, fmt, (w, h), (cfg.width, cfg.height)) {
             // Packed RGB to I420 at the same size: integer math, ~5× faster than swscale (rgb_to_yuv.rs).
-            super::rgb_to_yuv::into_frame(&src, src_fmt, &mut frame, Matrix::Bt709, false)?;
+            super::rgb_to_yuv::into_frame(&src, src_fmt, &mut frame, dst_m, dst_full)?;
         } else {
             let src_desc = item.frame.image_desc(w, h)?;
             let dst_desc = ImageDesc { format: fmt, width: cfg.width, height: cfg.height };
