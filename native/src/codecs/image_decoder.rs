@@ -5,6 +5,7 @@
 //! `webp_anim`. AVIF: the primary item (a still) is located by `image_info::avif_layout` and its
 //! AV1 OBUs go to libdav1d with the item's av1C; an image sequence (`moov`) is a second track,
 //! decoded through FFmpeg's mov demuxer. Decode requests for frames that have not arrived wait.
+use super::color_names;
 use super::frame_data::{check_size, size_problem, with_scaler, FrameData, MAX_PIXELS};
 use super::image_info::{self, Container, Info};
 use super::pixel_format::by_av;
@@ -199,31 +200,18 @@ fn color_of(frame: &Frame, yuv: bool) -> ColorOut {
     let (range, space, _, _) = frame.color();
     let full = range == sys::AVColorRange::AVCOL_RANGE_JPEG || matches!(frame.pixel_format(), Some(sys::AVPixelFormat::AV_PIX_FMT_YUVJ420P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ422P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ444P));
     let (_, _, prim, trc) = frame.color();
-    let matrix = match space {
-        sys::AVColorSpace::AVCOL_SPC_BT709 => "bt709",
-        sys::AVColorSpace::AVCOL_SPC_BT470BG => "bt470bg",
-        sys::AVColorSpace::AVCOL_SPC_BT2020_NCL => "bt2020-ncl",
-        _ => "smpte170m",
-    };
+    // An unnamed or `rgb` matrix on YUV pixels: BT.601, FFmpeg's default for images.
+    let matrix = color_names::matrix_name(space).filter(|m| *m != "rgb").unwrap_or("smpte170m");
     // The primaries and transfer the bitstream declares (AVIF nclx, …); unspecified ones are sRGB's.
     use sys::AVColorPrimaries as P;
     use sys::AVColorTransferCharacteristic as Tr;
     let primaries = match prim {
-        P::AVCOL_PRI_BT470BG => "bt470bg",
-        P::AVCOL_PRI_SMPTE170M | P::AVCOL_PRI_SMPTE240M => "smpte170m",
-        P::AVCOL_PRI_BT2020 => "bt2020",
-        P::AVCOL_PRI_SMPTE432 => "smpte432",
-        _ => "bt709",
+        P::AVCOL_PRI_SMPTE240M => "smpte170m",
+        p => color_names::primaries_name(p).unwrap_or("bt709"),
     };
     let transfer = match trc {
-        Tr::AVCOL_TRC_BT709 => "bt709",
-        Tr::AVCOL_TRC_SMPTE170M | Tr::AVCOL_TRC_BT2020_10 | Tr::AVCOL_TRC_BT2020_12 => "smpte170m",
-        Tr::AVCOL_TRC_LINEAR => "linear",
-        Tr::AVCOL_TRC_SMPTE2084 => "pq",
-        Tr::AVCOL_TRC_ARIB_STD_B67 => "hlg",
-        Tr::AVCOL_TRC_IEC61966_2_1 => "iec61966-2-1",
-        _ if full => "iec61966-2-1",
-        _ => "bt709",
+        Tr::AVCOL_TRC_BT2020_10 | Tr::AVCOL_TRC_BT2020_12 => "smpte170m",
+        t => color_names::transfer_name(t).unwrap_or(if full { "iec61966-2-1" } else { "bt709" }),
     };
     ColorOut { primaries, transfer, matrix, full_range: full }
 }

@@ -5,6 +5,7 @@ pub mod audio_decoder;
 pub mod audio_encoder;
 pub mod codec_string;
 pub mod color;
+pub mod color_names;
 pub mod frame_data;
 pub mod media_registry;
 pub mod h264;

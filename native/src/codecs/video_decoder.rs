@@ -4,6 +4,7 @@
 //! a side table; decoded frames leave zero-copy as `FrameData` (converted only when FFmpeg's
 //! pixel format has no VideoPixelFormat).
 use super::codec_string::{parse_video, VideoCodec};
+use super::color_names::{matrix_name, primaries_name, transfer_name};
 use super::frame_data::{with_scaler, FrameData};
 use super::pixel_format::{by_av, by_name};
 use crate::engine::Backend;
@@ -160,43 +161,6 @@ pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
 }
 
 // ---- colour ----------------------------------------------------------------------------------
-
-fn primaries_name(p: sys::AVColorPrimaries) -> Option<&'static str> {
-    use sys::AVColorPrimaries::*;
-    Some(match p {
-        AVCOL_PRI_BT709 => "bt709",
-        AVCOL_PRI_BT470BG => "bt470bg",
-        AVCOL_PRI_SMPTE170M => "smpte170m",
-        AVCOL_PRI_BT2020 => "bt2020",
-        AVCOL_PRI_SMPTE432 => "smpte432",
-        _ => return None,
-    })
-}
-
-fn transfer_name(t: sys::AVColorTransferCharacteristic) -> Option<&'static str> {
-    use sys::AVColorTransferCharacteristic::*;
-    Some(match t {
-        AVCOL_TRC_BT709 => "bt709",
-        AVCOL_TRC_SMPTE170M => "smpte170m",
-        AVCOL_TRC_IEC61966_2_1 => "iec61966-2-1",
-        AVCOL_TRC_LINEAR => "linear",
-        AVCOL_TRC_SMPTE2084 => "pq",
-        AVCOL_TRC_ARIB_STD_B67 => "hlg",
-        _ => return None,
-    })
-}
-
-fn matrix_name(m: sys::AVColorSpace) -> Option<&'static str> {
-    use sys::AVColorSpace::*;
-    Some(match m {
-        AVCOL_SPC_RGB => "rgb",
-        AVCOL_SPC_BT709 => "bt709",
-        AVCOL_SPC_BT470BG => "bt470bg",
-        AVCOL_SPC_SMPTE170M => "smpte170m",
-        AVCOL_SPC_BT2020_NCL => "bt2020-ncl",
-        _ => return None,
-    })
-}
 
 /// The frame's in-band colour, each member overridden by the config's when it has one.
 fn color_of(frame: &Frame, config: Option<&ColorSpace>) -> ColorSpace {

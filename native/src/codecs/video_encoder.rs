@@ -4,6 +4,7 @@
 //! (pts); the only side table maps in-flight sequence numbers to (timestamp, duration, temporal
 //! layer), is bounded by the encoder's delay and is emptied by flush and reset.
 use super::codec_string::{parse_video, VideoCodec};
+use super::color_names;
 use super::frame_data::{matrix_of, with_scaler, FrameData};
 use super::{h264, hevc};
 use crate::engine::Backend;
@@ -78,35 +79,20 @@ impl StreamColor {
         if rgb {
             return Self::BT709_LIMITED;
         }
-        let matrix = match c.matrix.as_deref() {
-            None | Some("bt709") => "bt709",
-            Some("bt470bg") => "bt470bg",
-            Some("smpte170m") => "smpte170m",
-            Some("bt2020-ncl") => "bt2020-ncl",
+        let matrix = match c.matrix.as_deref().map(color_names::matrix) {
+            None => "bt709",
+            Some(Some((_, m))) if m != "rgb" => m,
             Some(_) => return Self::BT709_LIMITED,
         };
-        let primaries = match c.primaries.as_deref() {
-            Some("bt709") => "bt709",
-            Some("bt470bg") => "bt470bg",
-            Some("smpte170m") => "smpte170m",
-            Some("bt2020") => "bt2020",
-            Some("smpte432") => "smpte432",
-            _ => match matrix {
-                "bt2020-ncl" => "bt2020",
-                m => m,
-            },
+        let primaries = match c.primaries.as_deref().and_then(color_names::primaries) {
+            Some((_, p)) => p,
+            None if matrix == "bt2020-ncl" => "bt2020",
+            None => matrix,
         };
-        let transfer = match c.transfer.as_deref() {
-            Some("bt709") => "bt709",
-            Some("smpte170m") => "smpte170m",
-            Some("iec61966-2-1") => "iec61966-2-1",
-            Some("linear") => "linear",
-            Some("pq") => "pq",
-            Some("hlg") => "hlg",
-            _ => match matrix {
-                "bt470bg" | "smpte170m" => "smpte170m",
-                _ => "bt709",
-            },
+        let transfer = match c.transfer.as_deref().and_then(color_names::transfer) {
+            Some((_, t)) => t,
+            None if matches!(matrix, "bt470bg" | "smpte170m") => "smpte170m",
+            None => "bt709",
         };
         StreamColor { primaries, transfer, matrix, full_range: c.full_range.unwrap_or(false) }
     }
@@ -118,31 +104,11 @@ impl StreamColor {
 
     /// FFmpeg's (range, matrix, primaries, transfer), set on the encoder before it opens.
     fn av(&self) -> (sys::AVColorRange, sys::AVColorSpace, sys::AVColorPrimaries, sys::AVColorTransferCharacteristic) {
-        use sys::AVColorPrimaries as P;
-        use sys::AVColorSpace as S;
-        use sys::AVColorTransferCharacteristic as T;
         let range = if self.full_range { sys::AVColorRange::AVCOL_RANGE_JPEG } else { sys::AVColorRange::AVCOL_RANGE_MPEG };
-        let space = match self.matrix {
-            "bt470bg" => S::AVCOL_SPC_BT470BG,
-            "smpte170m" => S::AVCOL_SPC_SMPTE170M,
-            "bt2020-ncl" => S::AVCOL_SPC_BT2020_NCL,
-            _ => S::AVCOL_SPC_BT709,
-        };
-        let primaries = match self.primaries {
-            "bt470bg" => P::AVCOL_PRI_BT470BG,
-            "smpte170m" => P::AVCOL_PRI_SMPTE170M,
-            "bt2020" => P::AVCOL_PRI_BT2020,
-            "smpte432" => P::AVCOL_PRI_SMPTE432,
-            _ => P::AVCOL_PRI_BT709,
-        };
-        let transfer = match self.transfer {
-            "smpte170m" => T::AVCOL_TRC_SMPTE170M,
-            "iec61966-2-1" => T::AVCOL_TRC_IEC61966_2_1,
-            "linear" => T::AVCOL_TRC_LINEAR,
-            "pq" => T::AVCOL_TRC_SMPTE2084,
-            "hlg" => T::AVCOL_TRC_ARIB_STD_B67,
-            _ => T::AVCOL_TRC_BT709,
-        };
+        // `of` only ever stores names from the table, so the fallbacks are never taken.
+        let space = color_names::matrix(self.matrix).map_or(sys::AVColorSpace::AVCOL_SPC_BT709, |(v, _)| v);
+        let primaries = color_names::primaries(self.primaries).map_or(sys::AVColorPrimaries::AVCOL_PRI_BT709, |(v, _)| v);
+        let transfer = color_names::transfer(self.transfer).map_or(sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709, |(v, _)| v);
         (range, space, primaries, transfer)
     }
 }
