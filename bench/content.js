@@ -5,17 +5,7 @@
 // No cycle of a few frames: an encoder sees what it would see in real footage.
 const fs = require('node:fs');
 const { spawnSync } = require('node:child_process');
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { rng } = require('../test/fuzz/lib'); // mulberry32, the fuzzers' seeded PRNG
 
 // Smooth noise in 0..1 over W×H: bilinear interpolation of a random grid with `cell` spacing.
 function valueNoise(W, H, cell, rand) {

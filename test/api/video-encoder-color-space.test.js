@@ -81,6 +81,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { hasCommand, ffprobeStream, psnr } = require('../helpers/video-media');
+const { bytesOf } = require('../conformance/wpt-utils');
 
 const CODECS = ['avc1.42001E', 'hvc1.1.6.L93.B0', 'vp8', 'vp09.00.10.08', 'av01.0.04M.08'];
 const SD_LIMITED = { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false };
@@ -248,16 +249,12 @@ function ivf(fourcc, chunks) {
     const h = Buffer.alloc(12);
     h.writeUInt32LE(c.byteLength, 0);
     h.writeBigUInt64LE(BigInt(i), 4);
-    const b = Buffer.alloc(c.byteLength);
-    c.copyTo(b);
-    parts.push(h, b);
+    parts.push(h, bytesOf(c));
   });
   return Buffer.concat(parts);
 }
 
-function annexb(chunks) {
-  return Buffer.concat(chunks.map((c) => { const b = Buffer.alloc(c.byteLength); c.copyTo(b); return b; }));
-}
+const annexb = (chunks) => Buffer.concat(chunks.map(bytesOf));
 
 const FFPROBE_CASES = [
   ['avc1.42001E', { avc: { format: 'annexb' } }, 'h264', annexb],

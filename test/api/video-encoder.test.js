@@ -7,6 +7,7 @@
 const { test, describe, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const { VideoEncoder, VideoFrame, EncodedVideoChunk, liveCounts } = require('../..');
+const { bytesOf, annexbNals } = require('../conformance/wpt-utils');
 
 const W = 64;
 const H = 48;
@@ -94,25 +95,6 @@ function encodeFrames(enc, n, { w = W, h = H, timestamps, durations, keyAt = [],
     ts.push(timestamp);
   }
   return ts;
-}
-
-const bytesOf = (chunk) => {
-  const b = new Uint8Array(chunk.byteLength);
-  chunk.copyTo(b);
-  return b;
-};
-
-/** NAL units of an Annex B buffer (start codes removed). */
-function annexbNals(b) {
-  const starts = [];
-  for (let i = 0; i + 3 <= b.length; i++) {
-    if (b[i] === 0 && b[i + 1] === 0 && b[i + 2] === 1) { starts.push(i + 3); i += 2; }
-  }
-  return starts.map((s, k) => {
-    let end = k + 1 < starts.length ? starts[k + 1] - 3 : b.length;
-    if (k + 1 < starts.length && end > s && b[end - 1] === 0) end--; // 4-byte start code
-    return b.subarray(s, end);
-  });
 }
 
 /** NAL units of a length-prefixed ("avc", 4-byte lengths) buffer; throws if the lengths do not tile it. */

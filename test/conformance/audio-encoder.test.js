@@ -9,7 +9,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { AudioEncoder, AudioDecoder, AudioData, liveCounts } = require('../..');
 const { closeAfterEach } = require('./wpt-utils');
-const { sweepPlanar, snr, RATE } = require('../helpers/audio-media');
+const { sweepPlanar, snr, RATE, interleavedFrom } = require('../helpers/audio-media');
 
 const open = closeAfterEach();
 
@@ -18,6 +18,18 @@ function makeAudioData(timestamp, channels, sampleRate, frames) {
   const data = new Float32Array(frames * channels);
   for (let c = 0; c < channels; c++) for (let i = 0; i < frames; i++) data[c * frames + i] = Math.sin(2 * Math.PI * 440 * i / sampleRate + c) * 0.5;
   return new AudioData({ timestamp, data, numberOfChannels: channels, numberOfFrames: frames, sampleRate, format: 'f32-planar' });
+}
+
+/** Decode `chunks` with an AudioDecoder configured with `decoderConfig`: the AudioData outputs. */
+async function decodeAll(decoderConfig, chunks) {
+  const outputs = [];
+  const decoder = new AudioDecoder({ error: (e) => assert.fail(String(e)), output: (d) => outputs.push(d) });
+  open.add(decoder);
+  decoder.configure(decoderConfig);
+  for (const c of chunks) decoder.decode(c);
+  await decoder.flush();
+  decoder.close();
+  return outputs;
 }
 
 function joinAudio(datas) {
@@ -283,15 +295,8 @@ test('Opus at 44100 Hz: decoderConfig.sampleRate 48000, chunks from the input ti
   assert.equal(dc.sampleRate, 48000);
   assert.equal(chunks[0].timestamp, t0);
   for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i].timestamp - chunks[i - 1].timestamp, 20000);
-  const outputs = [];
-  const decoder = new AudioDecoder({ error: (e) => assert.fail(String(e)), output: (d) => outputs.push(d) });
-  open.add(decoder);
-  decoder.configure(dc);
-  for (const c of chunks) decoder.decode(c);
-  await decoder.flush();
-  decoder.close();
+  const outputs = await decodeAll(dc, chunks);
   assert.equal(outputs[0].timestamp, t0);
-  const { interleavedFrom } = require('../helpers/audio-media');
   const got = interleavedFrom(outputs, t0, 'f32');
   // The lag (in 48 kHz samples) that best matches the chirp on the input's timeline.
   let best = { lag: NaN, err: Infinity };
@@ -382,20 +387,13 @@ for (const rt of ROUND_TRIPS) {
     await encoder.flush();
     encoder.close();
     assert.ok(dc, 'decoderConfig with the first chunk');
-    const outputs = [];
-    const decoder = new AudioDecoder({ error: (e) => assert.fail(String(e)), output: (d) => outputs.push(d) });
-    open.add(decoder);
-    decoder.configure(dc);
-    for (const c of chunks) decoder.decode(c);
-    await decoder.flush();
-    decoder.close();
+    const outputs = await decodeAll(dc, chunks);
     // Timestamps continuous; the decoded samples at timestamp ≥ 0 are the input's.
     for (let i = 1; i < outputs.length; i++) {
       const expected = outputs[i - 1].timestamp + outputs[i - 1].numberOfFrames * 1e6 / RATE;
       assert.ok(Math.abs(outputs[i].timestamp - expected) <= 1, `output ${i}: ${outputs[i].timestamp} vs ${expected}`);
     }
-    const { interleavedFrom } = require('../helpers/audio-media');
-    const got = interleavedFrom(outputs, 0, fmt);
+      const got = interleavedFrom(outputs, 0, fmt);
     assert.ok(got.length >= frames * 2, `decoded ${got.length / 2} frames from timestamp 0, input ${frames}`);
     assert.ok(got.length - frames * 2 < 2 * 4096 * 2, `decoded ${got.length / 2} frames: padding beyond two codec frames`);
     if (rt.lossless) {

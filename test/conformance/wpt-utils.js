@@ -6,6 +6,7 @@
 // test/helpers/video-media.js. Not a test file: the runner only runs *.test.js.
 
 const { afterEach } = require('node:test');
+const media = require('../helpers/video-media');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const { VideoFrame } = require('../..');
@@ -158,28 +159,9 @@ const u8 = (src) => (ArrayBuffer.isView(src) ? new Uint8Array(src.buffer, src.by
 const START = Buffer.from([0, 0, 0, 1]);
 
 /** NAL units of an Annex B buffer (start codes removed). */
-function annexbNals(b) {
-  const starts = [];
-  for (let i = 0; i + 3 <= b.length; i++) {
-    if (b[i] === 0 && b[i + 1] === 0 && b[i + 2] === 1) { starts.push(i + 3); i += 2; }
-  }
-  return starts.map((s, k) => {
-    let end = k + 1 < starts.length ? starts[k + 1] - 3 : b.length;
-    if (k + 1 < starts.length && b[end - 1] === 0) end--;
-    return b.subarray(s, end);
-  });
-}
-
-/** NAL units of an "avc" chunk (4-byte length prefixes removed). */
-function lengthPrefixedNals(b) {
-  const out = [];
-  for (let p = 0; p < b.length;) {
-    const len = b[p] * 2 ** 24 + (b[p + 1] << 16) + (b[p + 2] << 8) + b[p + 3];
-    out.push(b.subarray(p + 4, p + 4 + len));
-    p += 4 + len;
-  }
-  return out;
-}
+const annexbNals = (b) => media.annexbNals(b).map((n) => n.nal);
+/** NAL units of a buffer with 4-byte length prefixes. */
+const lengthPrefixedNals = (b) => media.lengthPrefixedNals(b, 4);
 
 /** The SPS and PPS NAL units of an avcC record (AVCDecoderConfigurationRecord, ISO/IEC 14496-15). */
 function avccParameterSets(description) {

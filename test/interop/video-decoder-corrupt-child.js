@@ -14,17 +14,7 @@ if (typeof api.VideoDecoder !== 'function') {
 }
 const { VideoDecoder } = api;
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { rng } = require('../fuzz/lib');
 
 /** Mutation `k` of the chunks: truncations, bit flips, byte runs, a truncated stream. */
 function mutate(chunks, k, rand) {
