@@ -700,13 +700,14 @@ impl Backend for VideoEncoderBackend {
     }
 
     fn push(&mut self, item: EncodeItem, out: &mut Vec<EncodedChunk>) -> Result<()> {
-        let cfg = self.cfg.clone().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
+        let not_configured = || Error::new(ErrorKind::InvalidState, "VideoEncoder: not configured");
+        let quantizer_mode = self.cfg.as_ref().ok_or_else(not_configured)?.bitrate_mode == BitrateMode::Quantizer;
         // No encoder here changes its constant quantizer in place through FFmpeg 5.1 (libx264's
         // reconfig ignores it; libx265, libvpx and libaom read it at open only), so a new
         // per-frame quantizer drains the encoder and reopens it at that quantizer: the next chunk
         // is then a key chunk.
         let qp_max = self.active.as_ref().map_or(63, |a| row(a.plan.family).qp_max);
-        let want_qp = (cfg.bitrate_mode == BitrateMode::Quantizer).then(|| item.quantizer.unwrap_or(DEFAULT_QP).min(qp_max));
+        let want_qp = quantizer_mode.then(|| item.quantizer.unwrap_or(DEFAULT_QP).min(qp_max));
         let qp_changed = want_qp.is_some() && self.active.as_ref().is_some_and(|a| a.plan.qp != want_qp);
         // The first frame of a configuration decides the stream's colour space. The encoder reads
         // its colour properties at open only, so one opened with others is reopened; at the first
@@ -720,7 +721,8 @@ impl Backend for VideoEncoderBackend {
         if qp_changed || color_changed || self.active.is_none() {
             let orientation = self.active.as_ref().and_then(|a| a.orientation).or(self.after_drain.take().flatten());
             self.active = None;
-            let mut a = open(&cfg, want_qp.unwrap_or(DEFAULT_QP), color).map_err(|e| Error::encoding(e.message))?;
+            let cfg = self.cfg.as_ref().ok_or_else(not_configured)?;
+            let mut a = open(cfg, want_qp.unwrap_or(DEFAULT_QP), color).map_err(|e| Error::encoding(e.message))?;
             a.orientation = orientation;
             self.active = Some(a);
         }
