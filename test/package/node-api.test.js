@@ -18,8 +18,20 @@ const { spawnSync } = require('node:child_process');
 
 const ROOT = path.join(__dirname, '..', '..');
 
+// The host's target triple (rustc -vV). `cargo metadata` without --filter-platform resolves the
+// crates of every platform and, --offline, fails on a fresh cargo cache that never downloaded the
+// crates only other platforms need (hermit-abi); the build downloads just the host's.
+function hostTriple() {
+  const r = spawnSync('rustc', ['-vV'], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const m = /^host: (\S+)$/m.exec(r.stdout);
+  assert.ok(m, `rustc -vV names the host: ${r.stdout}`);
+  return m[1];
+}
+
 function neonFeatures() {
-  const r = spawnSync('cargo', ['metadata', '--format-version', '1', '--offline', '--locked'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const args = ['metadata', '--format-version', '1', '--offline', '--locked', '--filter-platform', hostTriple()];
+  const r = spawnSync('cargo', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.strictEqual(r.status, 0, r.stderr);
   const meta = JSON.parse(r.stdout);
   const node = meta.resolve.nodes.find((n) => /[#/]neon@|^neon /.test(n.id));
