@@ -25,7 +25,7 @@ class AudioDecoder extends CodecBase {
 
   configure(config) {
     // configure() step 1: if config is not a valid AudioDecoderConfig, throw a TypeError.
-    const cfg = validateDecoderConfig(config, `${WHAT}.configure`);
+    const cfg = validateDecoderConfig(config, `${WHAT}.configure`, { configuring: true });
     // configure() steps 2–6.
     configureCodec(this, nativeDecoderConfig(cfg));
   }

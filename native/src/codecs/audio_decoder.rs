@@ -36,7 +36,9 @@ fn unsupported(m: impl std::fmt::Display) -> Error {
     Error::not_supported(format!("AudioDecoder: {m}"))
 }
 
-fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
+/// The configuration checks that need no decoder instance, and the FFmpeg decoder for the codec.
+/// The flag is false when the codec needs a description (FLAC, Vorbis) and has none.
+fn find_decoder(cfg: &DecoderConfig) -> Result<(AudioCodec, Codec, bool)> {
     let family = parse_audio(&cfg.codec).map_err(|e| unsupported(e.message))?;
     if cfg.sample_rate == 0 || cfg.sample_rate > 768_000 {
         return Err(unsupported(format!("expected a sampleRate between 1 and 768000, got {}", cfg.sample_rate)));
@@ -53,12 +55,20 @@ fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
         AudioCodec::Vorbis => &["vorbis", "libvorbis"],
         AudioCodec::Pcm(p) => &[pcm_codec_name(p)][..],
     };
+    let codec = names.iter().find_map(|n| Codec::decoder_by_name(n)).ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?}", cfg.codec)))?;
     let needs_description = matches!(family, AudioCodec::Flac | AudioCodec::Vorbis);
-    let description = cfg.description.as_deref().filter(|d| !d.is_empty());
-    if needs_description && description.is_none() {
+    let has_description = cfg.description.as_deref().is_some_and(|d| !d.is_empty());
+    Ok((family, codec, has_description || !needs_description))
+}
+
+fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
+    let (family, codec, complete) = find_decoder(cfg)?;
+    // The FLAC and Vorbis registrations require a description (configure() throws a TypeError
+    // in js/ first, as Chrome's VerifyDescription); a native caller without one is refused here.
+    if !complete {
         return Err(unsupported(format!("{} needs a description ({})", cfg.codec, if matches!(family, AudioCodec::Flac) { "the fLaC marker and STREAMINFO block" } else { "the Xiph-laced identification, comment and setup headers" })));
     }
-    let codec = names.iter().find_map(|n| Codec::decoder_by_name(n)).ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?}", cfg.codec)))?;
+    let description = cfg.description.as_deref().filter(|d| !d.is_empty());
     let mut ctx = CodecContext::new(codec)?;
     ctx.set_audio(cfg.sample_rate, cfg.channels, sys::AVSampleFormat::AV_SAMPLE_FMT_NONE);
     if matches!(family, AudioCodec::Opus) {
@@ -80,9 +90,14 @@ fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
     ctx.open(&[]).map_err(|e| unsupported(format!("FFmpeg refused the configuration: {}", e.to_error(ErrorKind::NotSupported).message)))
 }
 
-/// isConfigSupported: validate and open once, single-threaded.
+/// isConfigSupported: validate and open once, single-threaded. It answers for the codec: FLAC or
+/// Vorbis without the description their registrations require is supported when this FFmpeg has
+/// the decoder (nothing to open yet; configure() requires the description).
 pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
-    open(cfg, false).map(drop)
+    match find_decoder(cfg)? {
+        (_, _, false) => Ok(()),
+        _ => open(cfg, false).map(drop),
+    }
 }
 
 struct Active {
@@ -249,6 +264,19 @@ mod tests {
         let sig: f64 = a[..n].iter().map(|x| (*x as f64).powi(2)).sum();
         let err: f64 = a[..n].iter().zip(&b[..n]).map(|(x, y)| ((*x - *y) as f64).powi(2)).sum();
         10.0 * (sig / err.max(1e-20)).log10()
+    }
+
+    #[test]
+    fn support_answers_for_the_codec_and_configure_needs_the_description() {
+        for codec in ["flac", "vorbis"] {
+            let cfg = DecoderConfig { codec: codec.into(), sample_rate: 48000, channels: 2, description: None };
+            check_support(&cfg).unwrap_or_else(|e| panic!("{codec}: {e}"));
+            let err = AudioDecoderBackend::default().configure(cfg, &mut Vec::new()).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::NotSupported, "{codec}");
+            assert!(err.message.contains("needs a description"), "{codec}: {}", err.message);
+        }
+        let bogus = DecoderConfig { codec: "flac".into(), sample_rate: 0, channels: 2, description: None };
+        assert_eq!(check_support(&bogus).unwrap_err().kind, ErrorKind::NotSupported);
     }
 
     #[test]
