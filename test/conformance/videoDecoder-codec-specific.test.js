@@ -82,10 +82,10 @@ function createVideoDecoder(callbacks = {}) {
   return decoder;
 }
 
-/** A corrupt copy of chunk data `data` (every other byte 0xFF, as WPT's createCorruptChunk()), as a delta chunk. */
+/** A corrupt copy of chunk data `data` (every fourth byte 0xFF, as WPT's createCorruptChunk()), as a delta chunk. */
 function createCorruptChunk(data, timestamp) {
   const bad = data.slice();
-  for (let i = 0; i < bad.length; i += 2) bad[i] = 0xff;
+  for (let i = 0; i < bad.length; i += 4) bad[i] = 0xff;
   return new EncodedVideoChunk({ type: 'delta', timestamp, data: bad });
 }
 
