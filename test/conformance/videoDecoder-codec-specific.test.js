@@ -324,6 +324,24 @@ for (const [variant, v] of Object.entries(VARIANTS)) {
       });
     }
 
+    // Extra: WPT corrupts one chunk of its own file; which bytes the corruption hits (a NAL or OBU
+    // header, or only payload) depends on the file, so here every delta chunk of the first GOP is
+    // tried. Each must end in EncodingError, not decode to nothing in silence. Known gap (todo):
+    // FFmpeg's VP8 decoder turns some corrupt chunks of this file into a picture without an error.
+    const todo = variant === 'vp8' && 'FFmpeg\'s vp8 decoder conceals some corrupt chunks (a frame, no error)';
+    test('Decode corrupt frame: every delta chunk of the first GOP', { todo }, async () => {
+      for (let i = 1; i < 10; i++) {
+        const errors = [];
+        const decoder = createVideoDecoder({ output: (f) => f.close(), error: (e) => errors.push(e) });
+        decoder.configure(CONFIG);
+        decoder.decode(CHUNKS[0]);
+        decoder.decode(createCorruptChunk(CHUNK_DATA[i], i));
+        await assert.rejects(decoder.flush(), isDOMException('EncodingError'), `chunk ${i}`);
+        assert.equal(errors.length, 1, `chunk ${i}: one error callback`);
+        assert.equal(decoder.state, 'closed');
+      }
+    });
+
     test('Close while decoding corrupt frame', async () => {
       const decoder = createVideoDecoder();
       decoder.configure(CONFIG);

@@ -77,8 +77,59 @@ struct Plan {
     codec: Codec,
     av1: bool,
     vp9: bool,
-    /// H.264/HEVC: how the chunks frame their NAL units, for [`corrupt_nal`].
-    nal: Option<NalFraming>,
+    /// H.264/HEVC/AV1: the unit headers each chunk is checked for ([`UnitCheck`]).
+    units: Option<UnitCheck>,
+}
+
+/// What a chunk's unit headers are checked for before FFmpeg sees them: H.264/HEVC NAL units
+/// ([`corrupt_nal`]) or AV1 OBUs ([`corrupt_obu`]). FFmpeg's parsers and libdav1d skip a unit
+/// whose header is impossible without an error, so a corrupt chunk would decode to nothing at
+/// all; WebCodecs wants an EncodingError (WPT videoDecoder-codec-specific "Decode corrupt frame",
+/// "Test decoding a corrupt frame after reset in a flush callback").
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum UnitCheck {
+    Nal(NalFraming),
+    Obu,
+}
+
+impl UnitCheck {
+    fn corrupt(self, data: &[u8]) -> bool {
+        match self {
+            UnitCheck::Nal(f) => corrupt_nal(data, f),
+            UnitCheck::Obu => corrupt_obu(data),
+        }
+    }
+}
+
+/// Whether `data` (an AV1 temporal unit in the low-overhead format, AV1 §5.2) holds an OBU
+/// header with obu_forbidden_bit set (§6.2.2: "must be set to 0"). libdav1d reads such a header
+/// as whatever type its other bits spell (0xFF: a padding OBU) and skips it silently.
+fn corrupt_obu(data: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(&h) = data.get(at) {
+        if h & 0x80 != 0 {
+            return true;
+        }
+        at += if h & 0x04 != 0 { 2 } else { 1 };
+        if h & 0x02 == 0 {
+            return false; // no size field: the OBU runs to the end of the chunk
+        }
+        // leb128 obu_size (at most 8 bytes).
+        let mut size: u64 = 0;
+        for i in 0..8 {
+            let Some(&b) = data.get(at) else { return false };
+            at += 1;
+            size |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        at = match usize::try_from(size).ok().and_then(|n| at.checked_add(n)) {
+            Some(next) => next,
+            None => return false,
+        };
+    }
+    false
 }
 
 /// H.264 or HEVC NAL units in a chunk: Annex B start codes, or length prefixes of `length_size`
@@ -100,9 +151,8 @@ impl NalFraming {
 
 /// Whether `data` holds a NAL unit whose header no encoder writes: forbidden_zero_bit set (H.264
 /// and HEVC), or an HEVC nuh_temporal_id_plus1 of 0. FFmpeg's parser skips such a unit without an
-/// error (h2645_parse.c "Invalid NAL unit, skipping"), so a corrupt chunk would decode to
-/// nothing at all; WebCodecs wants an EncodingError (WPT videoDecoder-codec-specific "Decode
-/// corrupt frame"). Length prefixes running past the chunk are left to FFmpeg, which refuses them.
+/// error (h2645_parse.c "Invalid NAL unit, skipping"). Length prefixes running past the chunk are
+/// left to FFmpeg, which refuses them.
 fn corrupt_nal(data: &[u8], f: NalFraming) -> bool {
     let bad = |nal: &[u8]| match nal {
         [] => false,
@@ -168,8 +218,12 @@ fn plan(cfg: &DecoderConfig) -> Result<Plan> {
         .find_map(|n| Codec::decoder_by_name(n))
         .ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?} (looked for {})", cfg.codec, names.join(", "))))?;
     let hevc = matches!(parsed, VideoCodec::Hevc { .. });
-    let nal = matches!(parsed, VideoCodec::Avc { .. } | VideoCodec::Hevc { .. }).then(|| NalFraming::new(hevc, cfg.description.as_deref()));
-    Ok(Plan { codec, av1: matches!(parsed, VideoCodec::Av1 { .. }), vp9: matches!(parsed, VideoCodec::Vp9 { .. }), nal })
+    let units = match parsed {
+        VideoCodec::Avc { .. } | VideoCodec::Hevc { .. } => Some(UnitCheck::Nal(NalFraming::new(hevc, cfg.description.as_deref()))),
+        VideoCodec::Av1 { .. } => Some(UnitCheck::Obu),
+        _ => None,
+    };
+    Ok(Plan { codec, av1: matches!(parsed, VideoCodec::Av1 { .. }), vp9: matches!(parsed, VideoCodec::Vp9 { .. }), units })
 }
 
 /// An unopened context for `cfg`. `threads`: false opens single-threaded (support checks).
@@ -367,8 +421,8 @@ struct Active {
     color: Option<ColorSpace>,
     /// VP9: the bitstream's matrix implies primaries and transfer (see [`vp9_implied`]).
     vp9: bool,
-    /// H.264/HEVC: chunks are checked for corrupt NAL unit headers ([`corrupt_nal`]).
-    nal: Option<NalFraming>,
+    /// H.264/HEVC/AV1: chunks are checked for corrupt unit headers ([`UnitCheck`]).
+    units: Option<UnitCheck>,
     rotation: u32,
     flip: bool,
     /// A frame allocated for a receive that returned nothing, kept for the next one.
@@ -442,7 +496,7 @@ impl Backend for VideoDecoderBackend {
         }
         let (ctx, p) = open(&cfg, true)?;
         let dar = cfg.display_aspect_width.zip(cfg.display_aspect_height);
-        self.active = Some(Active { ctx, dar, color: cfg.color_space, vp9: p.vp9, nal: p.nal, rotation: cfg.rotation, flip: cfg.flip, spare: None });
+        self.active = Some(Active { ctx, dar, color: cfg.color_space, vp9: p.vp9, units: p.units, rotation: cfg.rotation, flip: cfg.flip, spare: None });
         Ok(())
     }
 
@@ -455,8 +509,9 @@ impl Backend for VideoDecoderBackend {
         if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
             return Err(Error::encoding(format!("VideoDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
         }
-        if a.nal.is_some_and(|f| corrupt_nal(&item.data, f)) {
-            return Err(Error::encoding("VideoDecoder: the chunk is corrupt (a NAL unit header with forbidden_zero_bit set or an invalid temporal id)"));
+        if a.units.is_some_and(|u| u.corrupt(&item.data)) {
+            let what = if a.units == Some(UnitCheck::Obu) { "an OBU header with obu_forbidden_bit set" } else { "a NAL unit header with forbidden_zero_bit set or an invalid temporal id" };
+            return Err(Error::encoding(format!("VideoDecoder: the chunk is corrupt ({what})")));
         }
         let mut pkt = Packet::from_bytes(&item.data)?;
         drop(item.data);
@@ -773,6 +828,20 @@ mod tests {
         // lengthSizeMinusOne from avcC byte 4 / hvcC byte 21.
         assert_eq!(NalFraming::new(false, Some(&[1, 0x64, 0, 0x1f, 0xfd])).length_size, Some(2));
         assert_eq!(NalFraming::new(true, None).length_size, None);
+    }
+
+    #[test]
+    fn corrupt_obu_headers_are_found() {
+        // A temporal delimiter (size 0), then a frame OBU of 3 bytes: valid.
+        assert!(!corrupt_obu(&[0x12, 0x00, 0x32, 0x03, 1, 2, 3]));
+        // The frame OBU's header with the forbidden bit (what 0xFF over 0x32 gives).
+        assert!(corrupt_obu(&[0x12, 0x00, 0xb2, 0x03, 1, 2, 3]));
+        assert!(corrupt_obu(&[0xff, 0x99, 0x01]));
+        // Extension header byte skipped; a two-byte leb128 size; a last OBU without size field.
+        assert!(!corrupt_obu(&[0x36, 0x08, 0x81, 0x00, 7, 0x30, 0xff, 0xff]));
+        assert!(corrupt_obu(&[0x36, 0x08, 0x01, 7, 0x92, 0x00]));
+        // A size past the end is libdav1d's to refuse.
+        assert!(!corrupt_obu(&[0x32, 0xff, 0xff, 0xff, 0xff, 0x0f]));
     }
 
     #[test]
