@@ -50,6 +50,27 @@ const validButUnsupported = [
   ['Possible future opus codec string', { codec: 'opus.123', sampleRate: 48000, numberOfChannels: 2 }],
   ['Possible future aac codec string', { codec: 'mp4a.FF.9', sampleRate: 48000, numberOfChannels: 2 }],
 ];
+// WPT "supportedButErrorOnConfiguration": configure() closes with NotSupportedError. (WPT asks
+// isConfigSupported() nothing about it; ours answers false, having opened the decoder.)
+const supportedButErrorOnConfiguration = [
+  ['Opus with more than two channels and with a description that is too short',
+    { codec: 'opus', sampleRate: 48000, numberOfChannels: 3, description: new Uint8Array(9) }],
+];
+for (const [comment, config] of supportedButErrorOnConfiguration) {
+  test(`Test that AudioDecoder.configure() doesn't support config: ${comment}`, async () => {
+    let resolve;
+    const error = new Promise((r) => { resolve = r; });
+    const d = new AudioDecoder({ output: () => assert.fail('unexpected output'), error: resolve });
+    open.add(d);
+    d.configure(config);
+    await assert.rejects(d.flush(), (e) => e.name === 'NotSupportedError');
+    const e = await error;
+    assert.ok(e instanceof DOMException);
+    assert.equal(e.name, 'NotSupportedError');
+    assert.equal(d.state, 'closed');
+  });
+}
+
 for (const [comment, config] of validButUnsupported) {
   test(`Test that AudioDecoder.isConfigSupported() doesn't support config: ${comment}`, async () => {
     const support = await AudioDecoder.isConfigSupported(config);

@@ -61,8 +61,36 @@ fn find_decoder(cfg: &DecoderConfig) -> Result<(AudioCodec, Codec, bool)> {
     Ok((family, codec, has_description || !needs_description))
 }
 
+/// An Opus description must be an identification header (RFC 7845 §5.1, the Opus registration's
+/// AudioDecoderConfig.description) that can map `channels` channels: at least its 19 fixed bytes,
+/// and for more than 2 channels a channel mapping table (family ≠ 0, 21 + channels bytes). FFmpeg
+/// would otherwise quietly fall back to its defaults. Like FFmpeg, the "OpusHead" magic and
+/// version are not checked. WPT audio-decoder: "Opus with more than two channels and with a
+/// description that is too short" fails configure() with NotSupportedError.
+fn check_opus_head(d: &[u8], channels: u32) -> Result<()> {
+    let bad = |m: String| Err(unsupported(format!("the Opus description is not a usable OpusHead: {m}")));
+    if d.len() < 19 {
+        return bad(format!("expected at least 19 bytes, got {}", d.len()));
+    }
+    let family = d[18];
+    if family == 0 {
+        if channels > 2 {
+            return bad(format!("channel mapping family 0 has 1 or 2 channels, the config {channels}"));
+        }
+        return Ok(());
+    }
+    let need = 21 + d[9] as usize;
+    if d.len() < need || d[19] == 0 || d[20] > d[19] {
+        return bad(format!("channel mapping family {family} needs stream counts and a {}-entry table", d[9]));
+    }
+    Ok(())
+}
+
 fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
     let (family, codec, complete) = find_decoder(cfg)?;
+    if let (AudioCodec::Opus, Some(d)) = (family, cfg.description.as_deref().filter(|d| !d.is_empty())) {
+        check_opus_head(d, cfg.channels)?;
+    }
     // The FLAC and Vorbis registrations require a description (configure() throws a TypeError
     // in js/ first, as Chrome's VerifyDescription); a native caller without one is refused here.
     if !complete {
@@ -277,6 +305,28 @@ mod tests {
         }
         let bogus = DecoderConfig { codec: "flac".into(), sample_rate: 0, channels: 2, description: None };
         assert_eq!(check_support(&bogus).unwrap_err().kind, ErrorKind::NotSupported);
+    }
+
+    #[test]
+    fn opus_descriptions_must_map_the_channels() {
+        let head = |channels: u8, family: u8, table: &[u8]| {
+            let mut h = b"OpusHead".to_vec();
+            h.extend_from_slice(&[1, channels, 0x38, 0x01, 0x80, 0xbb, 0, 0, 0, 0, family]);
+            h.extend_from_slice(table);
+            h
+        };
+        let opus = |channels: u32, d: Vec<u8>| DecoderConfig { codec: "opus".into(), sample_rate: 48000, channels, description: Some(d) };
+        check_support(&opus(2, head(2, 0, &[]))).unwrap();
+        check_support(&opus(3, head(3, 1, &[2, 1, 0, 1, 2]))).unwrap();
+        for (what, cfg) in [
+            ("too short", opus(3, vec![0; 9])),
+            ("too short for stereo", opus(2, vec![0; 18])),
+            ("family 0 with 3 channels", opus(3, head(3, 0, &[]))),
+            ("no mapping table", opus(3, head(3, 1, &[2, 1]))),
+            ("more coupled than streams", opus(3, head(3, 1, &[1, 2, 0, 1, 2]))),
+        ] {
+            assert_eq!(check_support(&cfg).unwrap_err().kind, ErrorKind::NotSupported, "{what}");
+        }
     }
 
     #[test]
