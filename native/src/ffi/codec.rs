@@ -317,10 +317,6 @@ impl CodecContext<Opened> {
     pub fn frame_size(&self) -> usize {
         self.raw().frame_size.max(0) as usize
     }
-    /// Audio encoders: priming samples the encoder puts before the input (its delay).
-    pub fn initial_padding(&self) -> i64 {
-        self.raw().initial_padding.max(0) as i64
-    }
     pub fn sample_rate(&self) -> u32 {
         self.raw().sample_rate.max(0) as u32
     }
