@@ -285,6 +285,8 @@ struct Active {
     flip: bool,
     /// A frame allocated for a receive that returned nothing, kept for the next one.
     spare: Option<Frame>,
+    /// What the config expects of chunks, to explain a failure a chunk's bytes account for.
+    check: super::chunk_hint::ChunkCheck,
 }
 
 #[derive(Default)]
@@ -353,8 +355,9 @@ impl Backend for VideoDecoderBackend {
             a.drain(out)?;
         }
         let ctx = open(&cfg, true)?;
+        let check = super::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
         let dar = cfg.display_aspect_width.zip(cfg.display_aspect_height);
-        self.active = Some(Active { ctx, dar, color: cfg.color_space, rotation: cfg.rotation, flip: cfg.flip, spare: None });
+        self.active = Some(Active { ctx, dar, color: cfg.color_space, rotation: cfg.rotation, flip: cfg.flip, spare: None, check });
         Ok(())
     }
 
@@ -367,6 +370,7 @@ impl Backend for VideoDecoderBackend {
         if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
             return Err(Error::encoding(format!("VideoDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
         }
+        a.check.note(&item.data);
         let mut pkt = Packet::from_bytes(&item.data)?;
         drop(item.data);
         pkt.set_pts(Some(item.timestamp));
@@ -374,15 +378,15 @@ impl Backend for VideoDecoderBackend {
         pkt.set_dts(None);
         pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
-        super::send_draining(a, &pkt, out, "VideoDecoder")?;
+        // A failure a chunk's bytes account for (a container file, avcC vs Annex B) names it.
+        let sent = super::send_draining(a, &pkt, out, "VideoDecoder");
         drop(pkt);
-        a.receive_all(out)?;
-        Ok(())
+        sent.and_then(|()| a.receive_all(out).map(drop)).map_err(|e| a.check.explain(e))
     }
 
     fn flush(&mut self, out: &mut Vec<DecodedFrame>) -> Result<()> {
         match self.active.as_mut() {
-            Some(a) => a.drain(out),
+            Some(a) => a.drain(out).map_err(|e| a.check.explain(e)),
             None => Ok(()),
         }
     }
