@@ -19,7 +19,7 @@
 const stream = require('node:stream');
 const native = require('./native');
 const { NativeSession } = require('./native-session');
-const { makeError, typeError, invalidState, dataError, abortError, describe } = require('./errors');
+const { makeError, typeError, invalidState, dataError, abortError, notReadable, describe } = require('./errors');
 const {
   isArrayBuffer, isSharedArrayBuffer, isDetached, validateTransferList, detach,
   toEnum, toDictionary, toDOMString, toUnsignedLong,
@@ -391,7 +391,7 @@ class ImageDecoder {
         if (this.#reader === reader) {
           this.#reader = null;
           const reason = err && err.message ? `: ${err.message}` : '';
-          this.#closeDecoder(new DOMException(`${WHAT}: the ReadableStream errored${reason}`, 'NotReadableError'));
+          this.#closeDecoder(notReadable(`${WHAT}: the ReadableStream errored${reason}`));
         }
         return;
       }
