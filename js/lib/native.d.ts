@@ -3,6 +3,8 @@
 // spec-level reason (js/ validates first) — a native throw is a bug or an
 // internal failure (message carries the reason).
 
+import type { LiveCounts } from '../index';
+
 /** Opaque JsBox handle. */
 export type FrameHandle = { readonly __frame: unique symbol };
 export type AudioHandle = { readonly __audio: unique symbol };
@@ -21,7 +23,7 @@ export interface Native {
   /** Register the one function that builds JS errors ((name, message) → TypeError/RangeError/DOMException). */
   errorFactorySet(make: (name: string, message: string) => Error): void;
   /** Live native objects, for tests: all zero once everything is closed. */
-  liveCounts(): { frames: number; avFrames: number; packets: number; codecContexts: number; sessions: number; swsContexts: number; audioData: number; swrContexts: number };
+  liveCounts(): LiveCounts;
 
   // --- VideoFrame pixel storage: one native buffer, shared by clones (Arc), freed by the last frameClose.
   /** Allocate a frame of `format` and copy each plane from `src`; planes.length must match the format. */

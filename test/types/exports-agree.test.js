@@ -6,7 +6,9 @@
 //   - js/index.d.ts declares exactly those values (classes and functions), no more, no fewer;
 //   - js/polyfill.d.ts makes exactly those interfaces global (as `var` and `interface`), and
 //     every spec dictionary index.d.ts exports (all its exported interfaces but our own
-//     diagnostics and token types) global too.
+//     diagnostics and token types) global too;
+//   - index.d.ts's `LiveCounts` names exactly the counters liveCounts() returns (the counters
+//     are declared once, in native/src/counters.rs).
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
@@ -39,6 +41,13 @@ function indexDeclarations() {
     else if (ts.isInterfaceDeclaration(s)) interfaces.push(s.name.text);
   }
   return { values: sorted(values), interfaces: sorted(interfaces) };
+}
+
+/** index.d.ts: the members of the exported interface `name`. */
+function interfaceMembers(name) {
+  const decl = parse('index.d.ts').statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  assert.ok(decl, `index.d.ts declares ${name}`);
+  return sorted(decl.members.map((m) => m.name.text));
 }
 
 /** polyfill.d.ts: the `var`s and `interface`s inside `declare global { … }`. */
@@ -95,4 +104,10 @@ test('polyfill.d.ts makes exactly the installed interfaces global, with every sp
   const dictionaries = indexDeclarations().interfaces.filter((n) => !OWN_TYPES.includes(n));
   assert.deepStrictEqual(globals.interfaces, sorted([...INTERFACES, ...dictionaries]),
     'the global interfaces are the classes plus the dictionaries index.d.ts exports');
+});
+
+test("index.d.ts's LiveCounts names exactly the counters liveCounts() returns", () => {
+  const counts = api.liveCounts();
+  assert.deepStrictEqual(interfaceMembers('LiveCounts'), sorted(Object.keys(counts)));
+  for (const [name, value] of Object.entries(counts)) assert.ok(Number.isInteger(value), `${name}: ${value}`);
 });
