@@ -3,7 +3,7 @@
 // state (closed, complete, tracks, [[pending decode promises]], the reset generation) lives here;
 // demuxing and decoding run on the native session's worker thread (kind 'image-decoder').
 // Invariant: every FrameHandle the session hands over is owned by exactly one VideoFrame or is
-// closed here at once (a late answer to an aborted decode) — never left to the GC (DESIGN.md §2).
+// closed here at once (a late answer to an aborted decode) — never left to the GC (docs/ARCHITECTURE.md, "Memory").
 //
 // Where the spec text and the browsers' tests disagree, this file follows the tests and says so:
 //  - decode() before the track list is established waits for it (WPT decodes right after
