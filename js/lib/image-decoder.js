@@ -75,7 +75,9 @@ function cleanColorSpace(cs) {
 
 /** A promise whose rejection never counts as unhandled (browsers mark these handled too). */
 function settleablePromise() {
+  /** @type {(value?: any) => void} */
   let resolve;
+  /** @type {(reason?: any) => void} */
   let reject;
   const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
   promise.catch(() => {});
@@ -127,7 +129,7 @@ function convertInit(input) {
   // 2. A ReadableStream must be neither disturbed nor locked.
   if (out.stream) {
     if (out.stream.locked) throw typeError(`${WHAT}: init.data is a locked ReadableStream`);
-    if (stream.isDisturbed(out.stream)) throw typeError(`${WHAT}: init.data is a ReadableStream that has already been read from`);
+    if (/** @type {any} */ (stream).isDisturbed(out.stream)) throw typeError(`${WHAT}: init.data is a ReadableStream that has already been read from`);
   }
   // 3. A BufferSource must not be detached, nor empty.
   if (out.buffer) {
@@ -431,7 +433,10 @@ class ImageDecoder {
     }
   }
 
-  /** Push one command to the session, counting its bytes until the worker takes it. */
+  /**
+   * Push one command to the session, counting its bytes until the worker takes it.
+   * @param {import('./native').ImageDecoderItem} item
+   */
   #push(item) {
     this.#session.push(this.#gen, item);
     const n = item.data ? item.data.byteLength : 0;
@@ -480,6 +485,7 @@ class ImageDecoder {
     if (!this.#closed && this.#pending.length === 0 && this.#tracksEstablished) this.#session.idle();
   }
 
+  /** @param {{output: import('./native').ImageDecoderOutput}} ev */
   #onOutput(ev) {
     const out = ev.output;
     if (!out || typeof out !== 'object') return;
