@@ -37,6 +37,7 @@ test('every docs/ARCHITECTURE.md, "Section" reference names a heading of the doc
   const bad = [];
   let refs = 0;
   for (const f of trackedFiles()) {
+    if (f === 'test/docs/architecture.test.js') continue;
     const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
     for (const m of text.matchAll(/docs\/ARCHITECTURE\.md, "([^"]+)"/g)) {
       refs++;
