@@ -129,7 +129,7 @@ fn context(cfg: &DecoderConfig, p: &Plan, threads: bool) -> Result<CodecContext<
         }
         ctx.set_extradata(d)?;
     }
-    // Timestamps are microseconds on both sides (DESIGN.md §2 rule 1).
+    // Timestamps are microseconds on both sides (docs/ARCHITECTURE.md, "Memory").
     ctx.set_pkt_timebase(1, 1_000_000);
     // Keep the whole coded picture; the cropping becomes visibleRect.
     ctx.set_apply_cropping(false);
