@@ -178,6 +178,7 @@ class VideoEncoder extends CodecBase {
     }
     const v = frame.visibleRect;
     const cs = frame.colorSpace;
+    /** @type {import('./native').VideoEncodeItem} */
     const item = {
       frame: handle,
       visible: { x: v.x, y: v.y, width: v.width, height: v.height },
@@ -195,7 +196,10 @@ class VideoEncoder extends CodecBase {
     if (this.#activeOrientation === null) this.#activeOrientation = { rotation: frame.rotation, flip: frame.flip };
   }
 
-  /** The output callback's arguments for one native chunk payload. */
+  /**
+   * The output callback's arguments for one native chunk payload.
+   * @param {import('./native').VideoEncoderOutput} out
+   */
   #wrapOutput(out) {
     const chunk = wrapChunkBytes(out.data, { type: out.type, timestamp: out.timestamp, duration: out.duration });
     const metadata = {};

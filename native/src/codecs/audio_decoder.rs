@@ -1,10 +1,13 @@
 //! codecs layer: the AudioDecoder backend (Opus via libopus, AAC, FLAC, MP3, Vorbis and PCM through
 //! FFmpeg's decoders). Output keeps the decoder's natural sample format (f32 for Opus as Chrome,
-//! f32-planar for AAC/MP3/Vorbis, s16/s32 for FLAC and PCM). Invariant: output timestamps count
-//! decoded samples from the first output's own (chunk) timestamp (as Chrome's
-//! AudioTimestampHelper); priming the codec reports (Opus pre-skip from the OpusHead description)
-//! is trimmed here (FFmpeg's SKIP_MANUAL) without shifting them; they resync to the chunks' own
-//! timestamps after a gap. One base value, no side table.
+//! f32-planar for AAC/MP3/Vorbis, s16/s32 for FLAC and PCM). Invariant: output timestamps are
+//! those of Chromium's `media/base/audio_discard_helper.cc`: the base is the timestamp of the first
+//! chunk after configure, flush (Chrome re-initializes its decoder after a flush,
+//! `decoder_template.cc` OnFlushDone) or reset, clamped to zero, and every output is stamped with
+//! the base plus the samples output since — later chunk timestamps are not looked at, so a
+//! demuxer's negative edit-list start (−23,220 µs for an ffmpeg-made AAC track) never reaches an
+//! AudioData. Priming the codec reports (Opus pre-skip from the OpusHead description) is trimmed
+//! here (FFmpeg's SKIP_MANUAL) without moving the base. One base value, no side table.
 use super::audio_data::{AudioSamples, MAX_CHANNELS};
 use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
@@ -130,9 +133,11 @@ pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
 
 struct Active {
     ctx: CodecContext<Opened>,
-    /// (timestamp of the first sample counted, samples counted since, their rate): set from the
-    /// first chunk after configure/flush, resynced after a gap.
-    clock: Option<(i64, i64, u32)>,
+    /// Microseconds of the first sample counted: the first chunk's timestamp after
+    /// configure/flush, clamped to zero (module doc).
+    base: Option<i64>,
+    /// (samples output since `base`, their rate); a rate change moves `base` to the end of them.
+    counted: (i64, u32),
     /// Priming samples still to drop (FFmpeg reports them once, possibly more than a frame holds).
     skip: u64,
     spare: Option<Frame>,
@@ -163,7 +168,6 @@ impl super::Draining<DecodedAudio> for Active {
         let tail = (end_skip as usize).min(total - head);
         let keep = total - head - tail;
         let rate = frame.sample_rate();
-        let own = frame.pts();
         if keep == 0 {
             frame.unref();
             self.spare = Some(frame);
@@ -173,16 +177,16 @@ impl super::Draining<DecodedAudio> for Active {
         let n = keep as i64;
         frame.unref();
         self.spare = Some(frame);
-        // Output AudioData timestamps: counted from the first chunk's timestamp; resync to the
-        // frame's own (chunk) timestamp after a gap of more than a frame and 50 ms.
-        let (base, count, r) = self.clock.unwrap_or((own.unwrap_or(0), 0, rate));
-        let (base, count) = if r != rate && count > 0 { (base + us(count, r), 0) } else { (base, count) };
-        let expected = base + us(count, rate);
-        let (base, count, timestamp) = match own {
-            Some(pts) if (pts - expected).abs() > us(n, rate) + 50_000 => (pts, 0, pts),
-            _ => (base, count, expected),
-        };
-        self.clock = Some((base, count + n, rate));
+        // The base plus the samples output since (audio_discard_helper.cc: GetTimestamp, AddFrames).
+        let mut base = self.base.unwrap_or(0);
+        let (mut count, r) = self.counted;
+        if r != rate && count > 0 {
+            base += us(count, r);
+            count = 0;
+        }
+        let timestamp = base + us(count, rate);
+        self.base = Some(base);
+        self.counted = (count + n, rate);
         out.push(DecodedAudio { samples, timestamp });
         Ok(())
     }
@@ -195,7 +199,7 @@ impl Backend for AudioDecoderBackend {
 
     fn configure(&mut self, cfg: DecoderConfig, out: &mut Vec<DecodedAudio>) -> Result<()> {
         self.flush(out)?;
-        self.active = Some(Active { ctx: open(&cfg, true)?, clock: None, skip: 0, spare: None });
+        self.active = Some(Active { ctx: open(&cfg, true)?, base: None, counted: (0, 0), skip: 0, spare: None });
         Ok(())
     }
 
@@ -209,6 +213,8 @@ impl Backend for AudioDecoderBackend {
         }
         let mut pkt = Packet::from_bytes(&item.data)?;
         drop(item.data);
+        // The first chunk after configure/flush sets the base, clamped to zero (module doc).
+        a.base.get_or_insert(item.timestamp.max(0));
         pkt.set_pts(Some(item.timestamp));
         pkt.set_key(true);
         super::send_draining(a, &pkt, out, "AudioDecoder")?;
@@ -225,7 +231,8 @@ impl Backend for AudioDecoderBackend {
         }
         while a.receive_all(out)? != Status::Eof {}
         a.ctx.flush_buffers();
-        a.clock = None;
+        a.base = None;
+        a.counted = (0, 0);
         a.skip = 0;
         Ok(())
     }
@@ -275,16 +282,19 @@ mod tests {
         (left, out)
     }
 
-    /// Channel 0 of decoded output as f32, starting at timestamp 0 (priming before it dropped).
-    fn left_from_zero(out: &[DecodedAudio]) -> Vec<f32> {
+    /// Channel 0 of decoded output as f32, without its first `priming` samples; checks that the
+    /// output starts at timestamp 0 and that each output follows the last without a gap.
+    fn left_after(out: &[DecodedAudio], priming: usize) -> Vec<f32> {
         let mut v = Vec::new();
+        let mut counted = 0;
         for o in out {
+            assert_eq!(o.timestamp, us(counted, o.samples.sample_rate as u32), "outputs are contiguous from 0");
+            counted += o.samples.frames as i64;
             let mut b = vec![0u8; o.samples.frames * 4];
             o.samples.copy_to(&mut b, 0, 0, None, SampleFormat::F32Planar).unwrap();
-            let skip = if o.timestamp < 0 { ((-o.timestamp) as f64 * o.samples.sample_rate / 1e6).round() as usize } else { 0 };
-            v.extend(b.chunks_exact(4).skip(skip).map(|c| f32::from_le_bytes(c.try_into().unwrap())));
+            v.extend(b.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())));
         }
-        v
+        v.split_off(priming.min(v.len()))
     }
 
     fn snr(a: &[f32], b: &[f32]) -> f64 {
@@ -331,10 +341,13 @@ mod tests {
 
     #[test]
     fn round_trips_line_up() {
-        for (codec, rate, min_snr) in [("opus", 48000, 15.0), ("mp4a.40.2", 48000, 15.0), ("flac", 48000, 90.0), ("pcm-f32", 48000, 200.0), ("pcm-s16", 48000, 80.0), ("vorbis", 48000, 15.0), ("mp3", 48000, 15.0)] {
+        // Priming left in the decoded output (the chunks start at the input timestamp, as Chrome's):
+        // none where the description carries it (Opus pre-skip) or the codec has none; AAC's 1024
+        // and MP3's 1105 (LAME's 576 + the decoder's 529) samples otherwise.
+        for (codec, rate, min_snr, priming) in [("opus", 48000, 15.0, 0), ("mp4a.40.2", 48000, 15.0, 1024), ("flac", 48000, 90.0, 0), ("pcm-f32", 48000, 200.0, 0), ("pcm-s16", 48000, 80.0, 0), ("vorbis", 48000, 15.0, 0), ("mp3", 48000, 15.0, 1105)] {
             let (input, out) = round_trip(codec, rate);
             assert_eq!(out[0].samples.channels, 2);
-            let got = left_from_zero(&out);
+            let got = left_after(&out, priming);
             assert!(got.len() >= input.len(), "{codec}: {} decoded < {} input", got.len(), input.len());
             let s = snr(&input, &got);
             assert!(s > min_snr, "{codec}: SNR {s:.1} dB");

@@ -235,7 +235,7 @@ fn context(cfg: &DecoderConfig, p: &Plan, threads: bool) -> Result<CodecContext<
         }
         ctx.set_extradata(d)?;
     }
-    // Timestamps are microseconds on both sides (DESIGN.md §2 rule 1).
+    // Timestamps are microseconds on both sides (docs/ARCHITECTURE.md, "Memory").
     ctx.set_pkt_timebase(1, 1_000_000);
     // Keep the whole coded picture; the cropping becomes visibleRect.
     ctx.set_apply_cropping(false);
@@ -427,6 +427,8 @@ struct Active {
     flip: bool,
     /// A frame allocated for a receive that returned nothing, kept for the next one.
     spare: Option<Frame>,
+    /// What the config expects of chunks, to explain a failure a chunk's bytes account for.
+    check: super::chunk_hint::ChunkCheck,
 }
 
 #[derive(Default)]
@@ -495,8 +497,9 @@ impl Backend for VideoDecoderBackend {
             a.drain(out)?;
         }
         let (ctx, p) = open(&cfg, true)?;
+        let check = super::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
         let dar = cfg.display_aspect_width.zip(cfg.display_aspect_height);
-        self.active = Some(Active { ctx, dar, color: cfg.color_space, vp9: p.vp9, units: p.units, rotation: cfg.rotation, flip: cfg.flip, spare: None });
+        self.active = Some(Active { ctx, dar, color: cfg.color_space, vp9: p.vp9, units: p.units, rotation: cfg.rotation, flip: cfg.flip, spare: None, check });
         Ok(())
     }
 
@@ -509,9 +512,12 @@ impl Backend for VideoDecoderBackend {
         if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
             return Err(Error::encoding(format!("VideoDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
         }
+        a.check.note(&item.data);
+        // A chunk whose unit headers are impossible is corrupt (or framed other than the config
+        // says: the hint, if any, names that first).
         if a.units.is_some_and(|u| u.corrupt(&item.data)) {
             let what = if a.units == Some(UnitCheck::Obu) { "an OBU header with obu_forbidden_bit set" } else { "a NAL unit header with forbidden_zero_bit set or an invalid temporal id" };
-            return Err(Error::encoding(format!("VideoDecoder: the chunk is corrupt ({what})")));
+            return Err(a.check.explain(Error::encoding(format!("VideoDecoder: the chunk is corrupt ({what})"))));
         }
         let mut pkt = Packet::from_bytes(&item.data)?;
         drop(item.data);
@@ -520,15 +526,15 @@ impl Backend for VideoDecoderBackend {
         pkt.set_dts(None);
         pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
-        super::send_draining(a, &pkt, out, "VideoDecoder")?;
+        // A failure a chunk's bytes account for (a container file, avcC vs Annex B) names it.
+        let sent = super::send_draining(a, &pkt, out, "VideoDecoder");
         drop(pkt);
-        a.receive_all(out)?;
-        Ok(())
+        sent.and_then(|()| a.receive_all(out).map(drop)).map_err(|e| a.check.explain(e))
     }
 
     fn flush(&mut self, out: &mut Vec<DecodedFrame>) -> Result<()> {
         match self.active.as_mut() {
-            Some(a) => a.drain(out),
+            Some(a) => a.drain(out).map_err(|e| a.check.explain(e)),
             None => Ok(()),
         }
     }
