@@ -233,12 +233,7 @@ for (const v of VARIANTS) {
       });
     }
 
-    // Known gap (todo) for Vorbis: flush() drains FFmpeg's decoder and then avcodec_flush_buffers(),
-    // which makes vorbisdec treat the next packet as a stream's first (no output), where WPT (and
-    // Chrome) get an output from it. Vorbis has no decoder delay, so a flush that skipped the
-    // drain for decoders without AV_CODEC_CAP_DELAY would keep its state.
-    const todo = vorbis && 'Vorbis: the first chunk after flush() outputs nothing (avcodec_flush_buffers resets vorbisdec)';
-    test('Test decoding after flush (WPT)', { todo }, async () => {
+    test('Test decoding after flush (WPT)', async () => {
       const { CONFIG, CHUNKS } = await wpt();
       let outputs = 0;
       const d = createAudioDecoder({ output: (a) => { outputs++; a.close(); } });

@@ -225,12 +225,18 @@ impl Backend for AudioDecoderBackend {
 
     fn flush(&mut self, out: &mut Vec<DecodedAudio>) -> Result<()> {
         let Some(a) = self.active.as_mut() else { return Ok(()) };
-        match a.ctx.send_packet(None)? {
-            Status::Ready | Status::Eof => {}
-            Status::Again => return Err(Error::encoding("AudioDecoder: the decoder refused to drain")),
+        // A decoder without AV_CODEC_CAP_DELAY (Vorbis, AAC, MP3, FLAC, PCM, libopus) has output
+        // everything it was given: nothing to drain, and no avcodec_flush_buffers(), which would
+        // make vorbisdec take the next packet for a stream's first and output nothing for it
+        // (WPT audioDecoder-codec-specific "decoding after flush" expects an output).
+        if a.ctx.codec_capabilities() & sys::AV_CODEC_CAP_DELAY != 0 {
+            match a.ctx.send_packet(None)? {
+                Status::Ready | Status::Eof => {}
+                Status::Again => return Err(Error::encoding("AudioDecoder: the decoder refused to drain")),
+            }
+            while a.receive_all(out)? != Status::Eof {}
+            a.ctx.flush_buffers();
         }
-        while a.receive_all(out)? != Status::Eof {}
-        a.ctx.flush_buffers();
         a.base = None;
         a.counted = (0, 0);
         a.skip = 0;
