@@ -64,6 +64,9 @@ export interface Native {
   mediaRedeem(id: string, kind: 'audio'): AudioHandle | null;
   /** Drop every deposit past its deadline; returns how many remain. */
   mediaRegistrySweep(): number;
+  /** Register (once per JS environment) the hook the native finalizer calls, once per process and
+   *  interface, when a VideoFrame or AudioData handle is garbage collected while still open. */
+  mediaWarningSet(hook: (what: 'VideoFrame' | 'AudioData') => void): void;
 
   // --- Codec sessions: one worker thread each, commands run in order.
   /**
