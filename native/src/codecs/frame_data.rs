@@ -507,4 +507,42 @@ mod tests {
         assert!(out.chunks(4).all(|p| p[0] >= 253 && p[1] >= 253 && p[2] >= 253 && p[3] == 255), "{out:?}");
         drop_cached_scaler();
     }
+
+    #[test]
+    fn decoder_outputs_past_the_zero_copy_limit_are_copies_with_the_same_pixels() {
+        use crate::ffi::{sys::AVPixelFormat, FramePool};
+        let (w, h) = (34u32, 18u32);
+        let pool = FramePool::new(AVPixelFormat::AV_PIX_FMT_YUV420P, w, h).unwrap();
+        let zero_copy = |d: &FrameData| matches!(d.storage, Storage::Av(_));
+        let mut held = Vec::new();
+        for i in 0..MAX_ZERO_COPY_OUTPUTS + 4 {
+            let mut f = pool.get().unwrap();
+            for p in 0..3 {
+                for (k, b) in f.plane_mut(p).unwrap().iter_mut().enumerate() {
+                    *b = (i * 7 + p * 31 + k) as u8;
+                }
+            }
+            let expect: Vec<Vec<u8>> = (0..3).map(|p| f.plane(p).unwrap().to_vec()).collect();
+            let d = FrameData::from_av_frame(f).unwrap();
+            for p in 0..3 {
+                let l = d.planes()[p];
+                let src_stride = if zero_copy(&d) { l.stride } else { pool_stride(&expect, p, &d) };
+                for r in 0..l.rows {
+                    assert_eq!(&d.plane(p)[r * l.stride..r * l.stride + l.row_bytes], &expect[p][r * src_stride..r * src_stride + l.row_bytes], "frame {i} plane {p} row {r}");
+                }
+            }
+            assert!(d.native_bytes() >= (w * h * 3 / 2) as usize);
+            held.push(d);
+        }
+        let kept = held.iter().filter(|d| zero_copy(d)).count();
+        assert!(kept >= 1 && kept <= MAX_ZERO_COPY_OUTPUTS, "{kept} zero-copy outputs held at once");
+        assert!(!zero_copy(held.last().unwrap()), "past the limit, outputs are copies");
+        held.clear();
+        assert!(zero_copy(&FrameData::from_av_frame(pool.get().unwrap()).unwrap()), "zero copy again once released");
+    }
+
+    /// The source stride of plane `p` of a pooled AVFrame (its bytes per row, 64-aligned).
+    fn pool_stride(planes: &[Vec<u8>], p: usize, d: &FrameData) -> usize {
+        planes[p].len() / d.planes()[p].rows
+    }
 }

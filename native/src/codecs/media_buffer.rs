@@ -21,7 +21,7 @@ const POOL_MAX_BUFFER: usize = 64 << 20;
 const POOL_MAX_BYTES: usize = 64 << 20;
 /// Most buffers one size class keeps: enough for a pipeline's frames in flight.
 const PER_CLASS: usize = 8;
-/// Most bytes one size class keeps (but at least one buffer): three 1080p RGBA frames, eight
+/// Most bytes one size class keeps (but at least one buffer): four 1080p RGBA frames, eight
 /// 720p ones. A burst of forgotten frames leaves little behind once they are collected.
 const CLASS_MAX_BYTES: usize = 32 << 20;
 /// Bytes freed (not pooled) between two `malloc_trim` calls: at most this much freed memory
@@ -189,5 +189,22 @@ mod tests {
         assert!(MediaBuffer::take(MAX_BUFFER_BYTES + 1).is_err());
         assert_eq!(MediaBuffer::take(usize::MAX).err().unwrap().kind, ErrorKind::Range);
         assert!(pooled_bytes() <= POOL_MAX_BYTES);
+    }
+
+    #[test]
+    fn a_class_keeps_a_few_buffers_and_frees_the_rest() {
+        // 1080p RGBA (the 8 MiB class) keeps 4 (CLASS_MAX_BYTES); 64 KB buffers keep PER_CLASS.
+        let (_, cap) = class_of(1920 * 1080 * 4).unwrap();
+        assert_eq!(class_limit(cap), 4);
+        assert_eq!(class_limit(class_of(65536).unwrap().1), PER_CLASS);
+        assert_eq!(class_limit(class_of(POOL_MAX_BUFFER).unwrap().1), 1);
+        trim_pool();
+        let (i, _) = class_of(1920 * 1080 * 4).unwrap();
+        let many: Vec<MediaBuffer> = (0..20).map(|_| MediaBuffer::take(1920 * 1080 * 4).unwrap()).collect();
+        drop(many);
+        assert!(POOL[i].len() <= class_limit(cap), "{} buffers pooled", POOL[i].len());
+        assert!(pooled_bytes() <= POOL_MAX_BYTES);
+        trim_pool();
+        assert_eq!(POOL[i].len(), 0);
     }
 }
