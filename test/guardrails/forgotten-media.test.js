@@ -29,6 +29,37 @@ const active = Object.keys(SCENARIOS).find((k) => process.env[k]);
 
 if (typeof global.gc !== 'function' || !active) {
   for (const [envName, name] of Object.entries(SCENARIOS)) respawnWithGc(__filename, name, { mark: MARK, envName, timeout: 300_000 });
+
+  // The warning as a user sees it on stderr: once per interface however many are forgotten, in
+  // two rounds of collection; and --disable-warning=<code> (the README's advice) silences one.
+  test('the unclosed-media warning: once per interface on stderr, silenced by --disable-warning=<code>', () => {
+    const { spawnSync } = require('node:child_process');
+    const assert = require('node:assert/strict');
+    const { CODES } = require('../../js/lib/unclosed-warning.js');
+    const script = `
+      const { VideoFrame, AudioData } = require(${JSON.stringify(require('node:path').join(__dirname, '..', '..'))});
+      const forget = () => {
+        for (let i = 0; i < 50; i++) new VideoFrame(new Uint8Array(16), { format: 'RGBA', codedWidth: 2, codedHeight: 2, timestamp: i });
+        for (let i = 0; i < 50; i++) new AudioData({ format: 'f32', sampleRate: 8000, numberOfFrames: 4, numberOfChannels: 1, timestamp: i, data: new Float32Array(4) });
+      };
+      const collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise(setImmediate); } };
+      (async () => { forget(); await collect(); forget(); await collect(); })();`;
+    const run = (...flags) => {
+      const env = { ...process.env };
+      delete env.NODE_TEST_CONTEXT;
+      const r = spawnSync(process.execPath, ['--expose-gc', ...flags, '-e', script], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      return (code) => r.stderr.split(code).length - 1;
+    };
+    const plain = run();
+    assert.equal(plain(CODES.VideoFrame), 1, 'one VideoFrame warning for 100 forgotten frames');
+    assert.equal(plain(CODES.AudioData), 1, 'one AudioData warning for 100 forgotten AudioData');
+    // --disable-warning came with Node.js 20.11 / 21.3.
+    if (!process.allowedNodeEnvironmentFlags.has('--disable-warning')) return;
+    const silenced = run(`--disable-warning=${CODES.VideoFrame}`);
+    assert.equal(silenced(CODES.VideoFrame), 0, 'silenced by its code');
+    assert.equal(silenced(CODES.AudioData), 1, 'the other interface still warns');
+  });
 } else {
   const assert = require('node:assert/strict');
   const path = require('node:path');
