@@ -11,6 +11,7 @@ const {
   toLongLong, toEnum, toDictionary, toNumber, toUnsignedLong,
 } = require('./buffer-source');
 const mediaToken = require('./media-token');
+require('./unclosed-warning'); // the once-per-process warning for collected, unclosed media
 
 const WHAT = 'AudioData';
 const AUDIO_SAMPLE_FORMATS = Object.freeze(['u8', 's16', 's32', 'f32', 'u8-planar', 's16-planar', 's32-planar', 'f32-planar']);

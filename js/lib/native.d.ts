@@ -271,6 +271,9 @@ declare namespace native {
   function mediaRedeem(id: string, kind: 'video' | 'audio'): FrameHandle | AudioHandle | null;
   /** Drop every deposit past its deadline; returns how many remain. */
   function mediaRegistrySweep(): number;
+  /** Register (once per JS environment) the hook the native finalizer calls, once per process and
+   *  interface, when a VideoFrame or AudioData handle is garbage collected while still open. */
+  function mediaWarningSet(hook: (what: 'VideoFrame' | 'AudioData') => void): void;
 
   // Codec sessions: one worker thread each, commands run in order.
   /** onEvents is called on the JS thread with each batch of events, in order. */

@@ -20,6 +20,7 @@ const pf = require('./pixel-format');
 const { DOMRectReadOnly, rectInit } = require('./dom-rect');
 const { VideoColorSpace, colorSpaceInit, isVideoColorSpace, SRGB, REC709 } = require('./video-color-space');
 const mediaToken = require('./media-token');
+require('./unclosed-warning'); // the once-per-process warning for collected, unclosed media
 
 const WHAT = 'VideoFrame';
 /** Largest codedWidth/codedHeight accepted (Chrome's media::limits::kMaxDimension). */

@@ -1,42 +1,28 @@
-//! bridge layer: AudioData sample handles, the FrameBox pattern made generic: a JsBox holding one
-//! `Arc` reference to native samples; `audioClose` drops it at once (the box's finalizer is only a
-//! safety net). Clones share the samples.
-use super::js::{boxed, set_num, set_str, throw, to_index};
+//! bridge layer: AudioData sample handles: the shared media handle of `bridge::media` (a JsBox
+//! holding one `Arc` reference to native samples, reported to V8 while held); `audioClose` drops
+//! it at once (the box's finalizer is only a safety net). Clones share the samples.
+use super::js::{set_num, set_str, throw, to_index};
+use super::media::{HandleMedia, SharedBox};
 use crate::codecs::audio_data::{AudioSamples, SampleFormat};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
-use std::cell::RefCell;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-/// A JS handle holding a shared reference to native media (`T` = AudioSamples here).
-pub struct SharedBox<T: Send + Sync + 'static>(RefCell<Option<Arc<T>>>);
+/// An AudioData's sample handle (the shared media-handle mechanism of `bridge::media`).
+pub type AudioBox = SharedBox<AudioSamples>;
 
-impl<T: Send + Sync + 'static> Finalize for SharedBox<T> {}
-
-impl<T: Send + Sync + 'static> SharedBox<T> {
-    /// A JS handle holding `data`. The box is made empty and filled after: if the environment
-    /// refuses the new object (a terminating Worker), `data` is dropped, never leaked inside Neon.
-    pub fn boxed<'a>(cx: &mut impl Context<'a>, data: Arc<T>) -> JsResult<'a, JsBox<SharedBox<T>>> {
-        let h = boxed(cx, SharedBox(RefCell::new(None)))?;
-        *h.0.borrow_mut() = Some(data);
-        Ok(h)
+impl HandleMedia for AudioSamples {
+    const WHAT: &'static str = "AudioData";
+    fn warned() -> &'static AtomicBool {
+        static WARNED: AtomicBool = AtomicBool::new(false);
+        &WARNED
     }
-    /// The data behind the handle, or an InvalidStateError naming `what` if it was closed.
-    pub fn get<'a>(cx: &mut impl Context<'a>, h: Handle<'a, JsBox<SharedBox<T>>>, what: &str) -> NeonResult<Arc<T>> {
-        let data = h.0.borrow().clone();
-        match data {
-            Some(d) => Ok(d),
-            None => throw(cx, &Error::new(ErrorKind::InvalidState, format!("the {what} is closed"))),
-        }
-    }
-    fn close(h: &JsBox<SharedBox<T>>) {
-        let taken = h.0.borrow_mut().take();
-        drop(taken);
+    fn native_bytes(&self) -> usize {
+        AudioSamples::native_bytes(self)
     }
 }
-
-pub type AudioBox = SharedBox<AudioSamples>;
 
 fn format_arg(cx: &mut FunctionContext, i: usize) -> NeonResult<SampleFormat> {
     let f = cx.argument::<JsString>(i)?.value(cx);
@@ -85,7 +71,7 @@ pub fn audio_info<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
 
 pub fn audio_close<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
     let h = cx.argument::<JsBox<AudioBox>>(0)?;
-    AudioBox::close(&h);
+    AudioBox::close(cx, &h);
     Ok(cx.undefined())
 }
 

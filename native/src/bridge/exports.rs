@@ -2,7 +2,7 @@
 //! and only here, typed in js/lib/native.d.ts. Each runs behind `no_panic`: no panic reaches the
 //! Node-API boundary, even while a Worker is being terminated.
 use super::js::{no_panic, set_num};
-use super::{audio, frame, kinds, registry, session};
+use super::{audio, frame, kinds, media, registry, session};
 use crate::counters;
 use crate::codecs::{frame_data, image_decoder};
 use neon::prelude::*;
@@ -56,6 +56,7 @@ fn main(mut cx: ModuleContext) -> NeonResult<()> {
         "audioInfo" => audio::audio_info,
         "mediaDeposit" => registry::media_deposit,
         "mediaRedeem" => registry::media_redeem,
+        "mediaWarningSet" => media::media_warning_set,
         "mediaRegistrySweep" => registry::media_registry_sweep,
         "imageTypeSupported" => image_type_supported,
         "sessionCreate" => kinds::session_create,

@@ -1,23 +1,25 @@
-//! bridge layer: VideoFrame pixel handles. A handle is a JsBox holding one `Arc` reference to the
-//! pixels; `frameClose` drops it at once (the box's finalizer is only a safety net).
-use super::js::{boxed, get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
+//! bridge layer: VideoFrame pixel handles: the shared media handle of `bridge::media` (a JsBox
+//! holding one `Arc` reference to the pixels, reported to V8 while held); `frameClose` drops it at
+//! once (the box's finalizer is only a safety net).
+use super::js::{get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
+use super::media::{HandleMedia, SharedBox};
 use crate::codecs::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
-use std::cell::RefCell;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-pub struct FrameBox(RefCell<Option<Arc<FrameData>>>);
+/// A VideoFrame's pixel handle (the shared media-handle mechanism of `bridge::media`).
+pub type FrameBox = SharedBox<FrameData>;
 
-impl Finalize for FrameBox {}
-
-impl FrameBox {
-    /// A JS handle holding `data`. The box is made empty and filled after: if the environment
-    /// refuses the new object (a terminating Worker), `data` is dropped, never leaked inside Neon.
-    pub fn boxed<'a>(cx: &mut impl Context<'a>, data: Arc<FrameData>) -> JsResult<'a, JsBox<FrameBox>> {
-        let h = boxed(cx, FrameBox(RefCell::new(None)))?;
-        *h.0.borrow_mut() = Some(data);
-        Ok(h)
+impl HandleMedia for FrameData {
+    const WHAT: &'static str = "VideoFrame";
+    fn warned() -> &'static AtomicBool {
+        static WARNED: AtomicBool = AtomicBool::new(false);
+        &WARNED
+    }
+    fn native_bytes(&self) -> usize {
+        FrameData::native_bytes(self)
     }
 }
 
@@ -28,11 +30,7 @@ pub fn frame_arg(cx: &mut FunctionContext, i: usize) -> NeonResult<Arc<FrameData
 }
 
 pub fn frame_arg_of<'a>(cx: &mut impl Context<'a>, h: Handle<'a, JsBox<FrameBox>>) -> NeonResult<Arc<FrameData>> {
-    let data = h.0.borrow().clone();
-    match data {
-        Some(d) => Ok(d),
-        None => throw(cx, &crate::error::Error::new(crate::error::ErrorKind::InvalidState, "the VideoFrame is closed")),
-    }
+    FrameBox::get(cx, h, "VideoFrame")
 }
 
 pub fn frame_create<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
@@ -83,8 +81,7 @@ pub fn frame_clone<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsValue> {
 
 pub fn frame_close<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
     let h = cx.argument::<JsBox<FrameBox>>(0)?;
-    let taken = h.0.borrow_mut().take();
-    drop(taken);
+    FrameBox::close(cx, &h);
     Ok(cx.undefined())
 }
 

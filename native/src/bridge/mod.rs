@@ -5,5 +5,6 @@ pub mod exports;
 mod frame;
 mod js;
 mod kinds;
+mod media;
 mod registry;
 mod session;

@@ -217,6 +217,11 @@ impl AudioSamples {
     }
 
     /// The planes as stored: one (interleaved) or one per channel.
+    /// Bytes of native memory the samples keep alive.
+    pub fn native_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
     pub fn planes(&self) -> Vec<&[u8]> {
         let b = self.bytes.as_slice();
         if self.format.planar() {

@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::scale::{self, ImageDesc, Matrix, Planes, PlanesMut, Scaler};
 use crate::ffi::Frame;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where one plane lies in a byte buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +92,28 @@ pub use super::media_buffer::trim_pool;
 enum Storage {
     Bytes(MediaBuffer),
     /// A decoder's reference-counted output, kept as is (zero copy).
-    Av(Frame),
+    Av(HeldAvFrame),
+}
+
+/// Most decoder outputs kept zero copy at once, process-wide. A decoder's output buffers come from
+/// its own FFmpeg pool, which grows to the most frames ever held and gives nothing back until the
+/// decoder closes; so a program that forgets (or hoards) output frames would pin that memory for
+/// the decoder's life. Past this many, outputs are copied into media buffers (which the media
+/// pool bounds and returns) and the decoder's buffer is released at once: the decoder never stalls
+/// and its pool stays at about this many frames plus its reference frames. Chrome's software
+/// decoders neither stall nor limit held frames, and free pool buffers unused for 10 s
+/// (media/base/frame_buffer_pool.cc, kStaleFrameLimitSecs); FFmpeg's pool has no such expiry.
+pub const MAX_ZERO_COPY_OUTPUTS: usize = 16;
+
+static HELD_AV: AtomicUsize = AtomicUsize::new(0);
+
+/// A decoder output counted in `HELD_AV` while it lives.
+struct HeldAvFrame(Frame);
+
+impl Drop for HeldAvFrame {
+    fn drop(&mut self) {
+        HELD_AV.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 pub struct FrameData {
@@ -194,7 +216,8 @@ impl FrameData {
         Ok(FrameData { format, width, height, planes, storage: Storage::Bytes(bytes), _live: Live::new(Kind::VideoFrames) })
     }
 
-    /// Keep a decoded AVFrame as the frame's pixels (no copy).
+    /// A decoded AVFrame as the frame's pixels: kept as is (no copy) while fewer than
+    /// `MAX_ZERO_COPY_OUTPUTS` such frames live, copied into a media buffer otherwise.
     pub fn from_av_frame(frame: Frame) -> Result<FrameData> {
         let av = frame.pixel_format().ok_or_else(|| Error::encoding("decoder produced a frame without a pixel format"))?;
         let format = by_av(av).ok_or_else(|| Error::not_supported(format!("decoder output pixel format {av:?} has no VideoPixelFormat")))?;
@@ -209,7 +232,25 @@ impl FrameData {
             }
             planes.push(pl);
         }
-        Ok(FrameData { format, width, height, planes, storage: Storage::Av(frame), _live: Live::new(Kind::VideoFrames) })
+        if HELD_AV.fetch_add(1, Ordering::Relaxed) >= MAX_ZERO_COPY_OUTPUTS {
+            HELD_AV.fetch_sub(1, Ordering::Relaxed);
+            return FrameData::new_with(format.name, width, height, |bytes, layout| {
+                for (p, (src, dst)) in planes.iter().zip(layout).enumerate() {
+                    let plane = frame.plane(p).unwrap_or(&[]);
+                    copy_rows(plane, src.stride, &mut bytes[dst.offset..], dst.stride, dst.row_bytes, dst.rows);
+                }
+                Ok(())
+            });
+        }
+        Ok(FrameData { format, width, height, planes, storage: Storage::Av(HeldAvFrame(frame)), _live: Live::new(Kind::VideoFrames) })
+    }
+
+    /// Bytes of native memory the pixels keep alive (a decoder output's planes as allocated).
+    pub fn native_bytes(&self) -> usize {
+        match &self.storage {
+            Storage::Bytes(b) => b.len(),
+            Storage::Av(f) => (0..self.planes.len()).filter_map(|p| f.0.plane(p)).map(<[u8]>::len).sum(),
+        }
     }
 
     pub fn planes(&self) -> &[PlaneLayout] {
@@ -221,7 +262,7 @@ impl FrameData {
         let l = &self.planes[p];
         match &self.storage {
             Storage::Bytes(b) => &b.as_slice()[l.offset..l.offset + l.span()],
-            Storage::Av(f) => f.plane(p).map(|s| &s[..l.span()]).unwrap_or(&[]),
+            Storage::Av(f) => f.0.plane(p).map(|s| &s[..l.span()]).unwrap_or(&[]),
         }
     }
 
@@ -465,5 +506,43 @@ mod tests {
         f.convert_to_rgb(&mut out, (0, 0, 2, 2), "RGBA", 0, 8, SourceColor::default()).unwrap();
         assert!(out.chunks(4).all(|p| p[0] >= 253 && p[1] >= 253 && p[2] >= 253 && p[3] == 255), "{out:?}");
         drop_cached_scaler();
+    }
+
+    #[test]
+    fn decoder_outputs_past_the_zero_copy_limit_are_copies_with_the_same_pixels() {
+        use crate::ffi::{sys::AVPixelFormat, FramePool};
+        let (w, h) = (34u32, 18u32);
+        let pool = FramePool::new(AVPixelFormat::AV_PIX_FMT_YUV420P, w, h).unwrap();
+        let zero_copy = |d: &FrameData| matches!(d.storage, Storage::Av(_));
+        let mut held = Vec::new();
+        for i in 0..MAX_ZERO_COPY_OUTPUTS + 4 {
+            let mut f = pool.get().unwrap();
+            for p in 0..3 {
+                for (k, b) in f.plane_mut(p).unwrap().iter_mut().enumerate() {
+                    *b = (i * 7 + p * 31 + k) as u8;
+                }
+            }
+            let expect: Vec<Vec<u8>> = (0..3).map(|p| f.plane(p).unwrap().to_vec()).collect();
+            let d = FrameData::from_av_frame(f).unwrap();
+            for p in 0..3 {
+                let l = d.planes()[p];
+                let src_stride = if zero_copy(&d) { l.stride } else { pool_stride(&expect, p, &d) };
+                for r in 0..l.rows {
+                    assert_eq!(&d.plane(p)[r * l.stride..r * l.stride + l.row_bytes], &expect[p][r * src_stride..r * src_stride + l.row_bytes], "frame {i} plane {p} row {r}");
+                }
+            }
+            assert!(d.native_bytes() >= (w * h * 3 / 2) as usize);
+            held.push(d);
+        }
+        let kept = held.iter().filter(|d| zero_copy(d)).count();
+        assert!(kept >= 1 && kept <= MAX_ZERO_COPY_OUTPUTS, "{kept} zero-copy outputs held at once");
+        assert!(!zero_copy(held.last().unwrap()), "past the limit, outputs are copies");
+        held.clear();
+        assert!(zero_copy(&FrameData::from_av_frame(pool.get().unwrap()).unwrap()), "zero copy again once released");
+    }
+
+    /// The source stride of plane `p` of a pooled AVFrame (its bytes per row, 64-aligned).
+    fn pool_stride(planes: &[Vec<u8>], p: usize, d: &FrameData) -> usize {
+        planes[p].len() / d.planes()[p].rows
     }
 }

@@ -1,8 +1,11 @@
 //! codecs layer: the one native storage for media bytes — VideoFrame pixels and AudioData samples
 //! alike. A `MediaBuffer` is a fallibly allocated byte buffer that goes back to a bounded,
 //! lock-free pool (one `crossbeam_queue::ArrayQueue` per size class) when dropped, so create/close
-//! loops reuse memory instead of growing glibc's heap (docs/ARCHITECTURE.md, "Memory"). Invariant: the pool never
-//! holds more than `POOL_MAX_BYTES`, and `trim_pool()` (called when codecs go idle) empties it.
+//! loops reuse memory instead of growing glibc's heap (docs/ARCHITECTURE.md, "Memory"). Invariants: a size class
+//! keeps at most `PER_CLASS` buffers and `CLASS_MAX_BYTES`, the pool at most `POOL_MAX_BYTES`,
+//! and `trim_pool()` (called when codecs go idle) empties it; what the pool does not keep is freed
+//! and, every `TRIM_EVERY` bytes freed, handed back to the OS (`malloc_trim`: glibc otherwise
+//! keeps large freed buffers in its heap once its mmap threshold has risen).
 use crate::error::{Error, ErrorKind, Result};
 use crossbeam_queue::ArrayQueue;
 use once_cell::sync::Lazy;
@@ -15,15 +18,35 @@ pub const MAX_BUFFER_BYTES: usize = (1usize << 28) * 8;
 /// Buffers above this size are not pooled (they are rare; keeping them would pin memory).
 const POOL_MAX_BUFFER: usize = 64 << 20;
 /// Most bytes the pool keeps in all.
-const POOL_MAX_BYTES: usize = 96 << 20;
-/// Most buffers one size class keeps.
+const POOL_MAX_BYTES: usize = 64 << 20;
+/// Most buffers one size class keeps: enough for a pipeline's frames in flight.
 const PER_CLASS: usize = 8;
+/// Most bytes one size class keeps (but at least one buffer): four 1080p RGBA frames, eight
+/// 720p ones. A burst of forgotten frames leaves little behind once they are collected.
+const CLASS_MAX_BYTES: usize = 32 << 20;
+/// Bytes freed (not pooled) between two `malloc_trim` calls: at most this much freed memory
+/// stays in glibc's heap after a burst. The walk costs well under a millisecond, a small price
+/// next to allocating and filling this much.
+const TRIM_EVERY: usize = 16 << 20;
 /// Size classes: 4 per power of two (≤ 25% slack), from 64 bytes up to `POOL_MAX_BUFFER`.
 const MIN_SHIFT: u32 = 6;
 const CLASSES: usize = ((POOL_MAX_BUFFER.trailing_zeros() - MIN_SHIFT) as usize + 1) * 4;
 
 static POOL: Lazy<Vec<ArrayQueue<Vec<u8>>>> = Lazy::new(|| (0..CLASSES).map(|_| ArrayQueue::new(PER_CLASS)).collect());
 static HELD: AtomicUsize = AtomicUsize::new(0);
+static FREED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many buffers of capacity `cap` a class keeps.
+fn class_limit(cap: usize) -> usize {
+    (CLASS_MAX_BYTES / cap.max(1)).clamp(1, PER_CLASS)
+}
+
+/// Count `bytes` freed; every `TRIM_EVERY` bytes, give freed heap memory back to the OS.
+fn note_freed(bytes: usize) {
+    if FREED.fetch_add(bytes, Ordering::Relaxed) + bytes >= TRIM_EVERY && FREED.swap(0, Ordering::Relaxed) >= TRIM_EVERY {
+        crate::ffi::mem::trim();
+    }
+}
 
 /// The size class of a request of `len` bytes and the capacity that class allocates.
 fn class_of(len: usize) -> Option<(usize, usize)> {
@@ -90,16 +113,28 @@ impl MediaBuffer {
 impl Drop for MediaBuffer {
     fn drop(&mut self) {
         let v = std::mem::take(&mut self.bytes);
-        let Some((i, cap)) = class_of(v.len()) else { return };
-        if cap != v.len() || HELD.fetch_add(cap, Ordering::Relaxed) + cap > POOL_MAX_BYTES {
-            if cap == v.len() {
-                HELD.fetch_sub(cap, Ordering::Relaxed);
+        let size = v.len();
+        // Pooled only if its class has room (a race may let a class exceed its limit by the
+        // number of threads dropping at once; the ArrayQueue's capacity is the hard bound).
+        let v = match class_of(size) {
+            Some((i, cap)) if cap == size && POOL[i].len() < class_limit(cap) => {
+                if HELD.fetch_add(cap, Ordering::Relaxed) + cap <= POOL_MAX_BYTES {
+                    match POOL[i].push(v) {
+                        Ok(()) => return,
+                        Err(v) => {
+                            HELD.fetch_sub(cap, Ordering::Relaxed);
+                            v
+                        }
+                    }
+                } else {
+                    HELD.fetch_sub(cap, Ordering::Relaxed);
+                    v
+                }
             }
-            return; // freed
-        }
-        if let Err(v) = POOL[i].push(v) {
-            HELD.fetch_sub(v.len(), Ordering::Relaxed); // class full: freed
-        }
+            _ => v,
+        };
+        drop(v);
+        note_freed(size);
     }
 }
 
@@ -154,5 +189,22 @@ mod tests {
         assert!(MediaBuffer::take(MAX_BUFFER_BYTES + 1).is_err());
         assert_eq!(MediaBuffer::take(usize::MAX).err().unwrap().kind, ErrorKind::Range);
         assert!(pooled_bytes() <= POOL_MAX_BYTES);
+    }
+
+    #[test]
+    fn a_class_keeps_a_few_buffers_and_frees_the_rest() {
+        // 1080p RGBA (the 8 MiB class) keeps 4 (CLASS_MAX_BYTES); 64 KB buffers keep PER_CLASS.
+        let (_, cap) = class_of(1920 * 1080 * 4).unwrap();
+        assert_eq!(class_limit(cap), 4);
+        assert_eq!(class_limit(class_of(65536).unwrap().1), PER_CLASS);
+        assert_eq!(class_limit(class_of(POOL_MAX_BUFFER).unwrap().1), 1);
+        trim_pool();
+        let (i, _) = class_of(1920 * 1080 * 4).unwrap();
+        let many: Vec<MediaBuffer> = (0..20).map(|_| MediaBuffer::take(1920 * 1080 * 4).unwrap()).collect();
+        drop(many);
+        assert!(POOL[i].len() <= class_limit(cap), "{} buffers pooled", POOL[i].len());
+        assert!(pooled_bytes() <= POOL_MAX_BYTES);
+        trim_pool();
+        assert_eq!(POOL[i].len(), 0);
     }
 }

@@ -4,6 +4,7 @@ pub use ffmpeg_sys_next as sys;
 
 pub mod codec;
 pub mod error;
+pub mod external_memory;
 pub mod format;
 pub mod frame;
 pub mod log;
