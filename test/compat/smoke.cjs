@@ -1,6 +1,7 @@
 'use strict';
 // The compatibility smoke suite: one file that Node.js (18 and later), Bun and Deno all run
-//   node test/compat/smoke.cjs | bun test/compat/smoke.cjs | deno run -A test/compat/smoke.cjs
+//   node --expose-gc test/compat/smoke.cjs | bun test/compat/smoke.cjs |
+//   deno run --allow-ffi --allow-read --allow-env --v8-flags=--expose-gc test/compat/smoke.cjs
 // (`.cjs` because Deno treats a `.js` file as an ES module; node:test is not used because Bun and
 // Deno implement it only in part). Its own small runner prints one line per test and ends with
 // `N passed, N failed` (exit code 1 on any failure); `--json` adds a last line `JSON {…}` with the
@@ -10,14 +11,19 @@
 //   - isConfigSupported()/isTypeSupported() answer what README.md's codec table says;
 //   - every video codec of the table: a generated clip encoded and decoded back, Y-plane PSNR
 //     against the source above a per-codec floor, every frame out with its own timestamp;
-//   - every audio codec: a generated tone encoded and decoded back — PCM sample-exact, G.711 on
-//     the codec's own quantisation levels, lossy codecs by SNR after aligning the codec delay; the
-//     codecs this build only encodes (FLAC, Vorbis) by their headers (FLAC: STREAMINFO, Vorbis: the
-//     identification header);
+//   - every audio codec: a generated sweep encoded and decoded back — PCM sample-exact, G.711 on
+//     the codec's own quantisation levels, lossy codecs by SNR at the codec's exact delay; the
+//     codecs this build only encodes (FLAC, Vorbis) by their headers (FLAC: STREAMINFO and frame
+//     sync codes, Vorbis: the identification and comment headers); HE-AAC (decode only) by the
+//     AAC-LC core through the mp4a.40.5 decoder;
 //   - every ImageDecoder type: committed fixtures (scripts/compat/make-fixtures.js) of a known
 //     four-colour pattern, lossless formats pixel-exact, lossy ones within a tolerance;
 //   - VideoFrame and AudioData conversions with exactly known results;
-//   - a Worker round trip: a VideoFrame and an AudioData handed to a worker_threads Worker and back.
+//   - a Worker round trip: a VideoFrame and an AudioData handed to a worker_threads Worker and back;
+//   - the ES module and polyfill entries, posting a VideoFrame as is (DataCloneError where the
+//     runtime has markAsUncloneable), forgotten objects collected (FinalizationRegistry), and
+//     every native live counter back to zero at the end.
+// What a runtime does differently is reported as a note (README.md's "what differs" column).
 // The package is the checkout (two directories up), or $NATIVE_WEBCODECS_COMPAT_PACKAGE.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -373,7 +379,7 @@ const LOSSY = { opus: { floor: 20, delay: 0 }, 'mp4a.40.2': { floor: 20, delay: 
 
 for (const row of TABLE.audio) {
   if (!row.encode && !row.decode) continue;
-  test(`audio ${row.codec} (${row.name}): encode${row.decode ? ' and decode' : ''} a tone, compared with the source`, async (wc) => {
+  test(`audio ${row.codec} (${row.name}): encode${row.decode ? ' and decode' : ''} a sweep, compared with the source`, async (wc) => {
     // HE-AAC (decode only): no encoder here makes SBR, so the AAC-LC core goes to the mp4a.40.5
     // decoder — it configures and decodes AAC, but SBR itself is not exercised.
     const heAac = row.codec === 'mp4a.40.5' && TABLE.audio.some((r) => r.codec === 'mp4a.40.2' && r.encode);
@@ -599,6 +605,20 @@ test('Worker round trip: a VideoFrame in, an AudioData out, through worker_threa
   } finally {
     await worker.terminate();
   }
+});
+
+test('the ES module entry and the polyfill give the same classes as require()', async (wc) => {
+  const { pathToFileURL } = require('node:url');
+  const esm = await import(pathToFileURL(path.join(PKG, 'js', 'index.mjs')).href);
+  for (const k of Object.keys(wc)) equal(esm[k], wc[k], `import { ${k} }`);
+  equal(esm.default, wc, 'the default export');
+  // The polyfill never replaces a global the runtime already has: say which ones it found.
+  const own = Object.keys(wc).filter((k) => /^[A-Z]/.test(k) && k !== 'ImageTrackList' && typeof globalThis[k] !== 'undefined');
+  const { installed } = require(path.join(PKG, 'js', 'polyfill.js'));
+  for (const k of installed) equal(globalThis[k], wc[k], `globalThis.${k} after the polyfill`);
+  check(installed.includes('VideoEncoder') || own.includes('VideoEncoder'), 'the polyfill installed no VideoEncoder');
+  if (own.length) note(`has its own ${own.join(', ')}: the polyfill leaves ${own.length === 1 ? 'it' : 'them'} in place`);
+  return `polyfill installed ${installed.length}${own.length ? `, the runtime's own: ${own.join(', ')}` : ''}`;
 });
 
 test('posting a VideoFrame itself: DataCloneError where the runtime can refuse a clone, else an empty object', async (wc) => {
