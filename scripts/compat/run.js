@@ -55,7 +55,8 @@ function runOne(rt) {
   }
   if (r.status !== 0 && result.failed === 0) result = { ...result, failed: 1, failures: [{ name: 'exit status', error: `exit ${r.status}: ${(r.stderr || '').slice(-2000)}` }] };
   return { name: rt.name, version: rt.version, passed: result.passed, failed: result.failed, skipped: result.skipped, notes: result.notes,
-    failures: (result.failures || []).map((f) => f.name), seconds: Math.round(seconds * 10) / 10, fetchSeconds: Math.round(installed.ms / 100) / 10, output: r.stdout };
+    failures: (result.failures || []).map((f) => f.name), seconds: Math.round(seconds * 10) / 10, fetchSeconds: Math.round(installed.ms / 100) / 10,
+    errors: (result.failures || []).map((f) => `${f.name}: ${f.error}`) };
 }
 
 function libavcodec() {
@@ -114,7 +115,7 @@ function main() {
     console.log(`${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.name} ${r.version}: ${r.passed} passed, ${r.failed} failed, ${r.skipped.length} skipped (${r.seconds} s${fetched})`);
     for (const n of r.notes) console.log(`       differs: ${n}`);
     for (const s of r.skipped) console.log(`       skipped: ${s}`);
-    if (r.failed) console.log(r.output.split('\n').filter((l) => !l.startsWith('ok ') && !l.startsWith('JSON ')).map((l) => `       ${l}`).join('\n'));
+    for (const e of r.errors) console.log(`       FAIL ${e.trim().split('\n').join('\n         ')}`);
   }
   const failed = runtimes.filter((r) => r.failed).length;
   console.log(`${runtimes.length - failed} runtimes passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -124,7 +125,7 @@ function main() {
       platform: `${process.platform}-${process.arch}`,
       libavcodec: libavcodec(),
       checks: Math.max(...runtimes.map((r) => r.passed + r.failed + r.skipped.length)),
-      runtimes: runtimes.map(({ output, fetchSeconds, ...r }) => r),
+      runtimes: runtimes.map(({ errors, fetchSeconds, ...r }) => r),
     };
     fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     fs.writeFileSync(README, replaceSection(fs.readFileSync(README, 'utf8'), render(results)));

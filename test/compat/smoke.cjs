@@ -594,14 +594,17 @@ test('Worker round trip: a VideoFrame in, an AudioData out, through worker_threa
     equal(frame.format, null, 'transferred frame is closed');
     const message = await reply;
     check(!message.error, `worker: ${message.error}`);
-    equal(message.sum, pixels.reduce((a, b) => a + b, 0), 'pixel sum seen in the worker');
-    equal(message.timestamp, 42, 'timestamp seen in the worker');
     const data = wc.deserializeAudioData(message.audio);
-    const samples = new Float32Array(4);
-    data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
-    equal([...samples].join(), '0.5,-0.5,0.25,-0.25', 'samples made in the worker');
-    equal(data.timestamp, 99, 'AudioData timestamp from the worker');
-    data.close();
+    try {
+      const samples = new Float32Array(4);
+      data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      equal([...samples].join(), '0.5,-0.5,0.25,-0.25', 'samples made in the worker');
+      equal(data.timestamp, 99, 'AudioData timestamp from the worker');
+      equal(message.sum, pixels.reduce((a, b) => a + b, 0), 'pixel sum seen in the worker');
+      equal(message.timestamp, 42, 'timestamp seen in the worker');
+    } finally {
+      data.close();
+    }
   } finally {
     await worker.terminate();
   }
