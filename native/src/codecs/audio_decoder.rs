@@ -39,7 +39,9 @@ fn unsupported(m: impl std::fmt::Display) -> Error {
     Error::not_supported(format!("AudioDecoder: {m}"))
 }
 
-fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
+/// The configuration checks that need no decoder instance, and the FFmpeg decoder for the codec.
+/// The flag is false when the codec needs a description (FLAC, Vorbis) and has none.
+fn find_decoder(cfg: &DecoderConfig) -> Result<(AudioCodec, Codec, bool)> {
     let family = parse_audio(&cfg.codec).map_err(|e| unsupported(e.message))?;
     if cfg.sample_rate == 0 || cfg.sample_rate > 768_000 {
         return Err(unsupported(format!("expected a sampleRate between 1 and 768000, got {}", cfg.sample_rate)));
@@ -56,12 +58,48 @@ fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
         AudioCodec::Vorbis => &["vorbis", "libvorbis"],
         AudioCodec::Pcm(p) => &[pcm_codec_name(p)][..],
     };
+    let codec = names.iter().find_map(|n| Codec::decoder_by_name(n)).ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?}", cfg.codec)))?;
     let needs_description = matches!(family, AudioCodec::Flac | AudioCodec::Vorbis);
-    let description = cfg.description.as_deref().filter(|d| !d.is_empty());
-    if needs_description && description.is_none() {
+    let has_description = cfg.description.as_deref().is_some_and(|d| !d.is_empty());
+    Ok((family, codec, has_description || !needs_description))
+}
+
+/// An Opus description must be an identification header (RFC 7845 §5.1, the Opus registration's
+/// AudioDecoderConfig.description) that can map `channels` channels: at least its 19 fixed bytes,
+/// and for more than 2 channels a channel mapping table (family ≠ 0, 21 + channels bytes). FFmpeg
+/// would otherwise quietly fall back to its defaults. Like FFmpeg, the "OpusHead" magic and
+/// version are not checked. WPT audio-decoder: "Opus with more than two channels and with a
+/// description that is too short" fails configure() with NotSupportedError.
+fn check_opus_head(d: &[u8], channels: u32) -> Result<()> {
+    let bad = |m: String| Err(unsupported(format!("the Opus description is not a usable OpusHead: {m}")));
+    if d.len() < 19 {
+        return bad(format!("expected at least 19 bytes, got {}", d.len()));
+    }
+    let family = d[18];
+    if family == 0 {
+        if channels > 2 {
+            return bad(format!("channel mapping family 0 has 1 or 2 channels, the config {channels}"));
+        }
+        return Ok(());
+    }
+    let need = 21 + d[9] as usize;
+    if d.len() < need || d[19] == 0 || d[20] > d[19] {
+        return bad(format!("channel mapping family {family} needs stream counts and a {}-entry table", d[9]));
+    }
+    Ok(())
+}
+
+fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
+    let (family, codec, complete) = find_decoder(cfg)?;
+    if let (AudioCodec::Opus, Some(d)) = (family, cfg.description.as_deref().filter(|d| !d.is_empty())) {
+        check_opus_head(d, cfg.channels)?;
+    }
+    // The FLAC and Vorbis registrations require a description (configure() throws a TypeError
+    // in js/ first, as Chrome's VerifyDescription); a native caller without one is refused here.
+    if !complete {
         return Err(unsupported(format!("{} needs a description ({})", cfg.codec, if matches!(family, AudioCodec::Flac) { "the fLaC marker and STREAMINFO block" } else { "the Xiph-laced identification, comment and setup headers" })));
     }
-    let codec = names.iter().find_map(|n| Codec::decoder_by_name(n)).ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?}", cfg.codec)))?;
+    let description = cfg.description.as_deref().filter(|d| !d.is_empty());
     let mut ctx = CodecContext::new(codec)?;
     ctx.set_audio(cfg.sample_rate, cfg.channels, sys::AVSampleFormat::AV_SAMPLE_FMT_NONE);
     if matches!(family, AudioCodec::Opus) {
@@ -83,9 +121,14 @@ fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
     ctx.open(&[]).map_err(|e| unsupported(format!("FFmpeg refused the configuration: {}", e.to_error(ErrorKind::NotSupported).message)))
 }
 
-/// isConfigSupported: validate and open once, single-threaded.
+/// isConfigSupported: validate and open once, single-threaded. It answers for the codec: FLAC or
+/// Vorbis without the description their registrations require is supported when this FFmpeg has
+/// the decoder (nothing to open yet; configure() requires the description).
 pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
-    open(cfg, false).map(drop)
+    match find_decoder(cfg)? {
+        (_, _, false) => Ok(()),
+        _ => open(cfg, false).map(drop),
+    }
 }
 
 struct Active {
@@ -182,12 +225,18 @@ impl Backend for AudioDecoderBackend {
 
     fn flush(&mut self, out: &mut Vec<DecodedAudio>) -> Result<()> {
         let Some(a) = self.active.as_mut() else { return Ok(()) };
-        match a.ctx.send_packet(None)? {
-            Status::Ready | Status::Eof => {}
-            Status::Again => return Err(Error::encoding("AudioDecoder: the decoder refused to drain")),
+        // A decoder without AV_CODEC_CAP_DELAY (Vorbis, AAC, MP3, FLAC, PCM, libopus) has output
+        // everything it was given: nothing to drain, and no avcodec_flush_buffers(), which would
+        // make vorbisdec take the next packet for a stream's first and output nothing for it
+        // (WPT audioDecoder-codec-specific "decoding after flush" expects an output).
+        if a.ctx.codec_capabilities() & sys::AV_CODEC_CAP_DELAY != 0 {
+            match a.ctx.send_packet(None)? {
+                Status::Ready | Status::Eof => {}
+                Status::Again => return Err(Error::encoding("AudioDecoder: the decoder refused to drain")),
+            }
+            while a.receive_all(out)? != Status::Eof {}
+            a.ctx.flush_buffers();
         }
-        while a.receive_all(out)? != Status::Eof {}
-        a.ctx.flush_buffers();
         a.base = None;
         a.counted = (0, 0);
         a.skip = 0;
@@ -259,6 +308,41 @@ mod tests {
         let sig: f64 = a[..n].iter().map(|x| (*x as f64).powi(2)).sum();
         let err: f64 = a[..n].iter().zip(&b[..n]).map(|(x, y)| ((*x - *y) as f64).powi(2)).sum();
         10.0 * (sig / err.max(1e-20)).log10()
+    }
+
+    #[test]
+    fn support_answers_for_the_codec_and_configure_needs_the_description() {
+        for codec in ["flac", "vorbis"] {
+            let cfg = DecoderConfig { codec: codec.into(), sample_rate: 48000, channels: 2, description: None };
+            check_support(&cfg).unwrap_or_else(|e| panic!("{codec}: {e}"));
+            let err = AudioDecoderBackend::default().configure(cfg, &mut Vec::new()).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::NotSupported, "{codec}");
+            assert!(err.message.contains("needs a description"), "{codec}: {}", err.message);
+        }
+        let bogus = DecoderConfig { codec: "flac".into(), sample_rate: 0, channels: 2, description: None };
+        assert_eq!(check_support(&bogus).unwrap_err().kind, ErrorKind::NotSupported);
+    }
+
+    #[test]
+    fn opus_descriptions_must_map_the_channels() {
+        let head = |channels: u8, family: u8, table: &[u8]| {
+            let mut h = b"OpusHead".to_vec();
+            h.extend_from_slice(&[1, channels, 0x38, 0x01, 0x80, 0xbb, 0, 0, 0, 0, family]);
+            h.extend_from_slice(table);
+            h
+        };
+        let opus = |channels: u32, d: Vec<u8>| DecoderConfig { codec: "opus".into(), sample_rate: 48000, channels, description: Some(d) };
+        check_support(&opus(2, head(2, 0, &[]))).unwrap();
+        check_support(&opus(3, head(3, 1, &[2, 1, 0, 1, 2]))).unwrap();
+        for (what, cfg) in [
+            ("too short", opus(3, vec![0; 9])),
+            ("too short for stereo", opus(2, vec![0; 18])),
+            ("family 0 with 3 channels", opus(3, head(3, 0, &[]))),
+            ("no mapping table", opus(3, head(3, 1, &[2, 1]))),
+            ("more coupled than streams", opus(3, head(3, 1, &[1, 2, 0, 1, 2]))),
+        ] {
+            assert_eq!(check_support(&cfg).unwrap_err().kind, ErrorKind::NotSupported, "{what}");
+        }
     }
 
     #[test]

@@ -132,7 +132,7 @@ impl CodecContext<Unopened> {
         c.height = height as c_int;
         c.pix_fmt = pix_fmt;
     }
-    /// Timestamps are microseconds: time base 1/1 000 000 (DESIGN.md §2 rule 1).
+    /// Timestamps are microseconds: time base 1/1 000 000 (docs/ARCHITECTURE.md, "Memory").
     pub fn set_time_base(&mut self, num: c_int, den: c_int) {
         self.raw_mut().time_base = sys::AVRational { num, den };
     }
