@@ -2,9 +2,13 @@
 'use strict';
 // `npm run test:compat`: the compatibility smoke suite (test/compat/smoke.cjs) under every runtime
 // of scripts/compat/runtimes.js — Node.js 18, 20, 22, 24, 26, Bun and Deno, each fetched from the
-// npm registry into ~/.cache/native-webcodecs/runtimes/ on first use — one after another, against
-// the checkout's build/native_webcodecs.node. Prints a line per runtime and exits 1 if any fails.
+// npm registry into ~/.cache/native-webcodecs/runtimes/ on first use — one after another. The
+// package under test is the one a user gets: this checkout `npm pack`ed (prepack puts the built
+// addon in prebuilds/) and `npm install`ed into a throw-away project, so the install step and the
+// prebuilt loader run too; `--checkout` tests the checkout itself (its build/) instead. Prints a
+// line per runtime and exits 1 if any fails.
 //   node scripts/compat/run.js             run every runtime
+//   node scripts/compat/run.js --checkout  … against the checkout instead of the packed package
 //   node scripts/compat/run.js --write     … and record the run in test/compat/results.json and
 //                                          README.md's "Where it runs" table
 //   node scripts/compat/run.js --only=bun  run the runtimes whose name-version contains "bun"
@@ -13,6 +17,7 @@
 //                                          runtimes (test/compat/support-table.test.js); runs nothing
 //   node scripts/compat/run.js --print     print the table results.json renders
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { RUNTIMES, cacheDir, install } = require('./runtimes');
@@ -33,7 +38,22 @@ function command(rt, exe) {
   return [exe, ['run', '--no-prompt', '--allow-ffi', '--allow-read', '--allow-env', '--v8-flags=--expose-gc', SMOKE, '--json']];
 }
 
-function runOne(rt) {
+/** Packs this checkout and installs the tarball into a new project; returns the package's path. */
+function stagePackage(dir) {
+  const npm = (args, cwd) => {
+    const r = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--silent', '--pack-destination', dir], ROOT));
+  const project = path.join(dir, 'project');
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'compat-project', version: '1.0.0', private: true }));
+  npm(['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', path.join(dir, path.basename(filename))], project);
+  return path.join(project, 'node_modules', 'native-webcodecs');
+}
+
+function runOne(rt, pkg) {
   const installed = install(rt);
   const [cmd, args] = command(rt, installed.path);
   const t0 = Date.now();
@@ -43,7 +63,7 @@ function runOne(rt) {
     timeout: 300_000,
     maxBuffer: 64 * 1024 * 1024,
     // Deno: its cache next to the runtimes, and no update check (no host but npm's is contacted).
-    env: { ...process.env, DENO_DIR: path.join(cacheDir(), 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    env: { ...process.env, NATIVE_WEBCODECS_COMPAT_PACKAGE: pkg, DENO_DIR: path.join(cacheDir(), 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   });
   const seconds = (Date.now() - t0) / 1000;
   const line = (r.stdout || '').split('\n').find((l) => l.startsWith('JSON '));
@@ -55,7 +75,8 @@ function runOne(rt) {
   }
   if (r.status !== 0 && result.failed === 0) result = { ...result, failed: 1, failures: [{ name: 'exit status', error: `exit ${r.status}: ${(r.stderr || '').slice(-2000)}` }] };
   return { name: rt.name, version: rt.version, passed: result.passed, failed: result.failed, skipped: result.skipped, notes: result.notes,
-    failures: (result.failures || []).map((f) => f.name), seconds: Math.round(seconds * 10) / 10, fetchSeconds: Math.round(installed.ms / 100) / 10,
+    // The name and the error's first line (cut to 160 characters) go to the README's table.
+    failures: (result.failures || []).map((f) => `${f.name} (${String(f.error || '').split('\n')[0].slice(0, 160)})`), seconds: Math.round(seconds * 10) / 10, fetchSeconds: Math.round(installed.ms / 100) / 10,
     errors: (result.failures || []).map((f) => `${f.name}: ${f.error}`) };
 }
 
@@ -65,9 +86,10 @@ function libavcodec() {
 
 /** README.md's section between the markers, from a results.json object. */
 function render(results) {
+  const what = results.package === 'checkout' ? 'the checkout' : 'this package `npm pack`ed and installed in a project';
   const lines = [START, '',
-    `Last run ${results.date} on ${results.platform}, with the addon built from source against libavcodec ${results.libavcodec} `
-    + `(Debian 12's FFmpeg 5.1): each runtime from npm ran \`test/compat/smoke.cjs\` (${results.checks} checks).`, '',
+    `Last run ${results.date} on ${results.platform}: ${what}, its addon built against libavcodec ${results.libavcodec} `
+    + `(Debian 12's FFmpeg 5.1); each runtime from npm ran \`test/compat/smoke.cjs\` (${results.checks} checks).`, '',
     '| runtime | version | result | what differs |', '|---|---|---|---|'];
   for (const r of results.runtimes) {
     const outcome = r.failed === 0 ? `${r.passed}/${r.passed + r.failed} passed` : `**${r.failed} failed**: ${r.failures.join('; ')}`;
@@ -105,11 +127,20 @@ function main() {
   if (process.argv.includes('--print')) return console.log(render(JSON.parse(fs.readFileSync(RESULTS, 'utf8'))));
   const only = (process.argv.find((a) => a.startsWith('--only=')) || '').slice(7);
   const write = process.argv.includes('--write');
+  const checkout = process.argv.includes('--checkout');
   if (write && only) throw new Error('--write records a run of every runtime: drop --only');
   const t0 = Date.now();
+  let pkg = ROOT;
+  let staging = null;
+  if (!checkout) {
+    staging = fs.mkdtempSync(path.join(os.tmpdir(), 'native-webcodecs-compat-'));
+    process.on('exit', () => fs.rmSync(staging, { recursive: true, force: true }));
+    pkg = stagePackage(staging);
+    console.log(`packed and installed into a project in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
   const runtimes = [];
   for (const rt of RUNTIMES.filter((x) => !only || `${x.name}-${x.version}`.includes(only))) {
-    const r = runOne(rt);
+    const r = runOne(rt, pkg);
     runtimes.push(r);
     const fetched = r.fetchSeconds ? `, fetched in ${r.fetchSeconds} s` : '';
     console.log(`${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.name} ${r.version}: ${r.passed} passed, ${r.failed} failed, ${r.skipped.length} skipped (${r.seconds} s${fetched})`);
@@ -124,6 +155,7 @@ function main() {
       date: new Date().toISOString().slice(0, 10),
       platform: `${process.platform}-${process.arch}`,
       libavcodec: libavcodec(),
+      package: checkout ? 'checkout' : 'packed',
       checks: Math.max(...runtimes.map((r) => r.passed + r.failed + r.skipped.length)),
       runtimes: runtimes.map(({ errors, fetchSeconds, ...r }) => r),
     };

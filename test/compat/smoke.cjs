@@ -11,11 +11,10 @@
 //   - isConfigSupported()/isTypeSupported() answer what README.md's codec table says;
 //   - every video codec of the table: a generated clip encoded and decoded back, Y-plane PSNR
 //     against the source above a per-codec floor, every frame out with its own timestamp;
-//   - every audio codec: a generated sweep encoded and decoded back — PCM sample-exact, G.711 on
-//     the codec's own quantisation levels, lossy codecs by SNR at the codec's exact delay; the
-//     codecs this build only encodes (FLAC, Vorbis) by their headers (FLAC: STREAMINFO and frame
-//     sync codes, Vorbis: the identification and comment headers); HE-AAC (decode only) by the
-//     AAC-LC core through the mp4a.40.5 decoder;
+//   - every audio codec: a generated sweep encoded and decoded back — PCM and FLAC sample-exact,
+//     G.711 on the codec's own quantisation levels, lossy codecs by SNR at the codec's exact delay;
+//     FLAC's and Vorbis's headers too (STREAMINFO and frame sync codes; the identification and
+//     comment headers); HE-AAC (decode only) by the AAC-LC core through the mp4a.40.5 decoder;
 //   - every ImageDecoder type: committed fixtures (scripts/compat/make-fixtures.js) of a known
 //     four-colour pattern, lossless formats pixel-exact, lossy ones within a tolerance;
 //   - VideoFrame and AudioData conversions with exactly known results;
@@ -107,7 +106,13 @@ function readmeTable() {
   check(rows.video.length > 0 && rows.audio.length > 0 && rows.image.length > 0, 'README.md codec table: no rows parsed');
   return rows;
 }
-const TABLE = readmeTable();
+let TABLE = { video: [], audio: [], image: [] };
+let setupError = null; // reported by main(), with the JSON line, rather than thrown at load
+try {
+  TABLE = readmeTable();
+} catch (err) {
+  setupError = err;
+}
 
 const VIDEO_W = 64;
 const VIDEO_H = 64;
@@ -274,7 +279,7 @@ const SOURCE_S16 = sweep();
 // 2^15 − 1: Chromium media/base/audio_sample_types.h, FixedSampleTypeTraits), which the package uses.
 const SOURCE_F32 = Float32Array.from(SOURCE_S16, (k) => (k < 0 ? k / 32768 : k / 32767));
 /** Codecs fed s16 (their native format, so the round trip is exact); the others get f32-planar. */
-const S16_INPUT = new Set(['pcm-s16', 'ulaw', 'alaw']);
+const S16_INPUT = new Set(['pcm-s16', 'ulaw', 'alaw', 'flac']);
 
 async function encodeAudio(wc, codec, configCodec = codec) {
   const chunks = [];
@@ -375,7 +380,7 @@ const G711 = { ulaw: ulawLevels(), alaw: alawLevels() };
 /** Lossy codecs: the lowest SNR (dB) at 128 kbit/s, and the delay the decoded audio starts with
  *  (README: Opus's pre-skip is applied; AAC's 1024 and MP3's 1105 priming samples are decoded as
  *  the first samples). */
-const LOSSY = { opus: { floor: 20, delay: 0 }, 'mp4a.40.2': { floor: 20, delay: 1024 }, mp3: { floor: 20, delay: 1105 } };
+const LOSSY = { opus: { floor: 20, delay: 0 }, 'mp4a.40.2': { floor: 20, delay: 1024 }, mp3: { floor: 20, delay: 1105 }, vorbis: { floor: 20, delay: 0 } };
 
 for (const row of TABLE.audio) {
   if (!row.encode && !row.decode) continue;
@@ -424,7 +429,7 @@ for (const row of TABLE.audio) {
     }
     if (!row.decode) return `${chunks.length} chunks, headers checked (no decoder in this build)`;
     if (row.codec === 'pcm-f32' || S16_INPUT.has(row.codec)) {
-      // Lossless (PCM) or sample by sample (G.711): compared in the input's own format.
+      // Lossless (PCM, FLAC) or sample by sample (G.711): compared in the input's own format.
       const format = row.codec === 'pcm-f32' ? 'f32-planar' : 's16-planar';
       const source = format === 'f32-planar' ? SOURCE_F32 : SOURCE_S16;
       const decoded = await decodeAudio(wc, decoderConfig, chunks, format);
@@ -449,6 +454,7 @@ for (const row of TABLE.audio) {
       return levels ? `every sample a ${row.codec} level next to the source` : 'every sample exact';
     }
     const decoded = await decodeAudio(wc, decoderConfig, chunks, 'f32-planar');
+    check(LOSSY[heAac ? 'mp4a.40.2' : row.codec], `no SNR floor and delay for ${row.codec} in LOSSY`);
     const { floor, delay } = LOSSY[heAac ? 'mp4a.40.2' : row.codec];
     const seen = [];
     for (let c = 0; c < 2; c++) {
@@ -696,7 +702,19 @@ test('everything closed: every native live counter is back to zero', async (wc) 
 async function main() {
   const t0 = Date.now();
   console.log(`# native-webcodecs compatibility smoke suite under ${runtime} (${process.platform}-${process.arch})`);
-  const wc = require(PKG);
+  let wc;
+  try {
+    if (setupError) throw setupError;
+    wc = require(PKG);
+  } catch (err) {
+    console.log(`FAIL the package could not be loaded: ${err && err.stack || err}`);
+    console.log('0 passed, 1 failed');
+    if (process.argv.includes('--json')) {
+      console.log(`JSON ${JSON.stringify({ runtime, passed: 0, failed: 1, skipped: [], notes, failures: [{ name: 'require() of the package', error: String(err && err.stack || err) }] })}`);
+    }
+    process.exitCode = 1;
+    return;
+  }
   if (typeof FinalizationRegistry !== 'function') note('no FinalizationRegistry: forgotten codecs and frames are not collected');
   const results = await runAll(wc);
   const passed = results.filter((r) => r.ok).length;
