@@ -60,7 +60,7 @@ function runOne(rt, pkg) {
   const r = spawnSync(cmd, args, {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 120_000, // a suite takes seconds; a hang must not eat a CI budget
     maxBuffer: 64 * 1024 * 1024,
     // Deno: its cache next to the runtimes, and no update check (no host but npm's is contacted).
     env: { ...process.env, NATIVE_WEBCODECS_COMPAT_PACKAGE: pkg, DENO_DIR: path.join(cacheDir(), 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
