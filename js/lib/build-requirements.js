@@ -155,16 +155,28 @@ function prebuiltManifest() {
 
 /**
  * Can the dynamic loader find this shared library by soname? Asks the loader itself: a library
- * that is found but is not a Node addon fails with "did not self-register"; one that is not
- * found fails with "cannot open shared object file".
+ * that is found but is not a Node addon fails with "did not self-register" (Node.js, Bun) or
+ * "Unable to find register Node-API module" (Deno); one that is not found fails with "cannot open
+ * shared object file". Deno refuses a bare name ("Invalid path"), so where it does the library
+ * directories the loader searches by default are tried by full path.
  */
-function sonameLoadable(soname) {
+const LOADED = /self-register|napi_register_module|register Node-API module/i;
+const LIB_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu',
+  '/lib64', '/usr/lib64', '/lib', '/usr/lib', '/usr/local/lib'];
+function dlopenLoads(file) {
   try {
-    process.dlopen({ exports: {} }, soname);
-    return true;
+    process.dlopen({ exports: {} }, file);
+    return { loads: true };
   } catch (err) {
-    return /self-register|napi_register_module/i.test(String(err && err.message));
+    const message = String(err && err.message);
+    return { loads: LOADED.test(message), message };
   }
+}
+function sonameLoadable(soname) {
+  const bare = dlopenLoads(soname);
+  if (bare.loads || !/invalid path/i.test(bare.message)) return bare.loads;
+  const dirs = [...String(process.env.LD_LIBRARY_PATH || '').split(':').filter(Boolean), ...LIB_DIRS];
+  return dirs.some((d) => fs.existsSync(path.join(d, soname)) && dlopenLoads(path.join(d, soname)).loads);
 }
 
 /** Does the prebuilt fit this machine? { ok, reason, missingSonames }. */
@@ -185,7 +197,11 @@ function prebuiltFits(manifest) {
 }
 
 function sudo() {
-  return typeof process.getuid === 'function' && process.getuid() === 0 ? '' : 'sudo ';
+  try {
+    return typeof process.getuid === 'function' && process.getuid() === 0 ? '' : 'sudo ';
+  } catch {
+    return 'sudo '; // Deno without --allow-sys refuses getuid()
+  }
 }
 
 /**
