@@ -1,0 +1,31 @@
+'use strict';
+// test/api: encoders must not hold frames back (DESIGN/README "Encoder defaults"). Chrome's
+// encoders emit each chunk about one frame after its input, and libraries written for browsers
+// apply back-pressure on encodeQueueSize and on outstanding outputs (one stops feeding while 10
+// frames wait and gives up after 10 s), so lookahead and frame-threading delay must be opt-in.
+// Chromium: media/video/openh264_video_encoder.cc and vpx_video_encoder.cc encode synchronously,
+// one output per input; media/video/av1_video_encoder.cc sets g_lag_in_frames = 0.
+//
+// The measurement (bench/latency.js `framesHeld`) encodes one frame at a time and waits until the
+// encode queue is empty: the worker delivers a frame's outputs in the same batch as its dequeue,
+// so the count of frames without a chunk is what the encoder holds, whatever the machine's speed.
+
+const { test, describe } = require('node:test');
+const assert = require('node:assert/strict');
+const { CODECS, framesHeld } = require('../../bench/latency');
+
+const N = 20;
+// latencyMode → most frames an encoder may hold at the defaults.
+const ALLOWED = { quality: 1, realtime: 0 };
+
+describe('VideoEncoder holds at most one frame at the defaults', () => {
+  for (const codec of CODECS) {
+    for (const mode of ['quality', 'realtime']) {
+      test(`${codec} latencyMode '${mode}': at most ${ALLOWED[mode]} frame(s) without a chunk`, async () => {
+        const r = await framesHeld(codec, mode, { n: N });
+        assert.ok(r.held <= ALLOWED[mode], `${codec} ${mode} held up to ${r.held} frames (after each frame: ${r.perFrame.join(',')})`);
+        assert.equal(r.chunks, N, 'every frame has its chunk after flush');
+      });
+    }
+  }
+});
