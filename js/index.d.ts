@@ -281,6 +281,12 @@ export interface VideoEncoderConfig {
    * order (timestamps not monotonic).
    */
   bFrames?: number;
+  /**
+   * Non-standard (native-webcodecs only): frames of rate-control lookahead, 0–250, H.264/HEVC only,
+   * with frame threads as many as the cores allow. Default 0: at most one frame is held before its
+   * chunk comes out ('quality') or none ('realtime'), as in browsers; n > 0 holds about n more.
+   */
+  lookahead?: number;
   avc?: AvcEncoderConfig;
   hevc?: HevcEncoderConfig;
   av1?: AV1EncoderConfig;

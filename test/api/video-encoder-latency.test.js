@@ -18,14 +18,37 @@ const N = 20;
 // latencyMode → most frames an encoder may hold at the defaults.
 const ALLOWED = { quality: 1, realtime: 0 };
 
+// Each latencyMode with its default bitrateMode, and 'quality' with the other rate controls (x264
+// counts its lookahead under VBV, i.e. 'constant', even without mbtree).
+const CASES = [['quality', 'variable'], ['quality', 'constant'], ['quality', 'quantizer'], ['realtime', 'variable']];
+
 describe('VideoEncoder holds at most one frame at the defaults', () => {
   for (const codec of CODECS) {
-    for (const mode of ['quality', 'realtime']) {
-      test(`${codec} latencyMode '${mode}': at most ${ALLOWED[mode]} frame(s) without a chunk`, async () => {
-        const r = await framesHeld(codec, mode, { n: N });
-        assert.ok(r.held <= ALLOWED[mode], `${codec} ${mode} held up to ${r.held} frames (after each frame: ${r.perFrame.join(',')})`);
+    for (const [mode, bitrateMode] of CASES) {
+      test(`${codec} latencyMode '${mode}', bitrateMode '${bitrateMode}': at most ${ALLOWED[mode]} frame(s) without a chunk`, async () => {
+        const r = await framesHeld(codec, mode, { n: N, extra: { bitrateMode } });
+        assert.ok(r.held <= ALLOWED[mode], `${codec} ${mode} ${bitrateMode} held up to ${r.held} frames (after each frame: ${r.perFrame.join(',')})`);
         assert.equal(r.chunks, N, 'every frame has its chunk after flush');
       });
     }
   }
+});
+
+describe('the non-standard lookahead opts into delay (H.264/HEVC)', () => {
+  for (const codec of ['avc1.42001E', 'avc1.64001F', 'hvc1.1.6.L93.B0']) {
+    test(`${codec} lookahead: 10 holds more than 10 frames, and every chunk comes out`, async () => {
+      const r = await framesHeld(codec, 'quality', { n: N, extra: { lookahead: 10 } });
+      assert.ok(r.held > 10, `${codec} held at most ${r.held} (after each frame: ${r.perFrame.join(',')})`);
+      assert.equal(r.chunks, N);
+    });
+  }
+  test('lookahead is validated as an integer 0–250', async () => {
+    const { VideoEncoder } = require('../..');
+    for (const lookahead of [-1, 251, NaN]) {
+      await assert.rejects(VideoEncoder.isConfigSupported({ codec: 'avc1.42001E', width: 64, height: 48, lookahead }), { name: 'TypeError' }, String(lookahead));
+    }
+    const s = await VideoEncoder.isConfigSupported({ codec: 'avc1.42001E', width: 64, height: 48, lookahead: 20 });
+    assert.equal(s.supported, true);
+    assert.equal(s.config.lookahead, 20);
+  });
 });
