@@ -3,8 +3,9 @@
 // encoders emit each chunk about one frame after its input, and libraries written for browsers
 // apply back-pressure on encodeQueueSize and on outstanding outputs (one stops feeding while 10
 // frames wait and gives up after 10 s), so lookahead and frame-threading delay must be opt-in.
-// Chromium: media/video/openh264_video_encoder.cc and vpx_video_encoder.cc encode synchronously,
-// one output per input; media/video/av1_video_encoder.cc sets g_lag_in_frames = 0.
+// Chromium's software encoders take no lookahead: media/video/vpx_video_encoder.cc
+// (`g_lag_in_frames = 0`, "libvpx encoding is performed synchronously") and
+// media/video/av1_video_encoder.cc (`g_lag_in_frames = 0`).
 //
 // The measurement (bench/latency.js `framesHeld`) encodes one frame at a time and waits until the
 // encode queue is empty: the worker delivers a frame's outputs in the same batch as its dequeue,

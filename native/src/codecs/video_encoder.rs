@@ -414,7 +414,8 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
     let quantizer = cfg.bitrate_mode == BitrateMode::Quantizer;
     let mut level = None;
     // Frames an encoder holds back: at most one in 'quality', none in 'realtime' (README "Encoder
-    // defaults"), as Chrome's encoders emit each chunk about one frame after its input; more
+    // defaults"), as Chrome's encoders emit each chunk about one frame after its input (Chromium
+    // media/video/vpx_video_encoder.cc and av1_video_encoder.cc: g_lag_in_frames = 0); more
     // (lookahead, frame threads) only with the `lookahead` opt-in. libvpx and libaom hold none
     // with lag-in-frames 0, whatever their threads.
     let mut threads = Threads { count: 0, frame: true, slice: cfg.realtime };
