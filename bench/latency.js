@@ -9,7 +9,7 @@
 const { VideoEncoder, VideoFrame } = require('..');
 const { movingRgba } = require('./content');
 
-/** The codecs of README's "Encoder defaults" table. */
+/** The codecs of docs/ENCODER-DEFAULTS.md's table. */
 const CODECS = ['avc1.42001E', 'avc1.4D401F', 'avc1.64001F', 'hvc1.1.6.L93.B0', 'vp8', 'vp09.00.10.08', 'av01.0.04M.08'];
 const W = 640;
 const H = 480;

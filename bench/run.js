@@ -17,7 +17,7 @@ const REPEATS = quick ? 1 : 3;
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // CLI options = our table's 'quality' row (and 'realtime' row) for each codec, threads included
 // (x264: two frame threads and no lookahead in 'quality', sliced threads in 'realtime'; x265: no
-// lookahead, one frame thread in 'quality' — at most one frame held, README "Encoder defaults").
+// lookahead, one frame thread in 'quality' — at most one frame held, docs/ENCODER-DEFAULTS.md).
 const X264_QUALITY = ['-threads', '2', '-thread_type', 'frame', '-x264-params', 'rc-lookahead=0:sync-lookahead=0:force-cfr=1'];
 const CODECS = [
   { codec: 'avc1.42001E', enc: 'libx264', quality: ['-preset', 'veryfast', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1', ...X264_QUALITY], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1', '-thread_type', 'slice'] },

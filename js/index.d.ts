@@ -1,5 +1,7 @@
 // Type declarations for native-webcodecs: the W3C WebCodecs API for Node.js.
-// Names and shapes follow the WebIDL of https://www.w3.org/TR/webcodecs/ .
+// Names and shapes follow the WebIDL of https://www.w3.org/TR/webcodecs/ . What is not in the spec
+// is marked "Non-standard" and gathered in the section "Non-standard extras" at the end (README.md,
+// "Reference: what is not in the spec", lists the same, with the NATIVE_WEBCODECS_* variables).
 /// <reference types="node" />
 
 // ---------------------------------------------------------------------------------------------
@@ -70,7 +72,11 @@ export type VideoPixelFormat =
 export type VideoColorPrimaries = 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020' | 'smpte432';
 export type VideoTransferCharacteristics = 'bt709' | 'smpte170m' | 'iec61966-2-1' | 'linear' | 'pq' | 'hlg';
 export type VideoMatrixCoefficients = 'rgb' | 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020-ncl';
-/** HTML PredefinedColorSpace (copyTo() RGB conversion target). Only 'srgb' is implemented. */
+/**
+ * HTML PredefinedColorSpace: the target of copyTo()'s RGB conversion. Both are implemented: the
+ * pixels are converted from the frame's primaries and transfer to sRGB or Display P3 (HDR
+ * transfers, 'pq' and 'hlg', are refused with NotSupportedError). See docs/COLOUR.md.
+ */
 export type PredefinedColorSpace = 'srgb' | 'display-p3';
 
 export interface VideoColorSpaceInit {
@@ -150,8 +156,9 @@ export interface VideoFrameBufferInit {
 export interface VideoFrameCopyToOptions {
   rect?: DOMRectInit;
   layout?: PlaneLayout[];
-  /** Convert to this RGB format while copying. */
+  /** Convert to this RGB format while copying ('RGBA', 'RGBX', 'BGRA' or 'BGRX'). */
   format?: VideoPixelFormat;
+  /** With an RGB `format`: the colour space of the result, 'srgb' (default) or 'display-p3'. */
   colorSpace?: PredefinedColorSpace;
 }
 
@@ -276,13 +283,14 @@ export interface VideoEncoderConfig {
   /** Spec: a DOMString; 'motion', 'detail' and 'text' select an encoder tune where one exists. */
   contentHint?: VideoEncoderContentHint | (string & {});
   /**
-   * Non-standard (native-webcodecs only): the most consecutive B-frames, 0–16, H.264/HEVC only.
+   * Non-standard (native-webcodecs only; see "Non-standard extras" at the end): the most consecutive B-frames, 0–16, H.264/HEVC only.
    * Default 0: chunks come in presentation order as in browsers. With n > 0 chunks come in decode
    * order (timestamps not monotonic).
    */
   bFrames?: number;
   /**
-   * Non-standard (native-webcodecs only): frames of rate-control lookahead, 0–250, H.264/HEVC only,
+   * Non-standard (native-webcodecs only; see "Non-standard extras" at the end): frames of
+   * rate-control lookahead, 0–250, H.264/HEVC only,
    * with frame threads as many as the cores allow. Default 0: at most one frame is held before its
    * chunk comes out ('quality') or none ('realtime'), as in browsers; n > 0 holds about n more.
    */
@@ -571,9 +579,19 @@ export declare class AudioEncoder extends EventTarget {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Diagnostics
+// Non-standard extras (native-webcodecs only; not in the WebCodecs spec)
+//
+// - VideoEncoderConfig.bFrames (above): opt into B-frames for H.264/HEVC.
+// - VideoEncoderConfig.lookahead (above): opt into lookahead and frame threads for H.264/HEVC.
+// - liveCounts(): the native objects alive now, for leak tests.
+// - serializeVideoFrame()/deserializeVideoFrame(), serializeAudioData()/deserializeAudioData():
+//   hand frames and audio to another worker_thread of this process without copying.
+// - Environment variables: NATIVE_WEBCODECS_LOG=error|warning|info|debug (FFmpeg's log on stderr;
+//   silent by default), NATIVE_WEBCODECS_ADDON=/path/to/addon.node (load that addon only),
+//   NATIVE_WEBCODECS_BUILD_FROM_SOURCE=1 (the install step ignores the prebuilt),
+//   NATIVE_WEBCODECS_SKIP_PREBUILD=1 (`npm pack` without the prebuilt).
 
-/** Live native objects; all zero once everything has been closed. */
+/** Non-standard. Live native objects; all zero once everything has been closed. */
 export interface LiveCounts {
   /** Native pixel buffers behind VideoFrames (one per buffer, shared by clones). */
   frames: number;
@@ -587,16 +605,17 @@ export interface LiveCounts {
   audioData: number;
   swrContexts: number;
 }
+/** Non-standard. The native objects alive now (all zero once every frame, chunk and codec is closed). */
 export declare function liveCounts(): LiveCounts;
 
-/** A plain, structured-cloneable stand-in for a VideoFrame, to postMessage to another thread of this process. */
+/** Non-standard. A plain, structured-cloneable stand-in for a VideoFrame, to postMessage to another thread of this process. */
 export interface VideoFrameToken {
   readonly type: 'native-webcodecs:VideoFrame';
   readonly id: string;
   readonly [slot: string]: unknown;
 }
 /**
- * Hand a VideoFrame to another worker_thread without copying its pixels: the token is redeemed once by
+ * Non-standard. Hand a VideoFrame to another worker_thread without copying its pixels: the token is redeemed once by
  * deserializeVideoFrame() in any thread of this process, and void after `timeout` ms (default 60000).
  * transfer: true closes `frame` (like the spec's transfer); otherwise it stays open.
  */
@@ -604,14 +623,14 @@ export declare function serializeVideoFrame(frame: VideoFrame, options?: { trans
 /** The VideoFrame a token stands for; DataCloneError if it was already redeemed or has expired. */
 export declare function deserializeVideoFrame(token: VideoFrameToken): VideoFrame;
 
-/** A plain, structured-cloneable stand-in for an AudioData, to postMessage to another thread of this process. */
+/** Non-standard. A plain, structured-cloneable stand-in for an AudioData, to postMessage to another thread of this process. */
 export interface AudioDataToken {
   readonly type: 'native-webcodecs:AudioData';
   readonly id: string;
   readonly timestamp: number;
 }
 /**
- * Hand an AudioData to another worker_thread without copying its samples (the same registry as
+ * Non-standard. Hand an AudioData to another worker_thread without copying its samples (the same registry as
  * serializeVideoFrame): the token is redeemed once by deserializeAudioData() in any thread of this
  * process, and void after `timeout` ms (default 60000). transfer: true closes `data`; otherwise it stays open.
  */

@@ -1,6 +1,11 @@
 'use strict';
 // native-webcodecs: the WebCodecs classes (CommonJS entry). `require('native-webcodecs/polyfill')`
 // installs them on globalThis instead.
+// The `module.exports` list at the end is the one list of public names: index.mjs re-exports it,
+// polyfill.js installs its WebIDL interfaces (the PascalCase names) on globalThis, and
+// test/types/exports-agree.test.js checks index.d.ts and polyfill.d.ts against it. Keep it an
+// object literal of plain identifiers: that is the form Node's CommonJS export detection reads
+// for `import { VideoFrame } from 'native-webcodecs'`.
 const { VideoFrame, serializeVideoFrame, deserializeVideoFrame } = require('./lib/video-frame');
 const { VideoColorSpace } = require('./lib/video-color-space');
 const { EncodedVideoChunk } = require('./lib/encoded-video-chunk');
@@ -19,6 +24,7 @@ function liveCounts() {
   return native.liveCounts();
 }
 
+// WebIDL interfaces (PascalCase: installed by the polyfill), then native-webcodecs' own functions.
 module.exports = {
   VideoFrame,
   VideoColorSpace,

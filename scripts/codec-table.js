@@ -85,6 +85,10 @@ function replaceSection(text, generated) {
   return text.slice(0, a) + generated + text.slice(b + END.length);
 }
 
+// `npx native-webcodecs status` prints the same tables (bin/native-webcodecs.js).
+module.exports = { section, START, END };
+if (require.main !== module) return;
+
 (async () => {
   const generated = await section();
   const mode = process.argv[2];

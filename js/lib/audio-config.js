@@ -19,6 +19,14 @@ const AAC_FORMATS = ['aac', 'adts'];
 const OPUS_FRAME_DURATIONS = [2500, 5000, 10000, 20000, 40000, 60000, 80000, 100000, 120000];
 /** Chrome: a bitrate above INT32_MAX is invalid (TypeError). */
 const MAX_BITRATE = 0x7FFFFFFF;
+/**
+ * Opus bitrates outside 6–510 kb/s are invalid (TypeError), as WPT audio-encoder-config "Bitrate
+ * is too low for Opus" expects and WebKit's WebCodecsAudioEncoder.cpp does (6000 is also Chrome's
+ * media::AudioOpusEncoder::kMinBitrate, there a NotSupportedError).
+ */
+const OPUS_BITRATE = [6000, 510000];
+/** Codecs whose registrations require a description (w3c/webcodecs flac_ and vorbis_codec_registration). */
+const DESCRIPTION_REQUIRED = { flac: 'the fLaC marker and STREAMINFO block', vorbis: 'the Xiph-laced identification, comment and setup headers' };
 
 const unsignedLong = toUnsignedLong;
 const unsignedLongLong = (v, what, member) => enforceRange(v, 0, Number.MAX_SAFE_INTEGER, `${what}: expected a non-negative integer ${member}`);
@@ -45,7 +53,7 @@ function validateEncoderConfig(input, what) {
     const a = toDictionary(c.aac, `${what}: aac`);
     out.aac = { format: a.format === undefined ? 'aac' : toEnum(a.format, AAC_FORMATS, what, 'aac.format') };
   }
-  if (c.bitrate !== undefined) out.bitrate = unsignedLongLong(c.bitrate, what, 'bitrate');
+  if (c.bitrate !== undefined) out.bitrate = unsignedLongLong(c.bitrate, what, 'bitrate (bits per second)');
   out.bitrateMode = c.bitrateMode === undefined ? 'variable' : toEnum(c.bitrateMode, BITRATE_MODES, what, 'bitrateMode');
   if (c.flac !== undefined) {
     const f = toDictionary(c.flac, `${what}: flac`);
@@ -75,7 +83,14 @@ function validateEncoderConfig(input, what) {
     out.opus = opus;
   }
   common(c, what, out);
-  if (out.bitrate !== undefined && out.bitrate > MAX_BITRATE) throw typeError(`${what}: expected a bitrate of at most ${MAX_BITRATE}, got ${out.bitrate}`);
+  if (out.bitrate !== undefined) {
+    // A bitrate of 0 is invalid (WPT "Bit rate present but equal to zero"; w3c/webcodecs#860).
+    if (out.bitrate === 0) throw typeError(`${what}: expected a bitrate above 0 bits per second, got 0`);
+    if (out.bitrate > MAX_BITRATE) throw typeError(`${what}: expected a bitrate of at most ${MAX_BITRATE} bits per second, got ${out.bitrate}`);
+    if (out.codec === 'opus' && (out.bitrate < OPUS_BITRATE[0] || out.bitrate > OPUS_BITRATE[1])) {
+      throw typeError(`${what}: expected an Opus bitrate between ${OPUS_BITRATE[0]} and ${OPUS_BITRATE[1]} bits per second, got ${out.bitrate}`);
+    }
+  }
   return out;
 }
 
@@ -93,8 +108,16 @@ function nativeEncoderConfig(cfg) {
   };
 }
 
-/** AudioDecoderConfig, then "valid AudioDecoderConfig". `description` stays the caller's buffer. */
-function validateDecoderConfig(input, what) {
+/**
+ * AudioDecoderConfig, then "valid AudioDecoderConfig". `description` stays the caller's buffer.
+ * As Chrome's VerifyDescription (blink/renderer/modules/webcodecs/audio_decoder.cc), Opus with more
+ * than 2 channels needs a description (its channel mapping) or the config is invalid: WPT
+ * audio-decoder "Opus with >2 channels but no description". With `configuring`, so is FLAC or
+ * Vorbis without one (their registrations require it); isConfigSupported() leaves that out and
+ * answers for the codec, which is what clients probing support before they have the
+ * description ask.
+ */
+function validateDecoderConfig(input, what, { configuring = false } = {}) {
   if (input === undefined || input === null) throw typeError(`${what}: expected an AudioDecoderConfig dictionary, got ${describe(input)}`);
   const c = toDictionary(input, what);
   const out = {};
@@ -104,6 +127,14 @@ function validateDecoderConfig(input, what) {
   }
   common(c, what, out);
   if (out.description !== undefined && isDetached(underlyingBuffer(out.description))) throw typeError(`${what}: config.description is detached`);
+  if (out.description === undefined) {
+    if (out.codec === 'opus' && out.numberOfChannels > 2) {
+      throw typeError(`${what}: Opus with ${out.numberOfChannels} channels needs a description (the OpusHead with its channel mapping)`);
+    }
+    if (configuring && Object.hasOwn(DESCRIPTION_REQUIRED, out.codec)) {
+      throw typeError(`${what}: ${out.codec} needs a description (${DESCRIPTION_REQUIRED[out.codec]})`);
+    }
+  }
   return out;
 }
 

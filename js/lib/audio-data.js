@@ -1,7 +1,7 @@
 'use strict';
 // js/ layer: AudioData (WebCodecs §9.2). An AudioData is a native sample handle (the samples, in
 // the native media-buffer pool, shared by clones and freed by the last close) plus its attributes.
-// Invariant (DESIGN.md §2): close() releases the native reference at once; the handle's own
+// Invariant (docs/ARCHITECTURE.md, "Memory"): close() releases the native reference at once; the handle's own
 // finalizer is only the safety net for AudioData users forget to close.
 
 const native = require('./native');

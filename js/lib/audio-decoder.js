@@ -25,7 +25,7 @@ class AudioDecoder extends CodecBase {
 
   configure(config) {
     // configure() step 1: if config is not a valid AudioDecoderConfig, throw a TypeError.
-    const cfg = validateDecoderConfig(config, `${WHAT}.configure`);
+    const cfg = validateDecoderConfig(config, `${WHAT}.configure`, { configuring: true });
     // configure() steps 2–6.
     configureCodec(this, nativeDecoderConfig(cfg));
   }
@@ -33,12 +33,12 @@ class AudioDecoder extends CodecBase {
   decode(chunk) {
     if (!isEncodedAudioChunk(chunk)) throw typeError(`${WHAT}.decode: expected an EncodedAudioChunk, got ${describe(chunk)}`);
     // decode() steps 1–5: state, [[key chunk required]] (DataError), queue size, the message.
-    enqueueWork(this, { data: chunkBytes(chunk), timestamp: chunk.timestamp }, { isKey: chunk.type === 'key' });
+    enqueueWork(this, /** @satisfies {import('./native').AudioDecodeItem} */ ({ data: chunkBytes(chunk), timestamp: chunk.timestamp }), { isKey: chunk.type === 'key' });
   }
 
   static {
     // Output AudioData: one per decoded frame of samples.
-    wrapOutput = (_decoder, out) => [wrapNativeAudio(out.data, {
+    wrapOutput = (_decoder, /** @type {import('./native').AudioDecoderOutput} */ out) => [wrapNativeAudio(out.data, {
       format: out.format, sampleRate: out.sampleRate, numberOfFrames: out.numberOfFrames,
       numberOfChannels: out.numberOfChannels, timestamp: out.timestamp,
     })];

@@ -49,10 +49,13 @@ class AudioEncoder extends CodecBase {
     const handle = audioHandle(data);
     // encode() steps 2–6: state check, queue size, the control message (the worker holds its own
     // reference to the samples from now on).
-    enqueueWork(this, { data: handle, timestamp: data.timestamp });
+    enqueueWork(this, /** @satisfies {import('./native').AudioEncodeItem} */ ({ data: handle, timestamp: data.timestamp }));
   }
 
-  /** Output EncodedAudioChunks: the chunk, and decoderConfig when it differs from the last one. */
+  /**
+   * Output EncodedAudioChunks: the chunk, and decoderConfig when it differs from the last one.
+   * @param {import('./native').AudioEncoderOutput} out
+   */
   #wrapOutput(out) {
     const chunk = wrapChunkBytes(out.data, { type: 'key', timestamp: out.timestamp, duration: out.duration });
     const metadata = {};

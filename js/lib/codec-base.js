@@ -45,6 +45,8 @@ class CodecBase extends EventTarget {
   #errorCallback;
 
   #state = 'unconfigured';
+  /** Why the codec closed, for later calls' InvalidStateError ('' until closed). */
+  #closedBy = '';
   #keyChunkRequired = true;
   #queueSize = 0;
   #gen = 0;
@@ -141,7 +143,7 @@ class CodecBase extends EventTarget {
   flush() {
     // flush() step 1: if [[state]] is not "configured", return a promise rejected with InvalidStateError.
     if (this.#state !== 'configured') {
-      return Promise.reject(invalidState(`${this.#name}.flush: expected a configured codec, but the codec is ${this.#state}`));
+      return Promise.reject(invalidState(`${this.#name}.flush: expected a configured codec, but the codec is ${this.#stateText()}`));
     }
     const id = this.#nextFlushId++;
     // flush() step 5: queue a control message to flush the codec with promise (the worker runs it in order).
@@ -183,7 +185,7 @@ class CodecBase extends EventTarget {
   #configure(nativeConfig) {
     // configure() step 2: if [[state]] is "closed", throw an InvalidStateError.
     if (this.#state === 'closed') {
-      throw invalidState(`${this.#name}.configure: the codec is closed`);
+      throw invalidState(`${this.#name}.configure: the codec is ${this.#stateText()}`);
     }
     // configure() steps 5–6: queue a control message to configure the codec with config.
     this.#session.configure(this.#gen, nativeConfig);
@@ -205,7 +207,7 @@ class CodecBase extends EventTarget {
     // encode() step 2 / decode() step 1: if [[state]] is not "configured", throw an InvalidStateError.
     // (encode() step 1, a detached input → TypeError, is the subclass's.)
     if (this.#state !== 'configured') {
-      throw invalidState(`${method}: expected a configured codec, but the codec is ${this.#state}`);
+      throw invalidState(`${method}: expected a configured codec, but the codec is ${this.#stateText()}`);
     }
     // decode() step 2: if [[key chunk required]] is true and the chunk is not a key chunk, throw a DataError.
     const isKey = !!(opts && opts.isKey);
@@ -228,7 +230,7 @@ class CodecBase extends EventTarget {
   #resetCodec(exception, method) {
     // Reset step 1: if [[state]] is "closed", throw an InvalidStateError.
     if (this.#state === 'closed') {
-      throw invalidState(`${this.#name}.${method}: the codec is closed`);
+      throw invalidState(`${this.#name}.${method}: the codec is ${this.#stateText()}`);
     }
     // Reset step 2: set [[state]] to "unconfigured".
     this.#state = 'unconfigured';
@@ -258,6 +260,9 @@ class CodecBase extends EventTarget {
     this.#resetCodec(exception, method);
     // Close step 2: set [[state]] to "closed".
     this.#state = 'closed';
+    this.#closedBy = isAbortError(exception)
+      ? `by ${method}()`
+      : `by an error (${exception.name}: ${exception.message}); a closed codec stays closed, so create a new ${this.#name}`;
     // Close step 3: clear [[codec implementation]] and release associated system resources.
     this.#session.close();
     // Close step 4: if exception is not an AbortError DOMException, invoke [[error callback]] with it.
@@ -269,6 +274,11 @@ class CodecBase extends EventTarget {
         reportException(err);
       }
     }
+  }
+
+  /** The state for an InvalidStateError's message: a closed codec says what closed it. */
+  #stateText() {
+    return this.#state === 'closed' ? `closed ${this.#closedBy}` : this.#state;
   }
 
   #discard(payload) {

@@ -2,7 +2,7 @@
 // js/ layer: the one implementation of EncodedVideoChunk and EncodedAudioChunk (WebCodecs §8.1,
 // §8.2): the same init validation, storage, copyTo and transfer for both, made by
 // defineEncodedChunk(name). A chunk is immutable and owns its bytes in a JS ArrayBuffer
-// (DESIGN.md §2: encoded bytes are copied once into JS memory and native packets are dropped at
+// (docs/ARCHITECTURE.md, "Memory": encoded bytes are copied once into JS memory and native packets are dropped at
 // once). Encoders wrap their output with wrapChunkBytes() (adopts the ArrayBuffer, no copy);
 // decoders read the bytes with chunkBytes() (a view, no copy).
 

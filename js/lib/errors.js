@@ -1,11 +1,12 @@
 'use strict';
-// The one mapping from an error kind to the JS value users see (DESIGN.md §4).
+// The one mapping from an error kind to the JS value users see (docs/ARCHITECTURE.md, "Errors").
+// Every TypeError, RangeError and DOMException js/ throws or rejects with is made here.
 // Native code reports errors as { name, message }; JS code throws through these helpers.
 
 const DOM_NAMES = new Set([
   'InvalidStateError', 'NotSupportedError', 'EncodingError', 'DataError',
   'AbortError', 'QuotaExceededError', 'InvalidAccessError', 'OperationError',
-  'NotAllowedError', 'SyntaxError', 'DataCloneError',
+  'NotAllowedError', 'SyntaxError', 'DataCloneError', 'NotReadableError',
 ]);
 
 /** Build the JS error value for a (name, message) pair: TypeError/RangeError are plain JS errors. */
@@ -25,6 +26,7 @@ const notSupported = (msg) => new DOMException(msg, 'NotSupportedError');
 const encodingError = (msg) => new DOMException(msg, 'EncodingError');
 const dataError = (msg) => new DOMException(msg, 'DataError');
 const abortError = (msg) => new DOMException(msg || 'The operation was aborted.', 'AbortError');
+const notReadable = (msg) => new DOMException(msg, 'NotReadableError');
 
 /** Describe a value for an error message: `got -3`, `got "abc"`, `got undefined`. */
 function describe(v) {
@@ -40,5 +42,5 @@ function describe(v) {
 
 module.exports = {
   makeError, typeError, rangeError, invalidState, notSupported, encodingError, dataError, abortError,
-  describe,
+  notReadable, describe,
 };

@@ -3,7 +3,7 @@
 // state (closed, complete, tracks, [[pending decode promises]], the reset generation) lives here;
 // demuxing and decoding run on the native session's worker thread (kind 'image-decoder').
 // Invariant: every FrameHandle the session hands over is owned by exactly one VideoFrame or is
-// closed here at once (a late answer to an aborted decode) — never left to the GC (DESIGN.md §2).
+// closed here at once (a late answer to an aborted decode) — never left to the GC (docs/ARCHITECTURE.md, "Memory").
 //
 // Where the spec text and the browsers' tests disagree, this file follows the tests and says so:
 //  - decode() before the track list is established waits for it (WPT decodes right after
@@ -19,7 +19,7 @@
 const stream = require('node:stream');
 const native = require('./native');
 const { NativeSession } = require('./native-session');
-const { makeError, typeError, invalidState, dataError, abortError, describe } = require('./errors');
+const { makeError, typeError, invalidState, dataError, abortError, notReadable, describe } = require('./errors');
 const {
   isArrayBuffer, isSharedArrayBuffer, isDetached, validateTransferList, detach,
   toEnum, toDictionary, toDOMString, toUnsignedLong,
@@ -75,7 +75,9 @@ function cleanColorSpace(cs) {
 
 /** A promise whose rejection never counts as unhandled (browsers mark these handled too). */
 function settleablePromise() {
+  /** @type {(value?: any) => void} */
   let resolve;
+  /** @type {(reason?: any) => void} */
   let reject;
   const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
   promise.catch(() => {});
@@ -127,7 +129,7 @@ function convertInit(input) {
   // 2. A ReadableStream must be neither disturbed nor locked.
   if (out.stream) {
     if (out.stream.locked) throw typeError(`${WHAT}: init.data is a locked ReadableStream`);
-    if (stream.isDisturbed(out.stream)) throw typeError(`${WHAT}: init.data is a ReadableStream that has already been read from`);
+    if (/** @type {any} */ (stream).isDisturbed(out.stream)) throw typeError(`${WHAT}: init.data is a ReadableStream that has already been read from`);
   }
   // 3. A BufferSource must not be detached, nor empty.
   if (out.buffer) {
@@ -391,7 +393,7 @@ class ImageDecoder {
         if (this.#reader === reader) {
           this.#reader = null;
           const reason = err && err.message ? `: ${err.message}` : '';
-          this.#closeDecoder(new DOMException(`${WHAT}: the ReadableStream errored${reason}`, 'NotReadableError'));
+          this.#closeDecoder(notReadable(`${WHAT}: the ReadableStream errored${reason}`));
         }
         return;
       }
@@ -431,7 +433,10 @@ class ImageDecoder {
     }
   }
 
-  /** Push one command to the session, counting its bytes until the worker takes it. */
+  /**
+   * Push one command to the session, counting its bytes until the worker takes it.
+   * @param {import('./native').ImageDecoderItem} item
+   */
   #push(item) {
     this.#session.push(this.#gen, item);
     const n = item.data ? item.data.byteLength : 0;
@@ -480,6 +485,7 @@ class ImageDecoder {
     if (!this.#closed && this.#pending.length === 0 && this.#tracksEstablished) this.#session.idle();
   }
 
+  /** @param {{output: import('./native').ImageDecoderOutput}} ev */
   #onOutput(ev) {
     const out = ev.output;
     if (!out || typeof out !== 'object') return;

@@ -53,12 +53,17 @@ function deposit(handle, timeout, where, what) {
   return id;
 }
 
-/** The native handle a token of `type` stands for ('video' | 'audio' resource), once. */
+/**
+ * The native handle a token of `type` stands for ('video' | 'audio' resource), once.
+ * @template {'video' | 'audio'} K
+ * @param {K} kind
+ * @returns {K extends 'video' ? import('./native').FrameHandle : import('./native').AudioHandle}
+ */
 function redeem(token, type, kind, where, from) {
   if (token === null || typeof token !== 'object' || token.type !== type || typeof token.id !== 'string') {
     throw typeError(`${where}: expected a token from ${from}(), got ${describe(token)}`);
   }
-  const handle = native.mediaRedeem(token.id, kind);
+  const handle = /** @type {any} */ (native.mediaRedeem(token.id, kind));
   if (handle === null) throw makeError('DataCloneError', `${where}: this token was already redeemed or has expired`);
   return handle;
 }
@@ -69,6 +74,7 @@ function redeem(token, type, kind, where, from) {
  * whether it could.
  */
 const markUncloneable = (() => {
+  /** @type {any} (markAsUncloneable is newer than the @types/node this repo uses) */
   const wt = require('node:worker_threads');
   if (typeof wt.markAsUncloneable !== 'function') return () => false;
   return (obj) => {

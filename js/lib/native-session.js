@@ -22,15 +22,22 @@ function eventCallback(weak, dispatch) {
   };
 }
 
+/** @typedef {import('./native').SessionKind} SessionKind */
+
+/**
+ * @template {SessionKind} K  the kind: its configs and items are typed in js/lib/native.d.ts
+ */
 class NativeSession {
+  /** @type {import('./native').Native} */
   #native;
+  /** @type {import('./native').SessionHandle<K>} */
   #handle;
   #owner;
   #closed = false;
 
   /**
-   * @param {object} native    the addon (or a fake with the same session functions)
-   * @param {string} kind      'video-encoder' | 'video-decoder' | 'image-decoder' | …
+   * @param {import('./native').Native} native  the addon (or a fake with the same session functions)
+   * @param {K} kind           'video-encoder' | 'video-decoder' | 'image-decoder' | …
    * @param {object} owner     the codec; held weakly by the native side
    * @param {(owner: object, events: object[]) => void} dispatch  a module-level function (it must not
    *        capture the owner); called on the JS thread with each batch, in order
@@ -43,9 +50,13 @@ class NativeSession {
 
   get closed() { return this.#closed; }
 
+  /** @param {number} gen @param {import('./native').ConfigOf<K>} config */
   configure(gen, config) { this.#native.sessionConfigure(this.#handle, gen, config); }
+  /** @param {number} gen @param {import('./native').ItemOf<K>} item */
   push(gen, item) { this.#native.sessionPush(this.#handle, gen, item); }
+  /** @param {number} gen @param {number} id */
   flush(gen, id) { this.#native.sessionFlush(this.#handle, gen, id); }
+  /** @param {number} gen */
   reset(gen) { this.#native.sessionReset(this.#handle, gen); }
 
   /** Stop the worker and free everything now; idempotent. */

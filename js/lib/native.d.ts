@@ -1,128 +1,301 @@
-// The contract between js/ and the Neon addon (native/src/bridge/exports.rs).
-// js/ only ever passes validated plain objects; native code never throws for a
-// spec-level reason (js/ validates first) — a native throw is a bug or an
-// internal failure (message carries the reason).
+// The contract between js/ and the Neon addon (native/src/bridge/exports.rs registers every
+// export; native/src/bridge/kinds/<kind>.rs reads each kind's configs and items and writes its
+// outputs). js/ only ever passes validated plain objects; native code never throws for a
+// spec-level reason (js/ validates first) — a native throw is a bug or an internal failure
+// (message carries the reason). See docs/ARCHITECTURE.md, "The session protocol".
+//
+// Checked from both sides: `tsc --checkJs` over js/lib (test/types/native-contract.test.js)
+// checks js/'s calls against these declarations, and the same test checks that the member names
+// of each kind's config, item and output are the ones its bridge file reads and writes.
 
-/** Opaque JsBox handle. */
-export type FrameHandle = { readonly __frame: unique symbol };
-export type AudioHandle = { readonly __audio: unique symbol };
-export type SessionHandle = { readonly __session: unique symbol };
+import type { LiveCounts } from '../index';
 
-/** Where a plane lies in a source buffer, in bytes. */
-export interface PlaneSource { offset: number; stride: number; rowBytes: number; rows: number }
-/** A plane as stored natively. */
-export interface PlaneInfo { stride: number; rowBytes: number; rows: number }
-/** One rectangular copy out of a plane: x is in bytes, y in rows. */
-export interface CopyOp { plane: number; x: number; y: number; rowBytes: number; rows: number; dstOffset: number; dstStride: number }
+declare namespace native {
+  /** Opaque JsBox handles. */
+  interface FrameHandle { readonly __handle: 'VideoFrame' }
+  interface AudioHandle { readonly __handle: 'AudioData' }
+  interface SessionHandle<K extends SessionKind = SessionKind> { readonly __handle: 'Session'; readonly __kind: K }
 
-export interface NativeFrameInfo { format: string; codedWidth: number; codedHeight: number; planes: PlaneInfo[] }
+  /** Where a plane lies in a source buffer, in bytes. */
+  interface PlaneSource { offset: number; stride: number; rowBytes: number; rows: number }
+  /** A plane as stored natively. */
+  interface PlaneInfo { stride: number; rowBytes: number; rows: number }
+  /** One rectangular copy out of a plane: x is in bytes, y in rows. */
+  interface CopyOp { plane: number; x: number; y: number; rowBytes: number; rows: number; dstOffset: number; dstStride: number }
+  interface NativeFrameInfo { format: string; codedWidth: number; codedHeight: number; planes: PlaneInfo[] }
+  interface Rect { x: number; y: number; width: number; height: number }
+  /** VideoColorSpace members (null = unknown). */
+  interface ColorSpaceMembers { primaries: string | null; transfer: string | null; matrix: string | null; fullRange: boolean | null }
 
-export interface Native {
+  // --- The session kinds: what each kind's sessionConfigure/sessionPush take and its outputs carry.
+  // String members that the bridge compares with a fixed value are `string` here: the value is
+  // named in the comment (js/ builds them from already validated dictionaries).
+
+  /** kind 'video-encoder' (bridge/kinds/video_encoder.rs). */
+  interface VideoEncoderNativeConfig {
+    codec: string;
+    width: number;
+    height: number;
+    displayWidth?: number;
+    displayHeight?: number;
+    bitrate?: number;
+    framerate?: number;
+    /** 'constant' | 'variable' | 'quantizer' */
+    bitrateMode?: string;
+    /** 'quality' | 'realtime' */
+    latencyMode?: string;
+    /** 'annexb' | 'length-prefixed' (avc/hevc `format`, resolved in js/) */
+    bitstreamFormat?: string;
+    contentHint?: string;
+    bFrames?: number;
+    /** Non-standard opt-in: frames of rate-control lookahead (H.264/HEVC), 0–250. */
+    lookahead?: number;
+    /** 'keep' | 'discard' */
+    alpha?: string;
+    scalabilityMode?: string;
+    /** 'prefer-hardware' | … */
+    hardwareAcceleration?: string;
+  }
+  interface VideoEncodeItem {
+    /** The worker takes its own reference to the pixels: js/ may close the frame at once. */
+    frame: FrameHandle;
+    visible: Rect;
+    timestamp: number;
+    duration?: number;
+    keyFrame?: boolean;
+    /** The per-frame quantizer of the codec's encode options (bitrateMode 'quantizer'). */
+    quantizer?: number;
+    color?: ColorSpaceMembers;
+    rotation?: number;
+    flip?: boolean;
+  }
+  interface VideoEncoderOutput {
+    /** The chunk's bytes, copied once; the native packet is already freed. */
+    data: ArrayBuffer;
+    type: 'key' | 'delta';
+    timestamp: number;
+    duration?: number;
+    decoderConfig?: {
+      codec: string; codedWidth: number; codedHeight: number; displayAspectWidth: number; displayAspectHeight: number;
+      description?: ArrayBuffer; rotation: number; flip: boolean;
+      colorSpace: { primaries: string; transfer: string; matrix: string; fullRange: boolean };
+    };
+    temporalLayerId?: number;
+    alphaSideData?: ArrayBuffer;
+  }
+
+  /** kind 'video-decoder' (bridge/kinds/video_decoder.rs). */
+  interface VideoDecoderNativeConfig {
+    codec: string;
+    /** Copied natively. */
+    description?: Uint8Array;
+    codedWidth?: number;
+    codedHeight?: number;
+    displayAspectWidth?: number;
+    displayAspectHeight?: number;
+    colorSpace?: Partial<ColorSpaceMembers>;
+    /** 'prefer-hardware' | … */
+    hardwareAcceleration?: string;
+    optimizeForLatency?: boolean;
+    rotation?: number;
+    flip?: boolean;
+  }
+  interface VideoDecodeItem {
+    /** Copied natively when the command is queued. */
+    data: Uint8Array;
+    /** 'key' | 'delta' */
+    type: string;
+    timestamp: number;
+    duration?: number;
+  }
+  interface VideoDecoderOutput {
+    /** A new handle to the decoded picture; it belongs to js/. */
+    frame: FrameHandle;
+    timestamp: number;
+    duration?: number;
+    visibleRect: Rect;
+    displayWidth: number;
+    displayHeight: number;
+    colorSpace: ColorSpaceMembers;
+    rotation: number;
+    flip: boolean;
+  }
+
+  /** kind 'audio-encoder' (bridge/kinds/audio_encoder.rs). */
+  interface AudioEncoderNativeConfig {
+    codec: string;
+    sampleRate: number;
+    numberOfChannels: number;
+    bitrate?: number;
+    /** 'constant' | 'variable' */
+    bitrateMode?: string;
+    opus?: {
+      /** 'opus' | 'ogg' */
+      format?: string; application?: string; signal?: string;
+      frameDuration?: number; complexity?: number; packetlossperc?: number;
+      useinbandfec?: boolean; usedtx?: boolean;
+    };
+    /** 'aac' | 'adts' */
+    aacFormat?: string;
+    flac?: { blockSize?: number; compressLevel?: number };
+  }
+  interface AudioEncodeItem {
+    /** The worker takes its own reference to the samples: js/ may close the AudioData at once. */
+    data: AudioHandle;
+    timestamp: number;
+  }
+  interface AudioEncoderOutput {
+    data: ArrayBuffer;
+    timestamp: number;
+    duration: number;
+    decoderConfig?: { codec: string; sampleRate: number; numberOfChannels: number; description?: ArrayBuffer };
+  }
+
+  /** kind 'audio-decoder' (bridge/kinds/audio_decoder.rs). */
+  interface AudioDecoderNativeConfig {
+    codec: string;
+    sampleRate: number;
+    numberOfChannels: number;
+    description?: Uint8Array;
+  }
+  interface AudioDecodeItem {
+    data: Uint8Array;
+    timestamp: number;
+  }
+  interface AudioDecoderOutput {
+    /** A new handle to the decoded samples; it belongs to js/. */
+    data: AudioHandle;
+    format: string;
+    sampleRate: number;
+    numberOfChannels: number;
+    numberOfFrames: number;
+    timestamp: number;
+  }
+
+  /**
+   * kind 'image-decoder' (bridge/kinds/image_decoder.rs). An unsupported type is answered by an
+   * error event (NotSupportedError). ImageDecoder never calls sessionReset: its reset() keeps the
+   * configuration and the bytes.
+   */
+  interface ImageDecoderNativeConfig {
+    type: string;
+    desiredWidth?: number;
+    desiredHeight?: number;
+    preferAnimation?: boolean;
+    /** 'default' | 'none' */
+    colorSpaceConversion: string;
+  }
+  /** Exactly one member: append bytes (copied natively); no more bytes will come; decode a frame
+   *  (answered by a 'frame' or 'decodeError' output once enough data has arrived); select a track;
+   *  drop pending decodes (ImageDecoder.reset()). */
+  interface ImageDecoderItem {
+    data?: Uint8Array;
+    end?: true;
+    decode?: { id: number; frameIndex: number; completeFramesOnly: boolean };
+    track?: number;
+    abort?: true;
+  }
+  interface ImageTrackInfo { animated: boolean; frameCount: number; /** Infinity = forever */ repetitionCount: number }
+  /** 'tracks' is sent once the header is parsed, again whenever a frame count grows, and last
+   *  with complete: true. A fatal error event (data that cannot be parsed) closes the decoder. */
+  type ImageDecoderOutput =
+    | { kind: 'tracks'; tracks: ImageTrackInfo[]; selectedIndex: number; complete: boolean }
+    | { kind: 'frame'; id: number; complete: boolean; frame: FrameHandle; timestamp: number; duration: number | null;
+        rotation: number; flip: boolean; colorSpace: { primaries: string; transfer: string; matrix: string; fullRange: boolean } }
+    | { kind: 'decodeError'; id: number; name: 'RangeError' | 'EncodingError'; message: string };
+
+  /** Every kind: its name → its config, item and output. One row per kind (bridge/kinds/mod.rs). */
+  interface SessionKinds {
+    'video-encoder': { config: VideoEncoderNativeConfig; item: VideoEncodeItem; output: VideoEncoderOutput };
+    'video-decoder': { config: VideoDecoderNativeConfig; item: VideoDecodeItem; output: VideoDecoderOutput };
+    'audio-encoder': { config: AudioEncoderNativeConfig; item: AudioEncodeItem; output: AudioEncoderOutput };
+    'audio-decoder': { config: AudioDecoderNativeConfig; item: AudioDecodeItem; output: AudioDecoderOutput };
+    'image-decoder': { config: ImageDecoderNativeConfig; item: ImageDecoderItem; output: ImageDecoderOutput };
+  }
+  type SessionKind = keyof SessionKinds;
+  type ConfigOf<K extends SessionKind> = SessionKinds[K]['config'];
+  type ItemOf<K extends SessionKind> = SessionKinds[K]['item'];
+  type OutputOf<K extends SessionKind> = SessionKinds[K]['output'];
+
+  /** Every event carries the generation of the command that produced it; js/ drops stale ones. */
+  type NativeEvent<K extends SessionKind = SessionKind> =
+    | { type: 'output'; gen: number; output: OutputOf<K> }
+    | { type: 'flush'; gen: number; id: number }                     // flush `id` is complete
+    | { type: 'error'; gen: number; name: string; message: string }  // the codec is broken: close it with this error
+    | { type: 'dequeue'; gen: number; count: number };               // the worker took `count` pushed items
+
+  // --- Exports. Every one runs behind a panic guard: a Worker terminated mid-call never aborts the process.
+
   /** Register the one function that builds JS errors ((name, message) → TypeError/RangeError/DOMException). */
-  errorFactorySet(make: (name: string, message: string) => Error): void;
+  function errorFactorySet(make: (name: string, message: string) => Error): void;
   /** Live native objects, for tests: all zero once everything is closed. */
-  liveCounts(): { frames: number; avFrames: number; packets: number; codecContexts: number; sessions: number; swsContexts: number; audioData: number; swrContexts: number };
+  function liveCounts(): LiveCounts;
+  /** Drop per-thread caches and pooled buffers so the counters can reach zero (tests). */
+  function trimCaches(): void;
 
-  // --- VideoFrame pixel storage: one native buffer, shared by clones (Arc), freed by the last frameClose.
+  // VideoFrame pixel storage: one native buffer, shared by clones (Arc), freed by the last frameClose.
   /** Allocate a frame of `format` and copy each plane from `src`; planes.length must match the format. */
-  frameCreate(format: string, codedWidth: number, codedHeight: number, src: Uint8Array, planes: PlaneSource[]): FrameHandle;
-  frameInfo(h: FrameHandle): NativeFrameInfo;
+  function frameCreate(format: string, codedWidth: number, codedHeight: number, src: Uint8Array, planes: PlaneSource[]): FrameHandle;
+  function frameInfo(h: FrameHandle): NativeFrameInfo;
   /** A new handle to the same pixels. */
-  frameClone(h: FrameHandle): FrameHandle;
+  function frameClone(h: FrameHandle): FrameHandle;
   /** Release this handle's reference; idempotent. The pixels are freed when the last handle is closed. */
-  frameClose(h: FrameHandle): void;
+  function frameClose(h: FrameHandle): void;
   /** Bounds-checked plane copies into dest. */
-  frameCopyPlanes(h: FrameHandle, dest: Uint8Array, ops: CopyOp[]): void;
+  function frameCopyPlanes(h: FrameHandle, dest: Uint8Array, ops: CopyOp[]): void;
   /** "Convert to RGB frame": rect of the frame to an RGB format ('RGBA'|'RGBX'|'BGRA'|'BGRX') in the colour space
    *  `target` ('srgb'|'display-p3'), into dest at dstOffset/dstStride. matrix, fullRange, primaries, transfer: the
    *  frame's VideoColorSpace members (null = unknown); opaque: write 255 to every alpha/X byte.
    *  A pq/hlg transfer throws NotSupportedError (no tone mapping). */
-  frameConvert(h: FrameHandle, dest: Uint8Array, rect: { x: number; y: number; width: number; height: number },
-               dstFormat: string, dstOffset: number, dstStride: number,
-               color: { matrix: string | null; fullRange: boolean | null; primaries: string | null; transfer: string | null;
-                        target: 'srgb' | 'display-p3'; opaque: boolean }): void;
+  function frameConvert(h: FrameHandle, dest: Uint8Array, rect: Rect, dstFormat: string, dstOffset: number, dstStride: number,
+    color: ColorSpaceMembers & { target: string; opaque: boolean }): void;
 
-  // --- AudioData sample storage: one native buffer (the media-buffer pool), shared by clones (Arc).
+  // AudioData sample storage: one native buffer (the media-buffer pool), shared by clones (Arc).
   /** Copy numberOfFrames × numberOfChannels samples of `format` (interleaved, or planes back to back) from src. */
-  audioCreate(format: string, sampleRate: number, numberOfChannels: number, numberOfFrames: number, src: Uint8Array): AudioHandle;
+  function audioCreate(format: string, sampleRate: number, numberOfChannels: number, numberOfFrames: number, src: Uint8Array): AudioHandle;
   /** The shape of the native samples. */
-  audioInfo(h: AudioHandle): { format: string; sampleRate: number; numberOfChannels: number; numberOfFrames: number };
+  function audioInfo(h: AudioHandle): { format: string; sampleRate: number; numberOfChannels: number; numberOfFrames: number };
   /** A new handle to the same samples. */
-  audioClone(h: AudioHandle): AudioHandle;
+  function audioClone(h: AudioHandle): AudioHandle;
   /** Release this handle's reference; idempotent. */
-  audioClose(h: AudioHandle): void;
+  function audioClose(h: AudioHandle): void;
   /** copyTo with conversion to `format`; frameCount -1 = to the end. RangeError out of bounds. */
-  audioCopyTo(h: AudioHandle, dest: Uint8Array, planeIndex: number, frameOffset: number, frameCount: number, format: string): void;
+  function audioCopyTo(h: AudioHandle, dest: Uint8Array, planeIndex: number, frameOffset: number, frameCount: number, format: string): void;
 
-  // --- Handing media to other threads: one process-wide registry for frames and audio data.
-  /** Park a new reference to the frame's pixels or the audio data's samples in the process-wide registry under `id`
-   *  (any thread may redeem it once with mediaRedeem) for at most ttlMs. Throws if `id` is taken. */
-  mediaDeposit(h: FrameHandle | AudioHandle, id: string, ttlMs: number): void;
+  // Handing media to other threads: one process-wide registry for frames and audio data.
+  /** Park a new reference to the frame's pixels or the audio data's samples under `id` (any thread may
+   *  redeem it once with mediaRedeem) for at most ttlMs. Throws if `id` is taken. */
+  function mediaDeposit(h: FrameHandle | AudioHandle, id: string, ttlMs: number): void;
   /** Take what was deposited under `id` (once) if it is of `kind`: a new handle, or null if there is none
    *  (redeemed, expired, or of the other kind — which then stays deposited). */
-  mediaRedeem(id: string, kind: 'video'): FrameHandle | null;
-  mediaRedeem(id: string, kind: 'audio'): AudioHandle | null;
+  function mediaRedeem(id: string, kind: 'video'): FrameHandle | null;
+  function mediaRedeem(id: string, kind: 'audio'): AudioHandle | null;
+  function mediaRedeem(id: string, kind: 'video' | 'audio'): FrameHandle | AudioHandle | null;
   /** Drop every deposit past its deadline; returns how many remain. */
-  mediaRegistrySweep(): number;
+  function mediaRegistrySweep(): number;
 
-  // --- Codec sessions: one worker thread each, commands run in order.
-  /**
-   * kind: 'video-encoder' | 'video-decoder' | 'audio-encoder' | 'audio-decoder'.
-   * onEvents is called on the JS thread with a batch of events, in order.
-   */
-  sessionCreate(kind: string, onEvents: (events: NativeEvent[]) => void): SessionHandle;
-  // Every export runs behind a panic guard: a Worker terminated mid-call never aborts the process.
-  /** Queue a configure (config is the validated, kind-specific plain object). */
-  sessionConfigure(s: SessionHandle, gen: number, config: object): void;
-  /** Queue one work item (kind-specific: a frame + options for encoders, a chunk for decoders). */
-  sessionPush(s: SessionHandle, gen: number, item: object): void;
+  // Codec sessions: one worker thread each, commands run in order.
+  /** onEvents is called on the JS thread with each batch of events, in order. */
+  function sessionCreate<K extends SessionKind>(kind: K, onEvents: (events: NativeEvent<K>[]) => void): SessionHandle<K>;
+  /** Queue a configure. */
+  function sessionConfigure<K extends SessionKind>(s: SessionHandle<K>, gen: number, config: ConfigOf<K>): void;
+  /** Queue one work item. */
+  function sessionPush<K extends SessionKind>(s: SessionHandle<K>, gen: number, item: ItemOf<K>): void;
   /** Queue a flush; answered by a {type:'flush', id} event once every earlier item's output has been emitted. */
-  sessionFlush(s: SessionHandle, gen: number, id: number): void;
+  function sessionFlush(s: SessionHandle, gen: number, id: number): void;
   /** Start generation `gen`: queued work of older generations is dropped, the codec is closed (back to unconfigured). */
-  sessionReset(s: SessionHandle, gen: number): void;
+  function sessionReset(s: SessionHandle, gen: number): void;
   /** Stop the worker and free everything; idempotent. No event is delivered afterwards. */
-  sessionClose(s: SessionHandle): void;
-  /**
-   * isConfigSupported(): check `config` (validated, kind-specific) for `kind` on the one shared
-   * support thread (opens and closes the codec once). Never rejects for an unsupported config.
-   */
-  sessionSupport(kind: string, config: object): Promise<{ supported: boolean; message?: string }>;
+  function sessionClose(s: SessionHandle): void;
+  /** isConfigSupported(): check `config` on the one shared support thread (opens and closes the codec once).
+   *  Never rejects for an unsupported config. */
+  function sessionSupport<K extends SessionKind>(kind: K, config: ConfigOf<K>): Promise<{ supported: boolean; message?: string }>;
 
   /** Whether an ImageDecoder can decode this MIME type (lower-case essence, e.g. 'image/png'). */
-  imageTypeSupported(type: string): boolean;
+  function imageTypeSupported(type: string): boolean;
+
+  /** The addon as a value (what js/lib/native.js exports). */
+  type Native = typeof native;
 }
 
-// --- ImageDecoder (kind 'image-decoder'): the same session functions with these shapes.
-//   sessionConfigure(s, gen, ImageDecoderNativeConfig)  — an unsupported type → {type:'error', name:'NotSupportedError'}
-//   sessionPush(s, gen, {data: Uint8Array})             — append encoded bytes (copied natively)
-//   sessionPush(s, gen, {end: true})                     — no more bytes will come
-//   sessionPush(s, gen, {decode: {id, frameIndex, completeFramesOnly}}) — answered by a 'frame' or 'decodeError'
-//     output; a frame not yet available is answered once enough data has arrived (or with a
-//     RangeError 'decodeError' once the data is complete and the index is out of range).
-//   sessionPush(s, gen, {track: index})                  — select a track
-//   sessionPush(s, gen, {abort: true})                   — ImageDecoder.reset(): drop pending decodes
-//   (ImageDecoder never calls sessionReset: a reset keeps the configuration and the bytes.)
-// Output payloads ({type:'output', output}):
-//   {kind:'tracks', tracks: ImageTrackInfo[], selectedIndex, complete} — sent once the header is parsed,
-//     again whenever a frame count grows, and last with complete: true (all data arrived and parsed).
-//   {kind:'frame', id, frame: FrameHandle, timestamp, duration: number|null, rotation, flip,
-//     colorSpace: {primaries, transfer, matrix, fullRange}} — the new handle belongs to JS.
-//   {kind:'decodeError', id, name: 'RangeError'|'EncodingError', message}
-// A fatal {type:'error'} (EncodingError: data that cannot be parsed at all) means: close the decoder.
-export interface ImageDecoderNativeConfig { type: string; desiredWidth?: number; desiredHeight?: number; preferAnimation?: boolean; colorSpaceConversion: 'default' | 'none' }
-export interface ImageTrackInfo { animated: boolean; frameCount: number; repetitionCount: number /* Infinity = forever */ }
-
-// --- AudioEncoder (kind 'audio-encoder'): sessionPush(s, gen, {data: AudioHandle, timestamp}); outputs
-//   {data: ArrayBuffer, timestamp, duration, decoderConfig?: {codec, sampleRate, numberOfChannels, description?: ArrayBuffer}}.
-// --- AudioDecoder (kind 'audio-decoder'): sessionPush(s, gen, {data: Uint8Array, timestamp}); outputs
-//   {data: AudioHandle, format, sampleRate, numberOfChannels, numberOfFrames, timestamp} — the handle belongs to JS.
-
-/** Every event carries the generation of the command that produced it; js/ drops stale ones. */
-export type NativeEvent =
-  | { type: 'output'; gen: number; output: object }           // kind-specific payload
-  | { type: 'flush'; gen: number; id: number }                // flush `id` is complete
-  | { type: 'error'; gen: number; name: string; message: string } // the codec is now broken: close it with this error
-  | { type: 'dequeue'; gen: number; count: number };          // the worker took `count` pushed items
-
-declare const native: Native;
-export default native;
+export = native;

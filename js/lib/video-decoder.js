@@ -121,15 +121,18 @@ class VideoDecoder extends CodecBase {
     if (!isEncodedVideoChunk(chunk)) throw typeError(`${WHAT}.decode: expected an EncodedVideoChunk, got ${describe(chunk)}`);
     // decode() steps 1–5: state, [[key chunk required]] (DataError), queue size, the control
     // message. The bytes are copied natively when the message is queued.
-    enqueueWork(this, {
+    enqueueWork(this, /** @satisfies {import('./native').VideoDecodeItem} */ ({
       data: chunkBytes(chunk),
       type: chunk.type,
       timestamp: chunk.timestamp,
       duration: chunk.duration === null ? undefined : chunk.duration,
-    }, { isKey: chunk.type === 'key' });
+    }), { isKey: chunk.type === 'key' });
   }
 
-  /** Output VideoFrames: one frame per decoded picture, in presentation order. */
+  /**
+   * Output VideoFrames: one frame per decoded picture, in presentation order.
+   * @param {import('./native').VideoDecoderOutput} out
+   */
   static #wrapOutput(out) {
     const quarter = out.rotation === 90 || out.rotation === 270;
     const frame = wrapNativeFrame(out.frame, {

@@ -9,7 +9,7 @@ const { typeError, dataError, describe } = require('./errors');
 const { frameHandle, isVideoFrame } = require('./video-frame');
 const { wrapChunkBytes } = require('./encoded-video-chunk');
 const {
-  toDictionary, toEnum, toUnsignedLong, toUnsignedLongLong, toDouble, enforceRange, toDOMString, stripAsciiWhitespace,
+  toDictionary, toEnum, toUnsignedLong, toDouble, enforceRange, toDOMString, stripAsciiWhitespace,
 } = require('./buffer-source');
 
 const WHAT = 'VideoEncoder';
@@ -48,7 +48,7 @@ function validateConfig(input, what) {
   // Non-standard opt-in (H.264/HEVC): the most consecutive B-frames. Chunks then come in decode
   // order; the default 0 keeps presentation order, as Chrome's encoders do.
   if (c.bFrames !== undefined) out.bFrames = enforceRange(c.bFrames, 0, 16, `${what}: expected an integer bFrames between 0 and 16`);
-  if (c.bitrate !== undefined) out.bitrate = toUnsignedLongLong(c.bitrate, what, 'bitrate');
+  if (c.bitrate !== undefined) out.bitrate = enforceRange(c.bitrate, 0, Number.MAX_SAFE_INTEGER, `${what}: expected a non-negative integer bitrate (bits per second)`);
   out.bitrateMode = c.bitrateMode === undefined ? 'variable' : toEnum(c.bitrateMode, BITRATE_MODES, what, 'bitrateMode');
   if (c.codec === undefined) throw typeError(`${what}: config.codec is required`);
   out.codec = toDOMString(c.codec, what, 'codec');
@@ -81,6 +81,8 @@ function validateConfig(input, what) {
   if ((out.displayWidth === undefined) !== (out.displayHeight === undefined)) {
     throw typeError(`${what}: expected displayWidth and displayHeight together, got only ${out.displayWidth === undefined ? 'displayHeight' : 'displayWidth'}`);
   }
+  // A bitrate of 0 is invalid (WPT video-encoder-config; w3c/webcodecs#860).
+  if (out.bitrate === 0) throw typeError(`${what}: expected a bitrate above 0 bits per second, got 0`);
   if (out.framerate !== undefined && !(out.framerate > 0)) throw typeError(`${what}: expected a framerate above 0, got ${out.framerate}`);
   // A width/height no encoder can produce is valid but unsupported (NotSupportedError / {supported: false}),
   // not a TypeError: WPT video-encoder-config "Width is too large" (1000000).
@@ -180,6 +182,7 @@ class VideoEncoder extends CodecBase {
     }
     const v = frame.visibleRect;
     const cs = frame.colorSpace;
+    /** @type {import('./native').VideoEncodeItem} */
     const item = {
       frame: handle,
       visible: { x: v.x, y: v.y, width: v.width, height: v.height },
@@ -197,7 +200,10 @@ class VideoEncoder extends CodecBase {
     if (this.#activeOrientation === null) this.#activeOrientation = { rotation: frame.rotation, flip: frame.flip };
   }
 
-  /** The output callback's arguments for one native chunk payload. */
+  /**
+   * The output callback's arguments for one native chunk payload.
+   * @param {import('./native').VideoEncoderOutput} out
+   */
   #wrapOutput(out) {
     const chunk = wrapChunkBytes(out.data, { type: out.type, timestamp: out.timestamp, duration: out.duration });
     const metadata = {};

@@ -3,7 +3,7 @@
 // pixels, in native memory, shared by clones and freed by the last close) plus
 // its JS-side view state: format, coded size, visible rect, rotation/flip,
 // display size, timestamp, duration, color space and metadata.
-// Invariant (DESIGN.md §2): close() releases the native reference at once. The safety
+// Invariant (docs/ARCHITECTURE.md, "Memory"): close() releases the native reference at once. The safety
 // net for frames users forget to close is the native handle's own finalizer (a JsBox
 // whose drop releases its reference when the frame, and so the box, is collected). A JS
 // FinalizationRegistry on top of it would do the same work again and costs RSS: measured

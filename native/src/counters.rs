@@ -2,39 +2,34 @@
 //! so a count is exactly the number of owners alive. Exposed to tests as `liveCounts()`.
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    VideoFrames = 0,
-    AvFrames = 1,
-    Packets = 2,
-    CodecContexts = 3,
-    Sessions = 4,
-    SwsContexts = 5,
-    AudioData = 6,
-    SwrContexts = 7,
+/// Declares the counters: one line each, `Variant => "name in liveCounts()"`. The enum, the
+/// name table and the atomic counts all come from that one list. (js/index.d.ts `LiveCounts`
+/// documents the names; test/types/exports-agree.test.js checks it against `liveCounts()`.)
+macro_rules! counters {
+    ($($kind:ident => $name:literal,)*) => {
+        /// What a `Live` token counts.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Kind {
+            $($kind,)*
+        }
+
+        /// Every counter with its name in `liveCounts()`, in declaration order.
+        pub const KINDS: [(Kind, &str); [$($name),*].len()] = [$((Kind::$kind, $name),)*];
+    };
 }
 
-pub const KINDS: [(Kind, &str); 8] = [
-    (Kind::VideoFrames, "frames"),
-    (Kind::AvFrames, "avFrames"),
-    (Kind::Packets, "packets"),
-    (Kind::CodecContexts, "codecContexts"),
-    (Kind::Sessions, "sessions"),
-    (Kind::SwsContexts, "swsContexts"),
-    (Kind::AudioData, "audioData"),
-    (Kind::SwrContexts, "swrContexts"),
-];
+counters! {
+    VideoFrames => "frames",
+    AvFrames => "avFrames",
+    Packets => "packets",
+    CodecContexts => "codecContexts",
+    Sessions => "sessions",
+    SwsContexts => "swsContexts",
+    AudioData => "audioData",
+    SwrContexts => "swrContexts",
+}
 
-static COUNTS: [AtomicIsize; 8] = [
-    AtomicIsize::new(0),
-    AtomicIsize::new(0),
-    AtomicIsize::new(0),
-    AtomicIsize::new(0),
-    AtomicIsize::new(0),
-    AtomicIsize::new(0),
-    AtomicIsize::new(0),
-    AtomicIsize::new(0),
-];
+static COUNTS: [AtomicIsize; KINDS.len()] = [const { AtomicIsize::new(0) }; KINDS.len()];
 
 /// A token that counts one live object of `Kind` for as long as it exists.
 #[derive(Debug)]
@@ -67,5 +62,14 @@ mod tests {
         assert_eq!(get(Kind::SwsContexts), before + 1);
         drop(a);
         assert_eq!(get(Kind::SwsContexts), before);
+    }
+
+    #[test]
+    fn every_kind_indexes_its_own_slot() {
+        for (i, (kind, _)) in KINDS.iter().enumerate() {
+            assert_eq!(*kind as usize, i);
+        }
+        let names: std::collections::HashSet<_> = KINDS.iter().map(|(_, n)| *n).collect();
+        assert_eq!(names.len(), KINDS.len(), "counter names are unique");
     }
 }

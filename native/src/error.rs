@@ -1,5 +1,5 @@
 //! The one error type of the crate: every failure carries the DOMException (or JS error) name
-//! it becomes in JS and a message saying what was expected and what came (DESIGN.md §4).
+//! it becomes in JS and a message saying what was expected and what came (docs/ARCHITECTURE.md, "Errors").
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 'use strict';
-// test/api: encoders must not hold frames back (DESIGN/README "Encoder defaults"). Chrome's
+// test/api: encoders must not hold frames back (docs/ENCODER-DEFAULTS.md). Chrome's
 // encoders emit each chunk about one frame after its input, and libraries written for browsers
 // apply back-pressure on encodeQueueSize and on outstanding outputs (one stops feeding while 10
 // frames wait and gives up after 10 s), so lookahead and frame-threading delay must be opt-in.

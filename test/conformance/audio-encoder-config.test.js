@@ -2,6 +2,9 @@
 // Mirrors WPT webcodecs/audio-encoder-config.https.any.js: invalid configs (TypeError from
 // isConfigSupported and configure), valid-but-unsupported configs (supported: false; configure →
 // NotSupportedError and closed), valid configs (supported, with the Opus defaults filled in).
+// WPT's newer lists make a bitrate of 0 and an Opus bitrate below 6000 invalid (TypeError; see
+// w3c/webcodecs#860 and WebKit's WebCodecsAudioEncoder.cpp), where older ones had "Bitrate is too
+// low" (1) as valid but unsupported: 1 is now an invalid Opus bitrate.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -18,6 +21,11 @@ const invalidConfigs = [
   ['Zero sampleRate', { codec: 'opus', sampleRate: 0, numberOfChannels: 2 }],
   ['Zero channels', { codec: 'opus', sampleRate: 8000, numberOfChannels: 0 }],
   ['Bit rate too big', { codec: 'opus', sampleRate: 8000, numberOfChannels: 2, bitrate: 6e9 }],
+  ['Bit rate present but equal to zero', { codec: 'opus', sampleRate: 8000, numberOfChannels: 2, bitrate: 0 }],
+  ['Bitrate is too low for Opus', { codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 1 }],
+  ['Opus bitrate just below 6000', { codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 5999 }],
+  ['Opus bitrate above 510000', { codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 510001 }],
+  ['Bit rate equal to zero (AAC)', { codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2, bitrate: 0 }],
   ['Opus complexity too big', { codec: 'opus', sampleRate: 8000, numberOfChannels: 2, opus: { complexity: 11 } }],
   ['Opus packetlossperc too big', { codec: 'opus', sampleRate: 8000, numberOfChannels: 2, opus: { packetlossperc: 101 } }],
   ['Opus frame duration too small', { codec: 'opus', sampleRate: 8000, numberOfChannels: 2, opus: { frameDuration: 0 } }],
@@ -36,8 +44,26 @@ for (const [comment, config] of invalidConfigs) {
   });
 }
 
+test('The Opus bitrate limits themselves are valid (6000 and 510000 bits per second)', async () => {
+  for (const bitrate of [6000, 510000]) {
+    const support = await AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate });
+    assert.equal(support.supported, true, String(bitrate));
+    assert.equal(support.config.bitrate, bitrate);
+  }
+  // Only Opus has that floor.
+  assert.equal((await AudioEncoder.isConfigSupported({ codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2, bitrate: 5000 })).supported, true);
+});
+
+test('A bitrate that is not a number: the TypeError names bits per second', async () => {
+  await assert.rejects(AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: '1M' }), (e) => {
+    assert.ok(e instanceof TypeError);
+    assert.match(e.message, /bitrate \(bits per second\)/);
+    assert.doesNotMatch(e.message, /microseconds/);
+    return true;
+  });
+});
+
 const validButUnsupported = [
-  ['Bitrate is too low', { codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 1 }],
   ['Unrecognized codec', { codec: 'bogus', sampleRate: 48000, numberOfChannels: 2 }],
   ['Sample rate is too small', { codec: 'opus', sampleRate: 1, numberOfChannels: 2 }],
   ['Sample rate is too large', { codec: 'opus', sampleRate: 10000000, numberOfChannels: 2 }],

@@ -82,10 +82,10 @@ function createVideoDecoder(callbacks = {}) {
   return decoder;
 }
 
-/** A corrupt copy of chunk data `data` (every other byte 0xFF, as WPT's createCorruptChunk()), as a delta chunk. */
+/** A corrupt copy of chunk data `data` (every fourth byte 0xFF, as WPT's createCorruptChunk()), as a delta chunk. */
 function createCorruptChunk(data, timestamp) {
   const bad = data.slice();
-  for (let i = 0; i < bad.length; i += 2) bad[i] = 0xff;
+  for (let i = 0; i < bad.length; i += 4) bad[i] = 0xff;
   return new EncodedVideoChunk({ type: 'delta', timestamp, data: bad });
 }
 
@@ -323,6 +323,24 @@ for (const [variant, v] of Object.entries(VARIANTS)) {
         assert.equal(errors, 1, 'one error callback');
       });
     }
+
+    // Extra: WPT corrupts one chunk of its own file; which bytes the corruption hits (a NAL or OBU
+    // header, or only payload) depends on the file, so here every delta chunk of the first GOP is
+    // tried. Each must end in EncodingError, not decode to nothing in silence. Known gap (todo):
+    // FFmpeg's VP8 decoder turns some corrupt chunks of this file into a picture without an error.
+    const todo = variant === 'vp8' && 'FFmpeg\'s vp8 decoder conceals some corrupt chunks (a frame, no error)';
+    test('Decode corrupt frame: every delta chunk of the first GOP', { todo }, async () => {
+      for (let i = 1; i < 10; i++) {
+        const errors = [];
+        const decoder = createVideoDecoder({ output: (f) => f.close(), error: (e) => errors.push(e) });
+        decoder.configure(CONFIG);
+        decoder.decode(CHUNKS[0]);
+        decoder.decode(createCorruptChunk(CHUNK_DATA[i], i));
+        await assert.rejects(decoder.flush(), isDOMException('EncodingError'), `chunk ${i}`);
+        assert.equal(errors.length, 1, `chunk ${i}: one error callback`);
+        assert.equal(decoder.state, 'closed');
+      }
+    });
 
     test('Close while decoding corrupt frame', async () => {
       const decoder = createVideoDecoder();

@@ -11,6 +11,7 @@ const { closeAfterEach, isTypeError, isDOMException } = require('./wpt-utils');
 
 const open = closeAfterEach();
 
+const h264 = (config) => ({ ...config, codec: 'avc1.42001E' });
 const invalidConfigs = [
   { comment: 'Missing codec', config: { width: 640, height: 480 } },
   { comment: 'Empty codec', config: { codec: '', width: 640, height: 480 } },
@@ -18,7 +19,19 @@ const invalidConfigs = [
   { comment: 'Height is 0', config: { codec: 'vp8', width: 640, height: 0 } },
   { comment: 'displayWidth is 0', config: { codec: 'vp8', displayWidth: 0, width: 640, height: 480 } },
   { comment: 'displayHeight is 0', config: { codec: 'vp8', width: 640, displayHeight: 0, height: 480 } },
+  // Newer WPT (w3c/webcodecs#860): a bitrate of 0 is invalid.
+  { comment: 'Bitrate is present but zero', config: { codec: 'vp8', width: 640, height: 480, bitrate: 0 } },
+  { comment: 'Bitrate is present but zero (H.264)', config: h264({ width: 640, height: 480, bitrate: 0 }) },
 ];
+
+test('A bitrate that is not a number: the TypeError names bits per second', async () => {
+  await assert.rejects(VideoEncoder.isConfigSupported({ codec: 'vp8', width: 640, height: 480, bitrate: '1M' }), (e) => {
+    assert.ok(e instanceof TypeError);
+    assert.match(e.message, /bitrate \(bits per second\)/);
+    assert.doesNotMatch(e.message, /microseconds/);
+    return true;
+  });
+});
 
 for (const entry of invalidConfigs) {
   test(`Test that VideoEncoder.isConfigSupported() rejects invalid config: ${entry.comment}`, async () => {
@@ -36,7 +49,6 @@ for (const entry of invalidConfigs) {
   });
 }
 
-const h264 = (config) => ({ ...config, codec: 'avc1.42001E' });
 const validButUnsupportedConfigs = [
   { comment: 'Invalid scalability mode', config: { codec: 'vp8', width: 640, height: 480, scalabilityMode: 'ABC' } },
   { comment: 'Invalid scalability mode (H.264)', config: h264({ width: 640, height: 480, scalabilityMode: 'ABC' }) },

@@ -140,11 +140,14 @@ function createDottedFrame(width, height, dots, ts = dots) {
   return new VideoFrame(data, { format: 'RGBX', codedWidth: width, codedHeight: height, timestamp: ts, duration: 33333 });
 }
 
-/** validateBlackDots(): every one of the `count` dots is dark (all channels ≤ 60 in its centre). */
-function hasBlackDots(frame, width, height, count) {
+/**
+ * validateBlackDots(): every one of the `count` dots is dark (all channels ≤ 60 in its centre).
+ * `frame` is I420 bytes (read with rgbAt), or RGBX bytes with `at` = rgbxAt.
+ */
+function hasBlackDots(frame, width, height, count, at = rgbAt) {
   return dotPositions(width, count).every(([x, y]) => {
     if (y + DOT > height) return true;
-    return rgbAt(frame, width, height, x + DOT / 2 - 1, y + DOT / 2 - 1, 2, 2).every((c) => c <= 60);
+    return at(frame, width, height, x + DOT / 2 - 1, y + DOT / 2 - 1, 2, 2).every((c) => c <= 60);
   });
 }
 
@@ -253,6 +256,15 @@ function rgbAt(frame, width, height, x0, y0, w, h) {
   const cr = (V / n - 128) * 255 / 224;
   const clamp = (v) => Math.max(0, Math.min(255, v));
   return [clamp(yy + 1.5748 * cr), clamp(yy - 0.1873 * cb - 0.4681 * cr), clamp(yy + 1.8556 * cb)];
+}
+
+/** Mean RGB of a w×h block of RGBX pixels (VideoFrame.copyTo() with format 'RGBX', as a canvas reads them back). */
+function rgbxAt(pixels, width, height, x0, y0, w, h) {
+  const sum = [0, 0, 0];
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) for (let k = 0; k < 3; k++) sum[k] += pixels[(y * width + x) * 4 + k];
+  }
+  return sum.map((v) => v / (w * h));
 }
 
 // ---------------------------------------------------------------- H.264 headers
@@ -398,6 +410,7 @@ module.exports = {
   GREEN,
   dotPositions,
   createDottedFrame,
+  rgbxAt,
   hasBlackDots,
   // chunk bytes and Annex B streams
   bytesOf,

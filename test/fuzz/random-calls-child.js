@@ -136,7 +136,7 @@ const KINDS = {
   },
 };
 
-// What each call may throw or reject with (WebCodecs §4/§5 and DESIGN.md §4).
+// What each call may throw or reject with (WebCodecs §4/§5 and docs/ARCHITECTURE.md, "Errors").
 const THROW_OK = new Set(['InvalidStateError', 'TypeError', 'DataError']);
 const FLUSH_OK = new Set(['AbortError', 'InvalidStateError', 'EncodingError', 'NotSupportedError']);
 const CALLBACK_OK = new Set(['NotSupportedError', 'EncodingError']);

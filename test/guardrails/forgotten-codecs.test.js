@@ -1,6 +1,6 @@
 'use strict';
 // test/guardrails: a codec the user forgets (never closed, no reference kept) is collected like
-// any object, and its native session and worker thread with it (DESIGN.md §2: no closure rooted
+// any object, and its native session and worker thread with it (docs/ARCHITECTURE.md, "Memory": no closure rooted
 // from native code may capture the object that owns it). Once, 20,000 forgotten ImageDecoders
 // held +420 MB and 20,000 threads, and process exit then took minutes.
 // Runs in an --expose-gc child: the finalizer safety net is tested in CI, not skipped.

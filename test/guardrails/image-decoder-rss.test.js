@@ -1,5 +1,5 @@
 'use strict';
-// Memory guardrail (DESIGN.md §2, issue 5): decoding a 1920×1080 JPEG 1,000 times with
+// Memory guardrail (docs/ARCHITECTURE.md, "Memory", issue 5): decoding a 1920×1080 JPEG 1,000 times with
 // ImageDecoder (one decoder per image, each frame and decoder closed) must grow RSS by less
 // than 10 MB once garbage is collected, after a warm-up; and every native object is released
 // by close() — the live counters are back to zero without waiting for the GC.

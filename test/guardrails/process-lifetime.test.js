@@ -1,5 +1,5 @@
 'use strict';
-// An idle, unclosed codec does not keep Node alive; a pending flush() does (DESIGN.md §3).
+// An idle, unclosed codec does not keep Node alive; a pending flush() does (docs/ARCHITECTURE.md, "Threads and the event loop").
 const test = require('node:test');
 const assert = require('node:assert');
 const path = require('node:path');

@@ -1,5 +1,5 @@
 'use strict';
-// Memory guardrail for VideoDecoder (DESIGN.md §2; the C++ peer leaked ~770 MB over 10,000
+// Memory guardrail for VideoDecoder (docs/ARCHITECTURE.md, "Memory"; the C++ peer leaked ~770 MB over 10,000
 // encoded frames): decoding 10,200 frames of 640×480 H.264 — a 300-frame High-profile stream with
 // B-frames (made by the ffmpeg CLI, demuxed with mp4box), decoded 34 times over with increasing
 // timestamps and a flush() between passes, every frame closed at once — must grow RSS by less

@@ -1,5 +1,5 @@
 'use strict';
-// Memory guardrail (DESIGN.md §2): 10,000 640×480 RGBA frames created and closed one after
+// Memory guardrail (docs/ARCHITECTURE.md, "Memory"): 10,000 640×480 RGBA frames created and closed one after
 // the other must not grow RSS by 5 MB or more once garbage is collected, and every native
 // frame must be released by close() — not by the garbage collector. A forgotten frame is
 // released by the native handle's finalizer (the safety net).

@@ -1,6 +1,6 @@
 'use strict';
 // test/guardrails: Workers terminated in the middle of native calls must never take the process
-// down (DESIGN.md §3). Each Worker loops over every native entry point — VideoFrame create/clone/
+// down (docs/ARCHITECTURE.md, "Threads and the event loop"). Each Worker loops over every native entry point — VideoFrame create/clone/
 // copyTo/close, VideoEncoder configure/encode/flush/close, isConfigSupported, ImageDecoder
 // decode — and is terminated after a varying delay, many times. Before the fix, Neon's unwrap of
 // Node-API's "pending exception" aborted the process (SIGABRT) on the first or second round.

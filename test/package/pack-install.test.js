@@ -111,6 +111,9 @@ test('npm install <tarball> loads the shipped prebuilt; require, import and /pol
   assert.ok(list.includes('package/prebuilds/linux-x64-gnu/native_webcodecs.node'), 'the tarball carries the prebuilt');
   assert.ok(list.includes('package/bin/native-webcodecs.js'));
   assert.ok(!list.some((f) => f.startsWith('package/target/') || f.startsWith('package/build/') || f.startsWith('package/test/')), 'no build output or tests in the tarball');
+  for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) assert.ok(list.includes(`package/${f}`), `the tarball carries ${f}`);
+  const stray = list.filter((f) => f && !/^package\/(LICENSE|README\.md|CHANGELOG\.md|package\.json|Cargo\.(toml|lock)|bin\/|js\/|native\/src\/|prebuilds\/linux-x64-gnu\/|scripts\/(install|codec-table)\.js$)/.test(f));
+  assert.deepStrictEqual(stray, [], 'no stray files in the tarball');
 
   const dir = path.join(WORK, 'with-prebuilt');
   makeProject(dir);

@@ -1,6 +1,7 @@
 'use strict';
 // The TypeScript declarations compile (tsc --noEmit): a usage file against js/index.d.ts, and a
-// WebCodecs program written for the browser (browser-program.ts, global names, no imports),
+// WebCodecs program written for the browser (browser-program.ts and browser-audio-program.ts,
+// global names, no imports),
 // unchanged, against lib.dom, against 'native-webcodecs/polyfill', against both, and — with one
 // import line prepended — against 'native-webcodecs' itself. The package name resolves to this
 // repository through package.json "exports" (TypeScript's self-reference under node16).
@@ -24,16 +25,27 @@ test("the same program, unchanged, type-checks with 'native-webcodecs/polyfill' 
 
 test("'native-webcodecs/polyfill' and lib.dom together: no conflicting declarations", () => check('tsconfig.browser-polyfill-dom.json'));
 
-test("the same program with its names imported from 'native-webcodecs' (without and with lib.dom)", () => {
-  const names = ['VideoEncoder', 'VideoDecoder', 'VideoFrame', 'EncodedVideoChunk', 'ImageDecoder', 'VideoColorSpace', 'DOMRectReadOnly', 'ImageTrack'];
-  const types = ['VideoEncoderConfig', 'VideoEncoderSupport', 'VideoEncoderInit', 'VideoEncoderEncodeOptions', 'VideoDecoderConfig',
-    'VideoDecoderSupport', 'EncodedVideoChunkMetadata', 'VideoFrameBufferInit', 'VideoFrameCopyToOptions', 'PlaneLayout',
-    'ImageDecoderInit', 'ImageDecodeOptions', 'ImageDecodeResult'];
-  const program = fs.readFileSync(path.join(__dirname, 'browser-program.ts'), 'utf8');
+test("the same programs with their names imported from 'native-webcodecs' (without and with lib.dom)", () => {
+  const programs = {
+    'browser-program': {
+      names: ['VideoEncoder', 'VideoDecoder', 'VideoFrame', 'EncodedVideoChunk', 'ImageDecoder', 'VideoColorSpace', 'DOMRectReadOnly', 'ImageTrack'],
+      types: ['VideoEncoderConfig', 'VideoEncoderSupport', 'VideoEncoderInit', 'VideoEncoderEncodeOptions', 'VideoDecoderConfig',
+        'VideoDecoderSupport', 'EncodedVideoChunkMetadata', 'VideoFrameBufferInit', 'VideoFrameCopyToOptions', 'PlaneLayout',
+        'ImageDecoderInit', 'ImageDecodeOptions', 'ImageDecodeResult'],
+    },
+    'browser-audio-program': {
+      names: ['AudioEncoder', 'AudioDecoder', 'AudioData', 'EncodedAudioChunk'],
+      types: ['AudioEncoderConfig', 'AudioEncoderSupport', 'AudioEncoderInit', 'AudioDecoderConfig', 'AudioDecoderSupport',
+        'AudioDecoderInit', 'EncodedAudioChunkMetadata', 'EncodedAudioChunkInit', 'AudioDataInit', 'AudioDataCopyToOptions'],
+    },
+  };
   const dir = path.join(__dirname, '.generated');
   fs.mkdirSync(dir, { recursive: true });
-  const header = `import { ${names.join(', ')}, ${types.map((t) => `type ${t}`).join(', ')} } from 'native-webcodecs';\n`;
-  fs.writeFileSync(path.join(dir, 'browser-program-import.ts'), header + program);
+  for (const [file, { names, types }] of Object.entries(programs)) {
+    const program = fs.readFileSync(path.join(__dirname, `${file}.ts`), 'utf8');
+    const header = `import { ${names.join(', ')}, ${types.map((t) => `type ${t}`).join(', ')} } from 'native-webcodecs';\n`;
+    fs.writeFileSync(path.join(dir, `${file}-import.ts`), header + program);
+  }
   try {
     check('tsconfig.browser-import.json');
     check('tsconfig.browser-import-dom.json');

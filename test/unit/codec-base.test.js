@@ -143,7 +143,7 @@ describe('configure', () => {
   test('on a closed codec throws InvalidStateError and forwards nothing', () => {
     const { native, codec } = make();
     codec.close();
-    assert.throws(() => codec.configure({}), { name: 'InvalidStateError', message: 'FakeEncoder.configure: the codec is closed' });
+    assert.throws(() => codec.configure({}), { name: 'InvalidStateError', message: 'FakeEncoder.configure: the codec is closed by close()' });
     assert.equal(native.callsOf('sessionConfigure').length, 0);
     assert.equal(codec.state, 'closed');
   });
@@ -169,7 +169,7 @@ describe('encode/decode (enqueueWork)', () => {
     const { codec } = make();
     codec.configure({});
     codec.close();
-    assert.throws(() => codec.encode({ n: 1 }), { name: 'InvalidStateError', message: 'FakeEncoder.encode: expected a configured codec, but the codec is closed' });
+    assert.throws(() => codec.encode({ n: 1 }), { name: 'InvalidStateError', message: 'FakeEncoder.encode: expected a configured codec, but the codec is closed by close()' });
     assert.equal(codec.encodeQueueSize, 0);
   });
 
@@ -587,7 +587,7 @@ describe('reset', () => {
   test('on a closed codec throws InvalidStateError', () => {
     const { native, codec } = make();
     codec.close();
-    assert.throws(() => codec.reset(), { name: 'InvalidStateError', message: 'FakeEncoder.reset: the codec is closed' });
+    assert.throws(() => codec.reset(), { name: 'InvalidStateError', message: 'FakeEncoder.reset: the codec is closed by close()' });
     assert.equal(native.callsOf('sessionReset').length, 0);
   });
 
@@ -648,7 +648,7 @@ describe('close', () => {
   test('a second close() throws InvalidStateError (Close runs Reset, whose step 1 throws)', () => {
     const { native, codec } = make();
     codec.close();
-    assert.throws(() => codec.close(), { name: 'InvalidStateError', message: 'FakeEncoder.close: the codec is closed' });
+    assert.throws(() => codec.close(), { name: 'InvalidStateError', message: 'FakeEncoder.close: the codec is closed by close()' });
     assert.equal(native.callsOf('sessionClose').length, 1);
   });
 

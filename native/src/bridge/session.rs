@@ -1,7 +1,7 @@
 //! bridge layer: generic codec-session plumbing, the same for every kind. One engine `Session` and
 //! one Neon `Channel` per codec instance; the channel keeps Node alive only while commands are
 //! pending (an idle codec lets it exit). Each drained batch is one Channel message; output bytes
-//! are copied into V8-owned memory there and the native values are dropped at once (DESIGN.md §2).
+//! are copied into V8-owned memory there and the native values are dropped at once (docs/ARCHITECTURE.md, "Memory").
 //! A kind (video-encoder, image-decoder, …) is one file in `kinds/` implementing [`Kind`].
 use super::js::{boxed, get_index, in_callback, js_alive, set_bool, set_num, set_str, throw};
 use crate::engine::{Backend, Batch, Event, Session, Sink};

@@ -3,10 +3,15 @@
 //! length is converted by libswresample (and resampled for Opus at rates libopus lacks) into a
 //! bounded FIFO cut into the codec's frame size; flush() encodes the remainder. Invariant: chunk
 //! timestamps come from one base timestamp (the first input after configure/flush) plus samples
-//! counted through FFmpeg's packet pts — no side table. Opus chunks start at the input timestamp
-//! (its pre-skip is in the OpusHead description; the decoder discards it); codecs whose delay a
-//! description cannot carry (AAC, MP3) keep FFmpeg's negative priming pts, so decoded output lines
-//! up with the input either way.
+//! counted through FFmpeg's packet pts — no side table. Every codec's chunks start at the input
+//! timestamp, as Chrome's: Chromium's `media/audio/audio_opus_encoder.cc` stamps each chunk with
+//! an `AudioTimestampHelper` whose base is the first input after configure/flush and counts
+//! samples from there, so the encoder delay is never a negative time. FFmpeg's priming pts (the
+//! first packet's pts is −312 samples for Opus, −1024 for AAC, −1105 for MP3, −128 for Vorbis at
+//! 48 kHz; Vorbis reports no `initial_padding`) are shifted so that the first packet of an opened
+//! encoder is at the base. Opus's delay still reaches a muxer as the OpusHead pre-skip in the
+//! description; AAC's and MP3's has no field in their registrations, so (as in Chrome) decoded
+//! AAC/MP3 output starts with the priming samples at the input timestamp.
 use super::audio_data::{AudioSamples, MAX_CHANNELS};
 use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
@@ -166,8 +171,9 @@ struct Active {
     frame_size: usize,
     variable: bool,
     small_last: bool,
-    /// Samples added to packet pts for the chunk timestamp (Opus: the pre-skip, see module doc).
-    pts_shift: i64,
+    /// Samples added to packet pts for the chunk timestamp: minus the first packet's (negative)
+    /// pts, the encoder's priming (see module doc); None until the first packet.
+    pts_shift: Option<i64>,
     resampler: Resampler,
     /// The rate of the input the resampler was made for.
     in_format: sys::AVSampleFormat,
@@ -316,7 +322,6 @@ fn open(cfg: &EncoderConfig, in_format: sys::AVSampleFormat, threads: bool) -> R
         AudioCodec::Flac => (Some(flac_description(&extradata).ok_or_else(|| Error::encoding("AudioEncoder: the FLAC encoder gave no STREAMINFO"))?), None),
         _ => (None, None),
     };
-    let pts_shift = if matches!(p.family, AudioCodec::Opus) { ctx.initial_padding() } else { 0 };
     Ok(Active {
         frame_size: ctx.frame_size(),
         small_last: caps & sys::AV_CODEC_CAP_SMALL_LAST_FRAME != 0,
@@ -324,7 +329,7 @@ fn open(cfg: &EncoderConfig, in_format: sys::AVSampleFormat, threads: bool) -> R
         rate: p.rate,
         format: p.format,
         variable,
-        pts_shift,
+        pts_shift: None,
         resampler,
         in_format,
         fifo: Fifo::new(p.format, cfg.channels),
@@ -402,7 +407,8 @@ impl Active {
             }
             let pts = pkt.pts().ok_or_else(|| Error::encoding("AudioEncoder: the encoder returned a packet without a timestamp"))?;
             let base = self.base.unwrap_or(0);
-            let timestamp = base + us(pts + self.pts_shift, self.rate);
+            let shift = *self.pts_shift.get_or_insert(-pts.min(0));
+            let timestamp = base + us(pts + shift, self.rate);
             let duration = us(pkt.duration().max(0), self.rate);
             let data = match self.adts {
                 Some(f) => {
@@ -556,6 +562,29 @@ mod tests {
         }
     }
 
+    /// Chrome's timestamps (module doc): for every codec the first chunk is at the first input's
+    /// timestamp, chunks follow each other without gaps, and after a flush the next input sets a new base.
+    #[test]
+    fn every_codec_starts_at_the_input_timestamp_after_configure_and_flush() {
+        for c in ["opus", "mp4a.40.2", "flac", "mp3", "vorbis", "pcm-s16", "alaw"] {
+            let mut e = AudioEncoderBackend::default();
+            let mut out = Vec::new();
+            e.configure(cfg(c, 48000, 2), &mut out).unwrap();
+            for (round, t0) in [(0, 0i64), (1, 5_000_000)] {
+                out.clear();
+                for i in 0..5 {
+                    e.push(EncodeItem { samples: sine(48000, 2, 4800, i * 4800), timestamp: t0 + i as i64 * 100_000 }, &mut out).unwrap();
+                }
+                e.flush(&mut out).unwrap();
+                assert!(!out.is_empty(), "{c}");
+                assert_eq!(out[0].timestamp, t0, "{c} round {round}: first chunk at the input timestamp");
+                for w in out.windows(2) {
+                    assert!((w[1].timestamp - (w[0].timestamp + w[0].duration)).abs() <= 1, "{c}: chunks contiguous: {} + {} vs {}", w[0].timestamp, w[0].duration, w[1].timestamp);
+                }
+            }
+        }
+    }
+
     #[test]
     fn aac_adts_and_mismatched_input() {
         let mut c = cfg("mp4a.40.2", 44100, 2);
@@ -572,8 +601,8 @@ mod tests {
             assert_eq!((d[0], d[1] & 0xF6), (0xFF, 0xF0));
             assert_eq!((((d[3] & 3) as usize) << 11) | ((d[4] as usize) << 3) | ((d[5] >> 5) as usize), d.len());
         }
-        // AAC keeps its 1024-sample priming before the input timestamp.
-        assert_eq!(out[0].timestamp, -us(1024, 44100));
+        // The first chunk is at the input timestamp (AAC's 1024-sample priming is not a negative time).
+        assert_eq!(out[0].timestamp, 0);
         assert_eq!(e.push(EncodeItem { samples: sine(48000, 2, 100, 0), timestamp: 0 }, &mut out).unwrap_err().kind, ErrorKind::Encoding);
     }
 

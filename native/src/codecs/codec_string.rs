@@ -20,6 +20,33 @@ fn dec(s: &str, max: u32) -> Option<u8> {
     (!s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok().filter(|v| *v <= max).map(|v| v as u8)).flatten()
 }
 
+const AVC_HINT: &str = ": use the full form avc1.PPCCLL, e.g. avc1.42001E (Baseline), avc1.4D401F (Main) or avc1.64001F (High)";
+const HEVC_HINT: &str = ": use the full form hvc1.P.C.TL.B, e.g. hvc1.1.6.L93.B0 (Main) or hvc1.2.4.L93.B0 (Main 10)";
+const VP9_HINT: &str = ": use the full form vp09.PP.LL.DD, e.g. vp09.00.10.08";
+const AV1_HINT: &str = ": use the full form av01.P.LLT.DD, e.g. av01.0.04M.08";
+
+/// The names people try first (`h264`, `hevc`, `av1`, a MIME type …), which no browser accepts:
+/// the hint names the codec string to use instead. Codec strings are case-sensitive, as in Chrome.
+fn video_alias_hint(codec: &str) -> Option<&'static str> {
+    let lower = codec.trim().to_ascii_lowercase();
+    if lower.contains('/') || lower.contains(';') {
+        return Some(": pass the codec string alone (e.g. avc1.42001E), not a MIME type such as video/mp4; codecs=\"…\"");
+    }
+    let bare: String = lower.chars().filter(|c| !matches!(c, '.' | '-' | '_' | ' ')).collect();
+    Some(match bare.as_str() {
+        "h264" | "avc" | "x264" | "openh264" | "mpeg4avc" => AVC_HINT,
+        "avc1" | "avc3" if codec == lower => return None, // the parser's own message below
+        "avc1" | "avc3" => AVC_HINT,
+        "h265" | "hevc" | "x265" | "hvc1" | "hev1" if codec != bare => HEVC_HINT,
+        "h265" | "hevc" | "x265" => HEVC_HINT,
+        "vp9" | "vp09" | "libvpxvp9" if codec != "vp9" && codec != "vp09" => VP9_HINT,
+        "av1" | "libaom" | "aom" | "svtav1" | "dav1d" | "av01" if codec != "av01" => AV1_HINT,
+        "vp8" if codec != "vp8" => ": codec strings are case-sensitive: use vp8",
+        "opus" | "aac" | "mp3" | "flac" | "vorbis" | "mp4a402" => ": this is an audio codec: use AudioEncoder/AudioDecoder",
+        _ => return None,
+    })
+}
+
 pub fn parse_video(codec: &str) -> Result<VideoCodec> {
     let bad = |hint: &str| Error::not_supported(format!("unsupported codec string {codec:?}{hint}"));
     // Every codec string we know is ASCII; anything else (any Unicode) is unsupported, and the
@@ -27,11 +54,14 @@ pub fn parse_video(codec: &str) -> Result<VideoCodec> {
     if !codec.is_ascii() {
         return Err(bad(": codec strings are ASCII"));
     }
+    if let Some(hint) = video_alias_hint(codec) {
+        return Err(bad(hint));
+    }
     let parts: Vec<&str> = codec.split('.').collect();
     match parts[0] {
         "avc1" | "avc3" => {
             if parts.len() != 2 || parts[1].len() != 6 {
-                return Err(bad(": use the full form avc1.PPCCLL, e.g. avc1.42001E"));
+                return Err(bad(AVC_HINT));
             }
             let p = &parts[1];
             let (profile, constraints, level) = match (hex_byte(&p[0..2]), hex_byte(&p[2..4]), hex_byte(&p[4..6])) {
@@ -48,7 +78,7 @@ pub fn parse_video(codec: &str) -> Result<VideoCodec> {
         "hvc1" | "hev1" => {
             // hvc1.P.C.TL.B — profile space/idc, compatibility, tier+level, constraints
             if parts.len() < 4 {
-                return Err(bad(": use the full form, e.g. hvc1.1.6.L93.B0"));
+                return Err(bad(HEVC_HINT));
             }
             let prof = parts[1].trim_start_matches(['A', 'B', 'C']);
             let profile = dec(prof, 255).ok_or_else(|| bad(": bad HEVC profile"))?;
@@ -62,10 +92,10 @@ pub fn parse_video(codec: &str) -> Result<VideoCodec> {
             Ok(VideoCodec::Hevc { profile, tier_high, level })
         }
         "vp8" if parts.len() == 1 => Ok(VideoCodec::Vp8),
-        "vp9" => Err(bad(": use the full form vp09.PP.LL.DD, e.g. vp09.00.10.08")),
+        "vp9" => Err(bad(VP9_HINT)),
         "vp09" => {
             if parts.len() < 4 {
-                return Err(bad(": use the full form vp09.PP.LL.DD, e.g. vp09.00.10.08"));
+                return Err(bad(VP9_HINT));
             }
             let profile = dec(parts[1], 3).filter(|_| parts[1].len() == 2).ok_or_else(|| bad(": VP9 profile must be 00-03"))?;
             let level = dec(parts[2], 62).filter(|_| parts[2].len() == 2).ok_or_else(|| bad(": bad VP9 level"))?;
@@ -78,7 +108,7 @@ pub fn parse_video(codec: &str) -> Result<VideoCodec> {
         }
         "av01" => {
             if parts.len() < 4 {
-                return Err(bad(": use the full form av01.P.LLT.DD, e.g. av01.0.04M.08"));
+                return Err(bad(AV1_HINT));
             }
             let profile = dec(parts[1], 2).filter(|_| parts[1].len() == 1).ok_or_else(|| bad(": AV1 profile must be 0, 1 or 2"))?;
             let lt = parts[2];
@@ -123,6 +153,18 @@ mod tests {
         assert_eq!(parse_video("hvc1.1.6.L93.B0").unwrap(), VideoCodec::Hevc { profile: 1, tier_high: false, level: 93 });
         assert!(parse_video("hvc1").is_err());
         assert!(parse_video("h264").is_err());
+        // The names people try first get the codec string to use.
+        for (alias, want) in [("h264", "avc1.42001E"), ("H.264", "avc1.42001E"), ("avc", "avc1.42001E"), ("AVC1", "avc1.42001E"), ("hevc", "hvc1.1.6.L93.B0"),
+            ("h265", "hvc1.1.6.L93.B0"), ("HEVC", "hvc1.1.6.L93.B0"), ("av1", "av01.0.04M.08"), ("AV1", "av01.0.04M.08"), ("av01", "av01.0.04M.08"),
+            ("VP9", "vp09.00.10.08"), ("vp9", "vp09.00.10.08"), ("VP8", "use vp8"), ("video/mp4; codecs=\"avc1.42001E\"", "not a MIME type"), ("opus", "AudioEncoder")] {
+            let e = parse_video(alias).unwrap_err();
+            assert_eq!(e.name(), "NotSupportedError", "{alias}");
+            assert!(e.message.contains(want), "{alias}: {}", e.message);
+        }
+        // Valid strings are untouched by the alias table.
+        for ok in ["vp8", "avc1.64001F", "avc3.42001E", "hev1.1.6.L93.B0", "av01.0.04M.10", "vp09.02.10.10"] {
+            assert!(parse_video(ok).is_ok(), "{ok}");
+        }
         assert!(parse_video("").is_err());
     }
     #[test]
@@ -179,7 +221,18 @@ pub fn parse_audio(codec: &str) -> Result<AudioCodec> {
         "pcm-f32" => Pcm(self::Pcm::F32),
         "alaw" => Pcm(self::Pcm::Alaw),
         "ulaw" => Pcm(self::Pcm::Ulaw),
-        _ => return Err(Error::not_supported(format!("unsupported audio codec string {codec:?} (expected opus, mp4a.40.2, mp4a.40.5, mp4a.40.29, mp4a.67, flac, mp3, vorbis, pcm-u8, pcm-s16, pcm-s24, pcm-s32, pcm-f32, alaw or ulaw)"))),
+        _ => {
+            let lower = codec.trim().to_ascii_lowercase();
+            let hint = match lower.as_str() {
+                "aac" | "mp4a" | "mp4a.40" | "aac-lc" | "he-aac" => ": AAC is mp4a.40.2 (AAC-LC) or mp4a.40.5 (HE-AAC); ",
+                "opus" | "flac" | "mp3" | "vorbis" | "alaw" | "ulaw" => ": codec strings are case-sensitive; ",
+                "pcm" | "wav" | "s16" | "f32" => ": PCM is pcm-s16, pcm-f32 (or pcm-u8, pcm-s24, pcm-s32); ",
+                _ if parse_video(codec).is_ok() || video_alias_hint(codec).is_some_and(|h| h.contains("full form")) => ": this is a video codec: use VideoEncoder/VideoDecoder; ",
+                _ => " (",
+            };
+            let close = if hint == " (" { ")" } else { "" };
+            return Err(Error::not_supported(format!("unsupported audio codec string {codec:?}{hint}expected opus, mp4a.40.2, mp4a.40.5, mp4a.40.29, mp4a.67, flac, mp3, vorbis, pcm-u8, pcm-s16, pcm-s24, pcm-s32, pcm-f32, alaw or ulaw{close}")));
+        }
     })
 }
 
@@ -206,6 +259,10 @@ mod audio_tests {
         assert_eq!(parse_audio("pcm-s24"), Ok(AudioCodec::Pcm(Pcm::S24)));
         for bad in ["", "Opus", "opus.123", "mp4a.FF.9", "vp8", "vp9", "audio/webm; codecs=\"opus\"", "mp4a.40", "pcm"] {
             assert_eq!(parse_audio(bad).unwrap_err().kind, crate::error::ErrorKind::NotSupported, "{bad}");
+        }
+        for (alias, want) in [("aac", "mp4a.40.2"), ("AAC", "mp4a.40.2"), ("Opus", "case-sensitive"), ("vp8", "VideoEncoder"), ("h264", "VideoEncoder"), ("pcm", "pcm-s16"), ("xyz", "(expected opus")] {
+            let m = parse_audio(alias).unwrap_err().message;
+            assert!(m.contains(want), "{alias}: {m}");
         }
     }
 }

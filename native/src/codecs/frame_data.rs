@@ -1,6 +1,6 @@
 //! codecs layer: the pixels of a VideoFrame. One `FrameData` is shared by every clone of a frame
 //! (`Arc`), and freed when the last handle is closed. Buffers come from a bounded per-size pool
-//! so create/close loops reuse memory instead of growing the heap (DESIGN.md §2).
+//! so create/close loops reuse memory instead of growing the heap (docs/ARCHITECTURE.md, "Memory").
 use super::color::{Conversion, Primaries, Target, Transfer};
 use super::media_buffer::MediaBuffer;
 use super::pixel_format::{by_av, by_name, PixelFormatInfo};
@@ -46,7 +46,7 @@ pub struct CopyOp {
 //
 // Every width and height that comes from input — a VideoFrame's coded size, ImageDecoder's
 // desiredWidth/desiredHeight, the dimensions a container header claims, the size a decoder
-// reports — is checked here before any buffer is sized by it (DESIGN.md §2).
+// reports — is checked here before any buffer is sized by it (docs/ARCHITECTURE.md, "Memory").
 
 /// Largest width or height of any frame: what VideoFrame has always accepted, the largest
 /// texture side GPUs commonly support, and the largest VP8/VP8L (14-bit) picture.

@@ -1,7 +1,7 @@
 //! codecs layer: the one native storage for media bytes — VideoFrame pixels and AudioData samples
 //! alike. A `MediaBuffer` is a fallibly allocated byte buffer that goes back to a bounded,
 //! lock-free pool (one `crossbeam_queue::ArrayQueue` per size class) when dropped, so create/close
-//! loops reuse memory instead of growing glibc's heap (DESIGN.md §2). Invariant: the pool never
+//! loops reuse memory instead of growing glibc's heap (docs/ARCHITECTURE.md, "Memory"). Invariant: the pool never
 //! holds more than `POOL_MAX_BYTES`, and `trim_pool()` (called when codecs go idle) empties it.
 use crate::error::{Error, ErrorKind, Result};
 use crossbeam_queue::ArrayQueue;

@@ -3,6 +3,7 @@
 pub mod audio_data;
 pub mod audio_decoder;
 pub mod audio_encoder;
+pub mod chunk_hint;
 pub mod codec_string;
 pub mod color;
 pub mod color_names;

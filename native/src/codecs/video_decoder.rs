@@ -76,6 +76,106 @@ pub struct DecodedFrame {
 struct Plan {
     codec: Codec,
     av1: bool,
+    vp9: bool,
+    /// H.264/HEVC/AV1: the unit headers each chunk is checked for ([`UnitCheck`]).
+    units: Option<UnitCheck>,
+}
+
+/// What a chunk's unit headers are checked for before FFmpeg sees them: H.264/HEVC NAL units
+/// ([`corrupt_nal`]) or AV1 OBUs ([`corrupt_obu`]). FFmpeg's parsers and libdav1d skip a unit
+/// whose header is impossible without an error, so a corrupt chunk would decode to nothing at
+/// all; WebCodecs wants an EncodingError (WPT videoDecoder-codec-specific "Decode corrupt frame",
+/// "Test decoding a corrupt frame after reset in a flush callback").
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum UnitCheck {
+    Nal(NalFraming),
+    Obu,
+}
+
+impl UnitCheck {
+    fn corrupt(self, data: &[u8]) -> bool {
+        match self {
+            UnitCheck::Nal(f) => corrupt_nal(data, f),
+            UnitCheck::Obu => corrupt_obu(data),
+        }
+    }
+}
+
+/// Whether `data` (an AV1 temporal unit in the low-overhead format, AV1 §5.2) holds an OBU
+/// header with obu_forbidden_bit set (§6.2.2: "must be set to 0"). libdav1d reads such a header
+/// as whatever type its other bits spell (0xFF: a padding OBU) and skips it silently.
+fn corrupt_obu(data: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(&h) = data.get(at) {
+        if h & 0x80 != 0 {
+            return true;
+        }
+        at += if h & 0x04 != 0 { 2 } else { 1 };
+        if h & 0x02 == 0 {
+            return false; // no size field: the OBU runs to the end of the chunk
+        }
+        // leb128 obu_size (at most 8 bytes).
+        let mut size: u64 = 0;
+        for i in 0..8 {
+            let Some(&b) = data.get(at) else { return false };
+            at += 1;
+            size |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        at = match usize::try_from(size).ok().and_then(|n| at.checked_add(n)) {
+            Some(next) => next,
+            None => return false,
+        };
+    }
+    false
+}
+
+/// H.264 or HEVC NAL units in a chunk: Annex B start codes, or length prefixes of `length_size`
+/// bytes (from the avcC/hvcC description).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct NalFraming {
+    hevc: bool,
+    length_size: Option<usize>,
+}
+
+impl NalFraming {
+    fn new(hevc: bool, description: Option<&[u8]>) -> Self {
+        // avcC byte 4 and hvcC byte 21: lengthSizeMinusOne in the two low bits.
+        let at = if hevc { 21 } else { 4 };
+        let length_size = description.filter(|d| !d.is_empty()).map(|d| d.get(at).map_or(4, |b| (b & 3) as usize + 1));
+        NalFraming { hevc, length_size }
+    }
+}
+
+/// Whether `data` holds a NAL unit whose header no encoder writes: forbidden_zero_bit set (H.264
+/// and HEVC), or an HEVC nuh_temporal_id_plus1 of 0. FFmpeg's parser skips such a unit without an
+/// error (h2645_parse.c "Invalid NAL unit, skipping"). Length prefixes running past the chunk are
+/// left to FFmpeg, which refuses them.
+fn corrupt_nal(data: &[u8], f: NalFraming) -> bool {
+    let bad = |nal: &[u8]| match nal {
+        [] => false,
+        [h, ..] if h & 0x80 != 0 => true,
+        [_, t, ..] if f.hevc => t & 7 == 0,
+        _ => false,
+    };
+    match f.length_size {
+        None => super::h264::split_annexb(data).into_iter().any(bad),
+        Some(n) => {
+            let mut at = 0;
+            while at + n <= data.len() {
+                let len = data[at..at + n].iter().fold(0usize, |v, b| (v << 8) | *b as usize);
+                at += n;
+                let Some(nal) = data.get(at..at.saturating_add(len)) else { return false };
+                if bad(nal) {
+                    return true;
+                }
+                at += len;
+            }
+            false
+        }
+    }
 }
 
 fn unsupported(m: String) -> Error {
@@ -117,7 +217,13 @@ fn plan(cfg: &DecoderConfig) -> Result<Plan> {
         .iter()
         .find_map(|n| Codec::decoder_by_name(n))
         .ok_or_else(|| unsupported(format!("this FFmpeg has no decoder for {:?} (looked for {})", cfg.codec, names.join(", "))))?;
-    Ok(Plan { codec, av1: matches!(parsed, VideoCodec::Av1 { .. }) })
+    let hevc = matches!(parsed, VideoCodec::Hevc { .. });
+    let units = match parsed {
+        VideoCodec::Avc { .. } | VideoCodec::Hevc { .. } => Some(UnitCheck::Nal(NalFraming::new(hevc, cfg.description.as_deref()))),
+        VideoCodec::Av1 { .. } => Some(UnitCheck::Obu),
+        _ => None,
+    };
+    Ok(Plan { codec, av1: matches!(parsed, VideoCodec::Av1 { .. }), vp9: matches!(parsed, VideoCodec::Vp9 { .. }), units })
 }
 
 /// An unopened context for `cfg`. `threads`: false opens single-threaded (support checks).
@@ -129,7 +235,7 @@ fn context(cfg: &DecoderConfig, p: &Plan, threads: bool) -> Result<CodecContext<
         }
         ctx.set_extradata(d)?;
     }
-    // Timestamps are microseconds on both sides (DESIGN.md §2 rule 1).
+    // Timestamps are microseconds on both sides (docs/ARCHITECTURE.md, "Memory").
     ctx.set_pkt_timebase(1, 1_000_000);
     // Keep the whole coded picture; the cropping becomes visibleRect.
     ctx.set_apply_cropping(false);
@@ -149,10 +255,11 @@ fn context(cfg: &DecoderConfig, p: &Plan, threads: bool) -> Result<CodecContext<
     Ok(ctx)
 }
 
-fn open(cfg: &DecoderConfig, threads: bool) -> Result<CodecContext<Opened>> {
+fn open(cfg: &DecoderConfig, threads: bool) -> Result<(CodecContext<Opened>, Plan)> {
     let p = plan(cfg)?;
     let ctx = context(cfg, &p, threads)?;
-    ctx.open(&[]).map_err(|e| unsupported(format!("FFmpeg refused the configuration: {}", e.to_error(ErrorKind::NotSupported).message)))
+    let ctx = ctx.open(&[]).map_err(|e| unsupported(format!("FFmpeg refused the configuration: {}", e.to_error(ErrorKind::NotSupported).message)))?;
+    Ok((ctx, p))
 }
 
 /// isConfigSupported: validate and open once, single-threaded (no thread is started).
@@ -162,10 +269,41 @@ pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
 
 // ---- colour ----------------------------------------------------------------------------------
 
+/// VP9 signals only its matrix (color_space) and range; the primaries and transfer it implies are
+/// Chrome's (media/filters/vpx_video_decoder.cc, used when the config has no colour space): BT.709
+/// and BT.601/SMPTE 170M imply the same primaries and transfer, BT.2020 implies BT.2020 primaries
+/// (and the BT.709 transfer curve at 8 bits; the 10/12-bit BT.2020 transfers have no WebCodecs
+/// name), sRGB implies BT.709 primaries and the sRGB transfer. FFmpeg's vp9 decoder reports
+/// BT.601 as bt470bg, which is the same matrix Chrome names smpte170m.
+fn vp9_implied(frame: &Frame) -> (sys::AVColorSpace, sys::AVColorPrimaries, sys::AVColorTransferCharacteristic) {
+    use sys::AVColorPrimaries as P;
+    use sys::AVColorSpace as S;
+    use sys::AVColorTransferCharacteristic as T;
+    use sys::AVPixelFormat::*;
+    let (_, space, primaries, trc) = frame.color();
+    if primaries != P::AVCOL_PRI_UNSPECIFIED || trc != T::AVCOL_TRC_UNSPECIFIED {
+        return (space, primaries, trc);
+    }
+    let deep = matches!(
+        frame.pixel_format(),
+        Some(AV_PIX_FMT_YUV420P10LE | AV_PIX_FMT_YUV422P10LE | AV_PIX_FMT_YUV440P10LE | AV_PIX_FMT_YUV444P10LE | AV_PIX_FMT_GBRP10LE
+            | AV_PIX_FMT_YUV420P12LE | AV_PIX_FMT_YUV422P12LE | AV_PIX_FMT_YUV440P12LE | AV_PIX_FMT_YUV444P12LE | AV_PIX_FMT_GBRP12LE)
+    );
+    match space {
+        S::AVCOL_SPC_BT470BG | S::AVCOL_SPC_SMPTE170M => (S::AVCOL_SPC_SMPTE170M, P::AVCOL_PRI_SMPTE170M, T::AVCOL_TRC_SMPTE170M),
+        S::AVCOL_SPC_BT709 => (space, P::AVCOL_PRI_BT709, T::AVCOL_TRC_BT709),
+        S::AVCOL_SPC_BT2020_NCL => (space, P::AVCOL_PRI_BT2020, if deep { T::AVCOL_TRC_UNSPECIFIED } else { T::AVCOL_TRC_BT709 }),
+        S::AVCOL_SPC_RGB => (space, P::AVCOL_PRI_BT709, T::AVCOL_TRC_IEC61966_2_1),
+        _ => (space, primaries, trc),
+    }
+}
+
 /// The frame's in-band colour, each member overridden by the config's when it has one.
-fn color_of(frame: &Frame, config: Option<&ColorSpace>) -> ColorSpace {
+/// `vp9`: complete what the VP9 bitstream implies ([`vp9_implied`]).
+fn color_of(frame: &Frame, config: Option<&ColorSpace>, vp9: bool) -> ColorSpace {
     use sys::AVPixelFormat::*;
     let (range, space, primaries, trc) = frame.color();
+    let (space, primaries, trc) = if vp9 { vp9_implied(frame) } else { (space, primaries, trc) };
     let jpeg_format = matches!(frame.pixel_format(), Some(AV_PIX_FMT_YUVJ420P | AV_PIX_FMT_YUVJ422P | AV_PIX_FMT_YUVJ444P));
     let full_range = match range {
         sys::AVColorRange::AVCOL_RANGE_JPEG => Some(true),
@@ -281,10 +419,16 @@ struct Active {
     ctx: CodecContext<Opened>,
     dar: Option<(u32, u32)>,
     color: Option<ColorSpace>,
+    /// VP9: the bitstream's matrix implies primaries and transfer (see [`vp9_implied`]).
+    vp9: bool,
+    /// H.264/HEVC/AV1: chunks are checked for corrupt unit headers ([`UnitCheck`]).
+    units: Option<UnitCheck>,
     rotation: u32,
     flip: bool,
     /// A frame allocated for a receive that returned nothing, kept for the next one.
     spare: Option<Frame>,
+    /// What the config expects of chunks, to explain a failure a chunk's bytes account for.
+    check: super::chunk_hint::ChunkCheck,
 }
 
 #[derive(Default)]
@@ -324,7 +468,7 @@ impl Active {
         let duration = duration_from_ffmpeg(frame.duration());
         let visible = visible_rect(&frame);
         let (display_width, display_height) = display_size((visible.2, visible.3), self.dar, frame.sample_aspect_ratio());
-        let color_space = color_of(&frame, self.color.as_ref());
+        let color_space = color_of(&frame, self.color.as_ref(), self.vp9);
         let data = frame_data(frame)?;
         Ok(DecodedFrame { data, timestamp, duration, visible_rect: visible, display_width, display_height, color_space, rotation: self.rotation, flip: self.flip })
     }
@@ -352,9 +496,10 @@ impl Backend for VideoDecoderBackend {
         if let Some(mut a) = self.active.take() {
             a.drain(out)?;
         }
-        let ctx = open(&cfg, true)?;
+        let (ctx, p) = open(&cfg, true)?;
+        let check = super::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
         let dar = cfg.display_aspect_width.zip(cfg.display_aspect_height);
-        self.active = Some(Active { ctx, dar, color: cfg.color_space, rotation: cfg.rotation, flip: cfg.flip, spare: None });
+        self.active = Some(Active { ctx, dar, color: cfg.color_space, vp9: p.vp9, units: p.units, rotation: cfg.rotation, flip: cfg.flip, spare: None, check });
         Ok(())
     }
 
@@ -367,6 +512,13 @@ impl Backend for VideoDecoderBackend {
         if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
             return Err(Error::encoding(format!("VideoDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
         }
+        a.check.note(&item.data);
+        // A chunk whose unit headers are impossible is corrupt (or framed other than the config
+        // says: the hint, if any, names that first).
+        if a.units.is_some_and(|u| u.corrupt(&item.data)) {
+            let what = if a.units == Some(UnitCheck::Obu) { "an OBU header with obu_forbidden_bit set" } else { "a NAL unit header with forbidden_zero_bit set or an invalid temporal id" };
+            return Err(a.check.explain(Error::encoding(format!("VideoDecoder: the chunk is corrupt ({what})"))));
+        }
         let mut pkt = Packet::from_bytes(&item.data)?;
         drop(item.data);
         pkt.set_pts(Some(item.timestamp));
@@ -374,15 +526,15 @@ impl Backend for VideoDecoderBackend {
         pkt.set_dts(None);
         pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
-        super::send_draining(a, &pkt, out, "VideoDecoder")?;
+        // A failure a chunk's bytes account for (a container file, avcC vs Annex B) names it.
+        let sent = super::send_draining(a, &pkt, out, "VideoDecoder");
         drop(pkt);
-        a.receive_all(out)?;
-        Ok(())
+        sent.and_then(|()| a.receive_all(out).map(drop)).map_err(|e| a.check.explain(e))
     }
 
     fn flush(&mut self, out: &mut Vec<DecodedFrame>) -> Result<()> {
         match self.active.as_mut() {
-            Some(a) => a.drain(out),
+            Some(a) => a.drain(out).map_err(|e| a.check.explain(e)),
             None => Ok(()),
         }
     }
@@ -662,6 +814,40 @@ mod tests {
             assert_eq!(frames[0].visible_rect, (0, 0, 63, 47), "{codec}");
             assert_presentation_order(&frames, &s.chunks);
         }
+    }
+
+    #[test]
+    fn corrupt_nal_headers_are_found_in_both_framings() {
+        let annexb = |h: bool| NalFraming { hevc: h, length_size: None };
+        // HEVC: a valid slice header (type 1, temporal id 0 + 1), then forbidden bit, then tid 0.
+        assert!(!corrupt_nal(&[0, 0, 0, 1, 0x02, 0x01, 0xaa, 0, 0, 1, 0x40, 0x01, 0xbb], annexb(true)));
+        assert!(corrupt_nal(&[0, 0, 0, 1, 0x82, 0x01, 0xaa], annexb(true)));
+        assert!(corrupt_nal(&[0, 0, 1, 0x02, 0x00, 0xaa], annexb(true)));
+        // H.264: only forbidden_zero_bit (the second byte is payload).
+        assert!(!corrupt_nal(&[0, 0, 0, 1, 0x65, 0x00, 0x88], annexb(false)));
+        assert!(corrupt_nal(&[0, 0, 0, 1, 0xe5, 0x00, 0x88], annexb(false)));
+        // Length-prefixed (4 bytes), the second NAL unit corrupt; a length past the end is FFmpeg's.
+        let avc = NalFraming { hevc: false, length_size: Some(4) };
+        assert!(!corrupt_nal(&[0, 0, 0, 2, 0x65, 0x88, 0, 0, 0, 1, 0x41], avc));
+        assert!(corrupt_nal(&[0, 0, 0, 2, 0x65, 0x88, 0, 0, 0, 1, 0xc1], avc));
+        assert!(!corrupt_nal(&[0xff, 0xff, 0xff, 0xff, 0x65], avc));
+        // lengthSizeMinusOne from avcC byte 4 / hvcC byte 21.
+        assert_eq!(NalFraming::new(false, Some(&[1, 0x64, 0, 0x1f, 0xfd])).length_size, Some(2));
+        assert_eq!(NalFraming::new(true, None).length_size, None);
+    }
+
+    #[test]
+    fn corrupt_obu_headers_are_found() {
+        // A temporal delimiter (size 0), then a frame OBU of 3 bytes: valid.
+        assert!(!corrupt_obu(&[0x12, 0x00, 0x32, 0x03, 1, 2, 3]));
+        // The frame OBU's header with the forbidden bit (what 0xFF over 0x32 gives).
+        assert!(corrupt_obu(&[0x12, 0x00, 0xb2, 0x03, 1, 2, 3]));
+        assert!(corrupt_obu(&[0xff, 0x99, 0x01]));
+        // Extension header byte skipped; a two-byte leb128 size; a last OBU without size field.
+        assert!(!corrupt_obu(&[0x36, 0x08, 0x81, 0x00, 7, 0x30, 0xff, 0xff]));
+        assert!(corrupt_obu(&[0x36, 0x08, 0x01, 7, 0x92, 0x00]));
+        // A size past the end is libdav1d's to refuse.
+        assert!(!corrupt_obu(&[0x32, 0xff, 0xff, 0xff, 0xff, 0x0f]));
     }
 
     #[test]

@@ -174,7 +174,7 @@ enum Family {
 type Opts = &'static [(&'static str, &'static str)];
 
 /// One row per codec: the encoder, its speed settings per latencyMode and its quantizer scale.
-/// The speed settings are the measured defaults of README.md ("Encoder defaults").
+/// The speed settings are the measured defaults of docs/ENCODER-DEFAULTS.md.
 struct Row {
     encoder: &'static str,
     /// latencyMode 'quality' (the default).
@@ -204,7 +204,7 @@ fn row(f: Family) -> &'static Row {
     const HEVC: Row = Row {
         encoder: "libx265",
         // superfast, plus 16×16 smallest CUs, no lookahead and one frame thread (set in `plan`):
-        // as fast as ultrafast, 0.6 dB better (README "Encoder defaults").
+        // as fast as ultrafast, 0.6 dB better (docs/ENCODER-DEFAULTS.md).
         quality: &[("preset", "superfast")],
         realtime: &[("preset", "ultrafast"), ("tune", "zerolatency")],
         common: &[("forced-idr", "1")],
@@ -413,9 +413,10 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
     let screen = matches!(hint, Some("text" | "detail"));
     let quantizer = cfg.bitrate_mode == BitrateMode::Quantizer;
     let mut level = None;
-    // Frames an encoder holds back: at most one in 'quality', none in 'realtime' (README "Encoder
-    // defaults"), as Chrome's encoders emit each chunk about one frame after its input (Chromium
-    // media/video/vpx_video_encoder.cc and av1_video_encoder.cc: g_lag_in_frames = 0); more
+    // Frames an encoder holds back: at most one in 'quality', none in 'realtime'
+    // (docs/ENCODER-DEFAULTS.md), as Chrome's encoders emit each chunk about one frame after its
+    // input (Chromium media/video/vpx_video_encoder.cc and av1_video_encoder.cc:
+    // g_lag_in_frames = 0); more
     // (lookahead, frame threads) only with the `lookahead` opt-in. libvpx and libaom hold none
     // with lag-in-frames 0, whatever their threads.
     let mut threads = Threads { count: 0, frame: true, slice: cfg.realtime };
@@ -432,7 +433,7 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
             level = Some(*l as i32);
             // Main/High and above (CABAC, 8×8 transforms) at `superfast` are faster than Baseline
             // at `veryfast` and better per bit; Baseline at `superfast` would lose 0.5 dB
-            // (README "Encoder defaults").
+            // (docs/ENCODER-DEFAULTS.md).
             if !cfg.realtime && *profile != 66 {
                 options.retain(|(k, _)| *k != "preset");
                 options.push(("preset", "superfast".into()));

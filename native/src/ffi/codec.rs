@@ -132,7 +132,7 @@ impl CodecContext<Unopened> {
         c.height = height as c_int;
         c.pix_fmt = pix_fmt;
     }
-    /// Timestamps are microseconds: time base 1/1 000 000 (DESIGN.md §2 rule 1).
+    /// Timestamps are microseconds: time base 1/1 000 000 (docs/ARCHITECTURE.md, "Memory").
     pub fn set_time_base(&mut self, num: c_int, den: c_int) {
         self.raw_mut().time_base = sys::AVRational { num, den };
     }
@@ -316,10 +316,6 @@ impl CodecContext<Opened> {
     /// Audio encoders: samples per frame (0 = any number).
     pub fn frame_size(&self) -> usize {
         self.raw().frame_size.max(0) as usize
-    }
-    /// Audio encoders: priming samples the encoder puts before the input (its delay).
-    pub fn initial_padding(&self) -> i64 {
-        self.raw().initial_padding.max(0) as i64
     }
     pub fn sample_rate(&self) -> u32 {
         self.raw().sample_rate.max(0) as u32

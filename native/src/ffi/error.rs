@@ -42,7 +42,7 @@ impl AvError {
 }
 
 impl From<AvError> for Error {
-    /// An FFmpeg failure while coding is an EncodingError (DESIGN.md §4).
+    /// An FFmpeg failure while coding is an EncodingError (docs/ARCHITECTURE.md, "Errors").
     fn from(e: AvError) -> Error {
         e.to_error(ErrorKind::Encoding)
     }

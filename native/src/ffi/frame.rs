@@ -1,6 +1,6 @@
 //! ffi layer: `Frame` owns an AVFrame (freed in Drop); `FramePool` hands out writable video
 //! frames backed by one AVBufferPool of a fixed (format, width, height), so steady-state coding
-//! reuses the same buffers instead of malloc/free per frame (DESIGN.md §2, allocator note).
+//! reuses the same buffers instead of malloc/free per frame (docs/ARCHITECTURE.md, "Memory").
 use super::error::{AvError, ENOMEM};
 use super::sys;
 use crate::counters::{Kind, Live};
