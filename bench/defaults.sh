@@ -1,8 +1,8 @@
 #!/bin/bash
-# Encoder defaults table for README.md ("Encoder defaults"): ffmpeg CLI runs, preset/speed x frames/s x PSNR.
+# Encoder defaults table of docs/ENCODER-DEFAULTS.md: ffmpeg CLI runs, preset/speed x frames/s x PSNR.
 # Usage: cd to a scratch dir; bash bench/defaults.sh 'run "label" ext -c:v ENCODER OPTIONS…' …
 # preset/speed × fps × PSNR at 1 Mbps, 640x480, 300 frames of bench/content.js (a pan over a textured
-# landscape and a moving disc, every frame distinct), yuv420p BT.709 input, threads auto, no B-frames.
+# landscape and a moving disc, every frame distinct), yuv420p BT.709 input, threads auto unless the options set them (-threads, -thread_type), no B-frames.
 set -u
 N=300
 [ -f src.yuv ] || node "$(dirname "$0")/content.js" 640 480 $N src.yuv

@@ -1,7 +1,7 @@
 'use strict';
 // Benchmark (not a test): VideoEncoder against the ffmpeg CLI with identical settings, per codec,
 // in one run: the same encoder and options as our per-codec table (native/src/codecs/
-// video_encoder.rs: preset/speed, no B-frames, profile, bitrate, rate control), threads auto,
+// video_encoder.rs: preset/speed, no B-frames, profile, bitrate, rate control, threads),
 // the same moving RGBA content (bench/content.js: every frame distinct, a pan plus a moving object),
 // converted to yuv420p with the same BT.709 limited-range matrix on both sides, frames/s and CPU
 // per frame (user + system, all threads) side by side. Usage: node bench/run.js [--quick] [codec…]
@@ -15,11 +15,14 @@ const { movingRgba, CLI_BT709_FILTER } = require('./content');
 const quick = process.argv.includes('--quick');
 const REPEATS = quick ? 1 : 3;
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-// CLI options = our table's 'quality' row (and 'realtime' row) for each codec.
+// CLI options = our table's 'quality' row (and 'realtime' row) for each codec, threads included
+// (x264: two frame threads and no lookahead in 'quality', sliced threads in 'realtime'; x265: no
+// lookahead, one frame thread in 'quality' — at most one frame held, docs/ENCODER-DEFAULTS.md).
+const X264_QUALITY = ['-threads', '2', '-thread_type', 'frame', '-x264-params', 'rc-lookahead=0:sync-lookahead=0:force-cfr=1'];
 const CODECS = [
-  { codec: 'avc1.42001E', enc: 'libx264', quality: ['-preset', 'veryfast', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1'], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1'] },
-  { codec: 'avc1.64001F', enc: 'libx264', quality: ['-preset', 'superfast', '-profile:v', 'high', '-bf', '0', '-forced-idr', '1'], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-bf', '0', '-forced-idr', '1'] },
-  { codec: 'hvc1.1.6.L93.B0', enc: 'libx265', quality: ['-preset', 'superfast', '-profile:v', 'main', '-forced-idr', '1', '-x265-params', 'log-level=error:open-gop=0:bframes=0:min-cu-size=16'], realtime: ['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main', '-forced-idr', '1', '-x265-params', 'log-level=error:open-gop=0:bframes=0'] },
+  { codec: 'avc1.42001E', enc: 'libx264', quality: ['-preset', 'veryfast', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1', ...X264_QUALITY], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-bf', '0', '-forced-idr', '1', '-thread_type', 'slice'] },
+  { codec: 'avc1.64001F', enc: 'libx264', quality: ['-preset', 'superfast', '-profile:v', 'high', '-bf', '0', '-forced-idr', '1', ...X264_QUALITY], realtime: ['-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-bf', '0', '-forced-idr', '1', '-thread_type', 'slice'] },
+  { codec: 'hvc1.1.6.L93.B0', enc: 'libx265', quality: ['-preset', 'superfast', '-profile:v', 'main', '-forced-idr', '1', '-x265-params', 'log-level=error:open-gop=0:bframes=0:min-cu-size=16:rc-lookahead=0:frame-threads=1'], realtime: ['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main', '-forced-idr', '1', '-x265-params', 'log-level=error:open-gop=0:bframes=0'] },
   { codec: 'vp8', enc: 'libvpx', quality: ['-deadline', 'good', '-cpu-used', '4', '-lag-in-frames', '0', '-auto-alt-ref', '0'], realtime: ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0'] },
   { codec: 'vp09.00.10.08', enc: 'libvpx-vp9', quality: ['-deadline', 'realtime', '-cpu-used', '7', '-lag-in-frames', '0', '-row-mt', '1'], realtime: ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'] },
   { codec: 'av01.0.04M.08', enc: 'libaom-av1', quality: ['-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'], realtime: ['-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-row-mt', '1'] },
@@ -52,7 +55,7 @@ async function ours(c, s, frames) {
 function cli(c, s, file) {
   const args = ['-hide_banner', '-nostats', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${s.w}x${s.h}`, '-r', '30',
     '-i', file, '-frames:v', String(s.frames), '-vf', CLI_BT709_FILTER,
-    '-c:v', c.enc, ...c[s.mode], '-threads', '0', '-b:v', String(s.bitrate), '-f', 'null', '-'];
+    '-threads', '0', '-c:v', c.enc, ...c[s.mode], '-b:v', String(s.bitrate), '-f', 'null', '-'];
   // /usr/bin/time gives the child's CPU (all its threads); fall back to wall time only.
   const timed = fs.existsSync('/usr/bin/time');
   const t0 = process.hrtime.bigint();
@@ -66,7 +69,7 @@ function cli(c, s, file) {
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nwc-bench-'));
   try {
-    console.log(`VideoEncoder vs ffmpeg CLI, identical encoder settings (no B-frames, threads auto, RGBA → BT.709 yuv420p, moving content, every frame distinct), best of ${REPEATS}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+    console.log(`VideoEncoder vs ffmpeg CLI, identical encoder settings (no B-frames, the same threads, RGBA → BT.709 yuv420p, moving content, every frame distinct), best of ${REPEATS}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
     for (const s of SIZES) {
       const frames = movingRgba(s.w, s.h, s.frames);
       const file = path.join(dir, `${s.w}x${s.h}.rgba`);

@@ -288,6 +288,13 @@ export interface VideoEncoderConfig {
    * order (timestamps not monotonic).
    */
   bFrames?: number;
+  /**
+   * Non-standard (native-webcodecs only; see "Non-standard extras" at the end): frames of
+   * rate-control lookahead, 0–250, H.264/HEVC only,
+   * with frame threads as many as the cores allow. Default 0: at most one frame is held before its
+   * chunk comes out ('quality') or none ('realtime'), as in browsers; n > 0 holds about n more.
+   */
+  lookahead?: number;
   avc?: AvcEncoderConfig;
   hevc?: HevcEncoderConfig;
   av1?: AV1EncoderConfig;
@@ -575,6 +582,7 @@ export declare class AudioEncoder extends EventTarget {
 // Non-standard extras (native-webcodecs only; not in the WebCodecs spec)
 //
 // - VideoEncoderConfig.bFrames (above): opt into B-frames for H.264/HEVC.
+// - VideoEncoderConfig.lookahead (above): opt into lookahead and frame threads for H.264/HEVC.
 // - liveCounts(): the native objects alive now, for leak tests.
 // - serializeVideoFrame()/deserializeVideoFrame(), serializeAudioData()/deserializeAudioData():
 //   hand frames and audio to another worker_thread of this process without copying.

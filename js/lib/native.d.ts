@@ -48,6 +48,8 @@ declare namespace native {
     bitstreamFormat?: string;
     contentHint?: string;
     bFrames?: number;
+    /** Non-standard opt-in: frames of rate-control lookahead (H.264/HEVC), 0–250. */
+    lookahead?: number;
     /** 'keep' | 'discard' */
     alpha?: string;
     scalabilityMode?: string;

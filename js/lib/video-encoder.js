@@ -64,6 +64,9 @@ function validateConfig(input, what) {
   if (c.height === undefined) throw typeError(`${what}: config.height is required`);
   out.height = toUnsignedLong(c.height, what, 'height');
   out.latencyMode = c.latencyMode === undefined ? 'quality' : toEnum(c.latencyMode, LATENCY_MODES, what, 'latencyMode');
+  // Non-standard opt-in (H.264/HEVC): frames of rate-control lookahead, with frame threads. The
+  // default 0 holds at most one frame ('quality') or none ('realtime'), as Chrome's encoders.
+  if (c.lookahead !== undefined) out.lookahead = enforceRange(c.lookahead, 0, 250, `${what}: expected an integer lookahead between 0 and 250`);
   if (c.scalabilityMode !== undefined) out.scalabilityMode = toDOMString(c.scalabilityMode, what, 'scalabilityMode');
   if (c.width === undefined) throw typeError(`${what}: config.width is required`);
   out.width = toUnsignedLong(c.width, what, 'width');
@@ -103,6 +106,7 @@ function nativeConfig(cfg) {
     bitstreamFormat: annexb ? 'annexb' : 'length-prefixed',
     contentHint: cfg.contentHint,
     bFrames: cfg.bFrames,
+    lookahead: cfg.lookahead,
     alpha: cfg.alpha,
     scalabilityMode: cfg.scalabilityMode,
     hardwareAcceleration: cfg.hardwareAcceleration,

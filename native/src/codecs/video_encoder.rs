@@ -42,6 +42,10 @@ pub struct EncoderConfig {
     /// Non-standard opt-in (`bFrames`, H.264/HEVC only): most consecutive B-frames. 0 (the
     /// default) keeps chunks in presentation order, as Chrome's encoders emit them.
     pub b_frames: u8,
+    /// Non-standard opt-in (`lookahead`, H.264/HEVC only): frames of rate-control lookahead, with
+    /// frame threads as many as the cores allow. 0 (the default) holds at most one frame
+    /// (`latencyMode` 'quality') or none ('realtime'), as Chrome's encoders.
+    pub lookahead: u8,
 }
 
 /// The colour of a frame (its VideoColorSpace; a null member is None).
@@ -170,14 +174,15 @@ enum Family {
 type Opts = &'static [(&'static str, &'static str)];
 
 /// One row per codec: the encoder, its speed settings per latencyMode and its quantizer scale.
-/// The speed settings are the measured defaults of README.md ("Encoder defaults").
+/// The speed settings are the measured defaults of docs/ENCODER-DEFAULTS.md.
 struct Row {
     encoder: &'static str,
     /// latencyMode 'quality' (the default).
     quality: Opts,
     /// latencyMode 'realtime': no lookahead, keeps up with 30 fps 1080p on 2 cores.
     realtime: Opts,
-    /// Always set (no reordering, no frame delay beyond what the mode needs, quiet logs).
+    /// Always set (no reordering, no frame delay beyond what the mode needs, quiet logs). The
+    /// lookahead and threading that bound the delay are set in `plan` (`Threads`).
     common: Opts,
     /// Largest per-frame quantizer (`avc`/`hevc`: 0–51, `vp9`/`av1`: 0–63).
     qp_max: u8,
@@ -188,7 +193,8 @@ struct Row {
 fn row(f: Family) -> &'static Row {
     const AVC: Row = Row {
         encoder: "libx264",
-        // Baseline; Main/High and above: superfast (see `plan`).
+        // Baseline; Main/High and above: superfast (see `plan`). No lookahead, two frame threads
+        // (see `plan`).
         quality: &[("preset", "veryfast")],
         realtime: &[("preset", "veryfast"), ("tune", "zerolatency")],
         common: &[("forced-idr", "1")],
@@ -197,8 +203,8 @@ fn row(f: Family) -> &'static Row {
     };
     const HEVC: Row = Row {
         encoder: "libx265",
-        // superfast, plus 16×16 smallest CUs (set in `plan`): as fast as ultrafast, 0.5 dB better
-        // (README "Encoder defaults").
+        // superfast, plus 16×16 smallest CUs, no lookahead and one frame thread (set in `plan`):
+        // as fast as ultrafast, 0.6 dB better (docs/ENCODER-DEFAULTS.md).
         quality: &[("preset", "superfast")],
         realtime: &[("preset", "ultrafast"), ("tune", "zerolatency")],
         common: &[("forced-idr", "1")],
@@ -261,6 +267,17 @@ struct Plan {
     layers: &'static [u8],
     /// Quantizer mode: the constant quantizer this context was opened with.
     qp: Option<u8>,
+    threads: Threads,
+}
+
+/// AVCodecContext threading: `count` threads (0: as many as the encoder picks for the cores), of
+/// frame and/or slice type. libx264 reads the type (frame threads delay output by count − 1
+/// frames, slice threads not at all); libx265, libvpx and libaom only the count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Threads {
+    count: i32,
+    frame: bool,
+    slice: bool,
 }
 
 // libvpx per-frame encode flags (vp8cx.h), given through the frame's `vp8-flags` metadata.
@@ -396,6 +413,13 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
     let screen = matches!(hint, Some("text" | "detail"));
     let quantizer = cfg.bitrate_mode == BitrateMode::Quantizer;
     let mut level = None;
+    // Frames an encoder holds back: at most one in 'quality', none in 'realtime'
+    // (docs/ENCODER-DEFAULTS.md), as Chrome's encoders emit each chunk about one frame after its
+    // input (Chromium media/video/vpx_video_encoder.cc and av1_video_encoder.cc:
+    // g_lag_in_frames = 0); more
+    // (lookahead, frame threads) only with the `lookahead` opt-in. libvpx and libaom hold none
+    // with lag-in-frames 0, whatever their threads.
+    let mut threads = Threads { count: 0, frame: true, slice: cfg.realtime };
     match (family, &parsed) {
         (Family::Avc, VideoCodec::Avc { profile, level: l, .. }) => {
             let name = match profile {
@@ -409,7 +433,7 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
             level = Some(*l as i32);
             // Main/High and above (CABAC, 8×8 transforms) at `superfast` are faster than Baseline
             // at `veryfast` and better per bit; Baseline at `superfast` would lose 0.5 dB
-            // (README "Encoder defaults").
+            // (docs/ENCODER-DEFAULTS.md).
             if !cfg.realtime && *profile != 66 {
                 options.retain(|(k, _)| *k != "preset");
                 options.push(("preset", "superfast".into()));
@@ -420,14 +444,34 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
                 options.retain(|(k, _)| *k != "tune");
                 options.push(("tune", tune.into()));
             }
+            // x264 holds lookahead (with mbtree or VBV) + frame threads − 1 + sync lookahead + 1
+            // unless force-cfr (encoder.c, `frames.i_delay`).
+            let mut params: Vec<String> = Vec::new();
+            if cfg.lookahead > 0 {
+                // With mbtree, which the faster presets leave off and which is what lookahead is for.
+                params.push(format!("rc-lookahead={}:mbtree=1", cfg.lookahead));
+                threads = Threads { count: 0, frame: true, slice: false };
+            } else if cfg.realtime {
+                // zerolatency's sliced threads: FFmpeg gives x264 frame threads unless the thread
+                // type is slice alone.
+                threads = Threads { count: 0, frame: false, slice: true };
+            } else {
+                // One frame held: two frame threads, no lookahead. force-cfr drops x264's frame of
+                // timestamp lookahead; our timestamps are frame numbers, constant rate anyway.
+                params.push("rc-lookahead=0:sync-lookahead=0:force-cfr=1".into());
+                threads = Threads { count: 2, frame: true, slice: false };
+            }
             if quantizer {
                 // QP 0 is lossless, which x264 allows in High 4:4:4 Predictive only: elsewhere
                 // avc.quantizer 0 encodes at 1.
                 let q = if *profile == 244 { qp } else { qp.max(1) };
                 options.push(("qp", q.to_string()));
-                options.push(("x264-params", "ipratio=1:pbratio=1".into()));
+                params.push("ipratio=1:pbratio=1".into());
             } else if cfg.bitrate.is_none() {
                 options.push(("crf", r.default_crf.to_string()));
+            }
+            if !params.is_empty() {
+                options.push(("x264-params", params.join(":")));
             }
         }
         (Family::Hevc, VideoCodec::Hevc { profile, .. }) => {
@@ -442,6 +486,15 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
             let mut params = format!("log-level=error:open-gop=0:bframes={}", cfg.b_frames);
             if !cfg.realtime {
                 params.push_str(":min-cu-size=16");
+            }
+            // x265 holds its lookahead plus frame threads − 1; zerolatency ('realtime') has
+            // neither. frame-threads=0 is x265's choice for the cores. x265 wants a lookahead
+            // longer than the B-frame run (`bFrames` is an opt-in into delay already).
+            let min_lookahead = if cfg.b_frames > 0 { cfg.b_frames + 1 } else { 0 };
+            if cfg.lookahead > 0 {
+                params.push_str(&format!(":rc-lookahead={}:frame-threads=0", cfg.lookahead.max(min_lookahead)));
+            } else if !cfg.realtime || cfg.b_frames > 0 {
+                params.push_str(&format!(":rc-lookahead={min_lookahead}:frame-threads=1"));
             }
             if quantizer {
                 options.push(("qp", qp.to_string()));
@@ -492,7 +545,7 @@ fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
     }
     let bitstream = if matches!(family, Family::Avc | Family::Hevc) && !cfg.annexb { Bitstream::LengthPrefixed } else { Bitstream::AsIs };
     let den = (fps * 1000.0).round().clamp(1.0, i32::MAX as f64) as i32;
-    Ok(Plan { family, codec, pix_fmt, chroma_idc, bit_depth, level, options, time_base: (1000, den), bitstream, layers, qp: quantizer.then_some(qp) })
+    Ok(Plan { family, codec, pix_fmt, chroma_idc, bit_depth, level, options, time_base: (1000, den), bitstream, layers, qp: quantizer.then_some(qp), threads })
 }
 
 /// In-flight frame data (by sequence number) until its packet comes out.
@@ -546,7 +599,7 @@ fn open(cfg: &EncoderConfig, qp: u8, color: StreamColor) -> Result<Active> {
     ctx.set_video(cfg.width, cfg.height, p.pix_fmt);
     ctx.set_time_base(p.time_base.0, p.time_base.1);
     ctx.set_framerate(p.time_base.1, p.time_base.0);
-    ctx.set_threads(0, true, cfg.realtime);
+    ctx.set_threads(p.threads.count, p.threads.frame, p.threads.slice);
     ctx.set_global_header(p.bitstream == Bitstream::LengthPrefixed);
     if let Some(l) = p.level {
         ctx.set_level(l);
@@ -815,6 +868,7 @@ mod tests {
             prefer_hardware: false,
             content_hint: None,
             b_frames: 0,
+            lookahead: 0,
         }
     }
 

@@ -35,6 +35,7 @@ impl Kind for VideoEncoderBackend {
             prefer_hardware: get_opt_str(cx, o, "hardwareAcceleration")?.as_deref() == Some("prefer-hardware"),
             content_hint: get_opt_str(cx, o, "contentHint")?,
             b_frames: get_opt_num(cx, o, "bFrames")?.map_or(0, |v| v.clamp(0.0, 16.0) as u8),
+            lookahead: get_opt_num(cx, o, "lookahead")?.map_or(0, |v| v.clamp(0.0, 250.0) as u8),
         })
     }
 
