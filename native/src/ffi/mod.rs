@@ -6,6 +6,7 @@ pub mod codec;
 pub mod error;
 pub mod format;
 pub mod frame;
+pub mod jpeg;
 pub mod log;
 pub mod mem;
 pub mod packet;

@@ -1,0 +1,201 @@
+//! ffi layer: libjpeg-turbo's TurboJPEG decompressor (Debian's libturbojpeg 2.1), the still-JPEG
+//! path of `codecs::image_decoder`: its SIMD decoder straight to planar YUV (no colour conversion),
+//! with DCT-domain scaling when a smaller picture is asked for. One `Decompressor` owns one
+//! `tjhandle` (freed in Drop) and is reused across the decodes of one ImageDecoder. Every output
+//! plane is checked against the size libjpeg-turbo will write before it is handed over.
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_ulong, c_void};
+use std::ptr::NonNull;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct TjScalingFactor {
+    num: c_int,
+    denom: c_int,
+}
+
+#[link(name = "turbojpeg")]
+extern "C" {
+    fn tjInitDecompress() -> *mut c_void;
+    // turbojpeg.h: "Retrieve information about a JPEG image without decompressing it"; reads at
+    // most `jpegSize` bytes. Returns 0 on success, -1 on error.
+    fn tjDecompressHeader3(handle: *mut c_void, jpeg_buf: *const u8, jpeg_size: c_ulong, width: *mut c_int, height: *mut c_int, subsamp: *mut c_int, colorspace: *mut c_int) -> c_int;
+    // Decodes into `dstPlanes[i]` (rows `strides[i]` bytes apart), tjPlaneWidth(i) bytes per row
+    // for tjPlaneHeight(i) rows of the scaled size the smallest factor fitting width×height gives.
+    fn tjDecompressToYUVPlanes(handle: *mut c_void, jpeg_buf: *const u8, jpeg_size: c_ulong, dst_planes: *mut *mut u8, width: c_int, strides: *mut c_int, height: c_int, flags: c_int) -> c_int;
+    fn tjGetScalingFactors(num: *mut c_int) -> *const TjScalingFactor;
+    fn tjPlaneWidth(component: c_int, width: c_int, subsamp: c_int) -> c_int;
+    fn tjPlaneHeight(component: c_int, height: c_int, subsamp: c_int) -> c_int;
+    fn tjGetErrorStr2(handle: *mut c_void) -> *const c_char;
+    fn tjGetErrorCode(handle: *mut c_void) -> c_int;
+    fn tjDestroy(handle: *mut c_void) -> c_int;
+}
+
+/// TJFLAG_LIMITSCANS: a progressive JPEG with an unreasonable number of scans is an error (the
+/// denial-of-service guard libjpeg-turbo recommends for untrusted input).
+const TJFLAG_LIMITSCANS: c_int = 32768;
+const TJERR_WARNING: c_int = 0;
+
+/// Chroma subsampling as TurboJPEG names it (TJSAMP_*): only the three with a VideoPixelFormat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subsampling {
+    S444,
+    S422,
+    S420,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub width: u32,
+    pub height: u32,
+    /// None: grayscale, 4:4:0, 4:1:1, 4:4:1 or an unusual layout (not planar Y'CbCr 4:4:4/4:2:2/4:2:0).
+    pub subsampling: Option<Subsampling>,
+    /// TJCS_YCbCr: the samples are Y'CbCr (not RGB, CMYK, YCCK or gray).
+    pub ycbcr: bool,
+}
+
+/// How a decode went: `Clean`, or `Warning` (libjpeg-turbo recovered from corrupt or truncated
+/// data, and the picture may hold grey where data was missing, as browsers show it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Clean,
+    Warning,
+}
+
+pub struct Decompressor(NonNull<c_void>);
+
+// SAFETY: a tjhandle has no thread affinity; the owner uses it from one thread at a time (&mut self).
+unsafe impl Send for Decompressor {}
+
+impl Drop for Decompressor {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from tjInitDecompress and is destroyed exactly once, here.
+        unsafe { tjDestroy(self.0.as_ptr()) };
+    }
+}
+
+/// The scaling factors libjpeg-turbo's IDCT supports (num/denom: 1/8 … 2/1).
+pub fn scaling_factors() -> Vec<(u32, u32)> {
+    let mut n: c_int = 0;
+    // SAFETY: `n` is a valid, writable int; the returned array is static in libjpeg-turbo and holds `n` entries (NULL on error).
+    let p = unsafe { tjGetScalingFactors(&mut n) };
+    if p.is_null() || n <= 0 {
+        return vec![(1, 1)];
+    }
+    // SAFETY: `p` points to `n` static, initialised tjscalingfactor entries that are never freed or written.
+    let s = unsafe { std::slice::from_raw_parts(p, n as usize) };
+    s.iter().filter(|f| f.num > 0 && f.denom > 0).map(|f| (f.num as u32, f.denom as u32)).collect()
+}
+
+/// TJSCALED: a dimension at a scaling factor, rounded up.
+pub fn scaled(dim: u32, (num, denom): (u32, u32)) -> u32 {
+    ((dim as u64 * num as u64).div_ceil(denom as u64)) as u32
+}
+
+impl Decompressor {
+    pub fn new() -> Result<Decompressor, String> {
+        // SAFETY: no arguments; returns a new handle or NULL.
+        let p = unsafe { tjInitDecompress() };
+        NonNull::new(p).map(Decompressor).ok_or_else(|| "libjpeg-turbo: could not create a decompressor".to_string())
+    }
+
+    fn error(&self) -> String {
+        // SAFETY: the handle is live; tjGetErrorStr2 returns a NUL-terminated string owned by the handle (or a static one), read before any other call on it.
+        let s = unsafe { tjGetErrorStr2(self.0.as_ptr()) };
+        if s.is_null() {
+            return "libjpeg-turbo: unknown error".into();
+        }
+        // SAFETY: non-null, NUL-terminated, alive until the next call on the handle; copied out at once.
+        format!("libjpeg-turbo: {}", unsafe { CStr::from_ptr(s) }.to_string_lossy())
+    }
+
+    pub fn header(&mut self, data: &[u8]) -> Result<Header, String> {
+        let size = c_ulong::try_from(data.len()).map_err(|_| "JPEG too large".to_string())?;
+        let (mut w, mut h, mut ss, mut cs): (c_int, c_int, c_int, c_int) = (0, 0, -1, -1);
+        // SAFETY: the handle is live; `data` is read only for `size` bytes; the four out-pointers are valid, writable ints for the call.
+        let r = unsafe { tjDecompressHeader3(self.0.as_ptr(), data.as_ptr(), size, &mut w, &mut h, &mut ss, &mut cs) };
+        if r != 0 || w <= 0 || h <= 0 {
+            return Err(self.error());
+        }
+        let subsampling = match ss {
+            0 => Some(Subsampling::S444),
+            1 => Some(Subsampling::S422),
+            2 => Some(Subsampling::S420),
+            _ => None,
+        };
+        Ok(Header { width: w as u32, height: h as u32, subsampling, ycbcr: cs == 1 })
+    }
+
+    /// Decode `data` (whose header is `h`, with planar Y'CbCr subsampling) at the scaling factor
+    /// `factor` (one of `scaling_factors()`) into three planes: plane i gets
+    /// tjPlaneHeight(i) rows of tjPlaneWidth(i) bytes, `strides[i]` apart. Err when a plane is too
+    /// small for that (nothing is written then) or the data is broken beyond recovery.
+    pub fn decode_yuv(&mut self, data: &[u8], h: &Header, factor: (u32, u32), planes: [&mut [u8]; 3], strides: [usize; 3]) -> Result<Outcome, String> {
+        let ss = match h.subsampling {
+            Some(Subsampling::S444) => 0,
+            Some(Subsampling::S422) => 1,
+            Some(Subsampling::S420) => 2,
+            None => return Err("libjpeg-turbo: not planar Y'CbCr".into()),
+        };
+        if !scaling_factors().contains(&factor) {
+            return Err(format!("libjpeg-turbo: no scaling factor {}/{}", factor.0, factor.1));
+        }
+        let (w, ht) = (scaled(h.width, factor), scaled(h.height, factor));
+        let (Ok(w), Ok(ht)) = (c_int::try_from(w), c_int::try_from(ht)) else { return Err("JPEG too large".into()) };
+        let size = c_ulong::try_from(data.len()).map_err(|_| "JPEG too large".to_string())?;
+        let mut ptrs = [std::ptr::null_mut::<u8>(); 3];
+        let mut cstrides = [0 as c_int; 3];
+        for (i, plane) in planes.into_iter().enumerate() {
+            // SAFETY: pure arithmetic on plain ints (returns -1 on bad arguments).
+            let (pw, ph) = unsafe { (tjPlaneWidth(i as c_int, w, ss), tjPlaneHeight(i as c_int, ht, ss)) };
+            if pw <= 0 || ph <= 0 {
+                return Err("libjpeg-turbo: bad plane geometry".into());
+            }
+            let (pw, ph) = (pw as usize, ph as usize);
+            let need = strides[i].checked_mul(ph - 1).and_then(|n| n.checked_add(pw));
+            if strides[i] < pw || need.is_none_or(|n| n > plane.len()) {
+                return Err(format!("libjpeg-turbo: plane {i} needs {ph} rows of {pw} bytes, got {} bytes with stride {}", plane.len(), strides[i]));
+            }
+            cstrides[i] = c_int::try_from(strides[i]).map_err(|_| "stride too large".to_string())?;
+            ptrs[i] = plane.as_mut_ptr();
+        }
+        // SAFETY: the handle is live; `data` is read only for `size` bytes; each `ptrs[i]` is an exclusively borrowed buffer checked above to hold tjPlaneHeight(i) rows of tjPlaneWidth(i) bytes `cstrides[i]` apart for the scaled size w×ht, which is exactly what libjpeg-turbo writes for the factor it picks (the largest whose TJSCALED size fits w×ht: `factor` or one giving the same size); the arrays outlive the call.
+        let r = unsafe { tjDecompressToYUVPlanes(self.0.as_ptr(), data.as_ptr(), size, ptrs.as_mut_ptr(), w, cstrides.as_mut_ptr(), ht, TJFLAG_LIMITSCANS) };
+        if r == 0 {
+            return Ok(Outcome::Clean);
+        }
+        // SAFETY: the handle is live.
+        if unsafe { tjGetErrorCode(self.0.as_ptr()) } == TJERR_WARNING {
+            return Ok(Outcome::Warning);
+        }
+        Err(self.error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_factors_include_the_dct_scales() {
+        let f = scaling_factors();
+        for s in [(1, 1), (1, 2), (1, 4), (1, 8)] {
+            assert!(f.contains(&s), "{s:?} in {f:?}");
+        }
+        assert_eq!(scaled(1919, (1, 8)), 240);
+        assert_eq!(scaled(1920, (1, 2)), 960);
+    }
+
+    #[test]
+    fn broken_input_and_small_planes_are_refused() {
+        let mut d = Decompressor::new().expect("handle");
+        assert!(d.header(&[]).is_err());
+        assert!(d.header(b"\xff\xd8\xff\xe0garbage").is_err());
+        let h = Header { width: 16, height: 16, subsampling: Some(Subsampling::S420), ycbcr: true };
+        let (mut y, mut u, mut v) = (vec![0u8; 16 * 16], vec![0u8; 8 * 8], vec![0u8; 8 * 7]);
+        let e = d.decode_yuv(b"\xff\xd8", &h, (1, 1), [&mut y, &mut u, &mut v], [16, 8, 8]).unwrap_err();
+        assert!(e.contains("plane 2"), "{e}");
+        let e = d.decode_yuv(b"\xff\xd8", &h, (3, 7), [&mut y, &mut u, &mut v], [16, 8, 8]).unwrap_err();
+        assert!(e.contains("scaling"), "{e}");
+    }
+}
