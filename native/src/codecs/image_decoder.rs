@@ -616,10 +616,17 @@ impl ImageDecoderBackend {
                 };
                 let factor = jpeg_factor((h.width, h.height), desired);
                 let (w, ht) = (jpeg::scaled(h.width, factor), jpeg::scaled(h.height, factor));
-                let data = FrameData::new_with(name, w, ht, |buf, l| {
-                    let (planes, strides) = split3(buf, l).ok_or_else(|| Error::encoding("planar layout"))?;
-                    tj.decode_yuv(&bytes, &h, factor, planes, strides).map(|_| ()).map_err(Error::encoding)
-                });
+                // A desired size: RGBA at the nearest DCT scale at or above it, by libjpeg-turbo
+                // itself (its upsampling and conversion), resized only if it is not exact.
+                let data = if desired.is_some() {
+                    FrameData::new_with("RGBA", w, ht, |buf, l| tj.decode_rgba(&bytes, &h, factor, buf, l[0].stride).map(|_| ()).map_err(Error::encoding))
+                } else {
+                    FrameData::new_with(name, w, ht, |buf, l| {
+                        let (planes, strides) = split3(buf, l).ok_or_else(|| Error::encoding("planar layout"))?;
+                        tj.decode_yuv(&bytes, &h, factor, planes, strides).map(|_| ()).map_err(Error::encoding)
+                    })
+                };
+                let format = if desired.is_some() { AV_PIX_FMT_RGBA } else { format };
                 (data.ok()?, format, JPEG_YUV)
             }
             Container::Webp => {
@@ -643,6 +650,7 @@ impl ImageDecoderBackend {
         };
         drop(bytes);
         let (data, color) = match desired {
+            Some(size) if (data.width, data.height) == size && data.format.name == "RGBA" => (data, SRGB),
             Some(size) => (resize_rgba(&data, format, size, scale::BICUBIC | scale::ACCURATE).ok()?, SRGB),
             None => (data, color),
         };

@@ -1,6 +1,7 @@
 //! ffi layer: libjpeg-turbo's TurboJPEG decompressor (Debian's libturbojpeg 2.1), the still-JPEG
 //! path of `codecs::image_decoder`: its SIMD decoder straight to planar YUV (no colour conversion),
-//! with DCT-domain scaling when a smaller picture is asked for. One `Decompressor` owns one
+//! with DCT-domain scaling when a smaller picture is asked for (then to RGBA with its own
+//! upsampling and colour conversion). One `Decompressor` owns one
 //! `tjhandle` (freed in Drop) and is reused across the decodes of one ImageDecoder. Every output
 //! plane is checked against the size libjpeg-turbo will write before it is handed over.
 use std::ffi::CStr;
@@ -23,6 +24,9 @@ extern "C" {
     // Decodes into `dstPlanes[i]` (rows `strides[i]` bytes apart), tjPlaneWidth(i) bytes per row
     // for tjPlaneHeight(i) rows of the scaled size the smallest factor fitting width×height gives.
     fn tjDecompressToYUVPlanes(handle: *mut c_void, jpeg_buf: *const u8, jpeg_size: c_ulong, dst_planes: *mut *mut u8, width: c_int, strides: *mut c_int, height: c_int, flags: c_int) -> c_int;
+    // Decodes to packed pixels of `pixelFormat` at the scaled size (as tjDecompressToYUVPlanes
+    // picks it): `height` rows of width × 4 bytes (TJPF_RGBA), `pitch` apart.
+    fn tjDecompress2(handle: *mut c_void, jpeg_buf: *const u8, jpeg_size: c_ulong, dst: *mut u8, width: c_int, pitch: c_int, height: c_int, pixel_format: c_int, flags: c_int) -> c_int;
     fn tjGetScalingFactors(num: *mut c_int) -> *const TjScalingFactor;
     fn tjPlaneWidth(component: c_int, width: c_int, subsamp: c_int) -> c_int;
     fn tjPlaneHeight(component: c_int, height: c_int, subsamp: c_int) -> c_int;
@@ -35,6 +39,7 @@ extern "C" {
 /// denial-of-service guard libjpeg-turbo recommends for untrusted input).
 const TJFLAG_LIMITSCANS: c_int = 32768;
 const TJERR_WARNING: c_int = 0;
+const TJPF_RGBA: c_int = 7;
 
 /// Chroma subsampling as TurboJPEG names it (TJSAMP_*): only the three with a VideoPixelFormat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,6 +131,45 @@ impl Decompressor {
         Ok(Header { width: w as u32, height: h as u32, subsampling, ycbcr: cs == 1 })
     }
 
+    fn outcome(&self, r: c_int) -> Result<Outcome, String> {
+        if r == 0 {
+            return Ok(Outcome::Clean);
+        }
+        // SAFETY: the handle is live.
+        if unsafe { tjGetErrorCode(self.0.as_ptr()) } == TJERR_WARNING {
+            return Ok(Outcome::Warning);
+        }
+        Err(self.error())
+    }
+
+    /// The picture size at `factor` (one of `scaling_factors()`), as c_ints.
+    fn scaled_size(h: &Header, factor: (u32, u32)) -> Result<(c_int, c_int), String> {
+        if !scaling_factors().contains(&factor) {
+            return Err(format!("libjpeg-turbo: no scaling factor {}/{}", factor.0, factor.1));
+        }
+        match (c_int::try_from(scaled(h.width, factor)), c_int::try_from(scaled(h.height, factor))) {
+            (Ok(w), Ok(ht)) => Ok((w, ht)),
+            _ => Err("JPEG too large".into()),
+        }
+    }
+
+    /// Decode `data` (whose header is `h`) at the scaling factor `factor` as RGBA (libjpeg-turbo's
+    /// own upsampling and colour conversion) into `out`, rows `stride` bytes apart. Err when `out`
+    /// is too small (nothing is written then) or the data is broken beyond recovery.
+    pub fn decode_rgba(&mut self, data: &[u8], h: &Header, factor: (u32, u32), out: &mut [u8], stride: usize) -> Result<Outcome, String> {
+        let (w, ht) = Self::scaled_size(h, factor)?;
+        let size = c_ulong::try_from(data.len()).map_err(|_| "JPEG too large".to_string())?;
+        let row = w as usize * 4;
+        let need = stride.checked_mul(ht as usize - 1).and_then(|n| n.checked_add(row));
+        if stride < row || need.is_none_or(|n| n > out.len()) {
+            return Err(format!("libjpeg-turbo: {w}×{ht} RGBA needs rows of {row} bytes, got {} bytes with stride {stride}", out.len()));
+        }
+        let pitch = c_int::try_from(stride).map_err(|_| "stride too large".to_string())?;
+        // SAFETY: the handle is live; `data` is read only for `size` bytes; `out` is exclusively borrowed and checked above to hold `ht` rows of w × 4 bytes `pitch` apart, which is what libjpeg-turbo writes for the scaled size w×ht (the factor it picks gives exactly that size, as in decode_yuv).
+        let r = unsafe { tjDecompress2(self.0.as_ptr(), data.as_ptr(), size, out.as_mut_ptr(), w, pitch, ht, TJPF_RGBA, TJFLAG_LIMITSCANS) };
+        self.outcome(r)
+    }
+
     /// Decode `data` (whose header is `h`, with planar Y'CbCr subsampling) at the scaling factor
     /// `factor` (one of `scaling_factors()`) into three planes: plane i gets
     /// tjPlaneHeight(i) rows of tjPlaneWidth(i) bytes, `strides[i]` apart. Err when a plane is too
@@ -137,11 +181,7 @@ impl Decompressor {
             Some(Subsampling::S420) => 2,
             None => return Err("libjpeg-turbo: not planar Y'CbCr".into()),
         };
-        if !scaling_factors().contains(&factor) {
-            return Err(format!("libjpeg-turbo: no scaling factor {}/{}", factor.0, factor.1));
-        }
-        let (w, ht) = (scaled(h.width, factor), scaled(h.height, factor));
-        let (Ok(w), Ok(ht)) = (c_int::try_from(w), c_int::try_from(ht)) else { return Err("JPEG too large".into()) };
+        let (w, ht) = Self::scaled_size(h, factor)?;
         let size = c_ulong::try_from(data.len()).map_err(|_| "JPEG too large".to_string())?;
         let mut ptrs = [std::ptr::null_mut::<u8>(); 3];
         let mut cstrides = [0 as c_int; 3];
@@ -161,14 +201,7 @@ impl Decompressor {
         }
         // SAFETY: the handle is live; `data` is read only for `size` bytes; each `ptrs[i]` is an exclusively borrowed buffer checked above to hold tjPlaneHeight(i) rows of tjPlaneWidth(i) bytes `cstrides[i]` apart for the scaled size w×ht, which is exactly what libjpeg-turbo writes for the factor it picks (the largest whose TJSCALED size fits w×ht: `factor` or one giving the same size); the arrays outlive the call.
         let r = unsafe { tjDecompressToYUVPlanes(self.0.as_ptr(), data.as_ptr(), size, ptrs.as_mut_ptr(), w, cstrides.as_mut_ptr(), ht, TJFLAG_LIMITSCANS) };
-        if r == 0 {
-            return Ok(Outcome::Clean);
-        }
-        // SAFETY: the handle is live.
-        if unsafe { tjGetErrorCode(self.0.as_ptr()) } == TJERR_WARNING {
-            return Ok(Outcome::Warning);
-        }
-        Err(self.error())
+        self.outcome(r)
     }
 }
 
@@ -197,5 +230,10 @@ mod tests {
         assert!(e.contains("plane 2"), "{e}");
         let e = d.decode_yuv(b"\xff\xd8", &h, (3, 7), [&mut y, &mut u, &mut v], [16, 8, 8]).unwrap_err();
         assert!(e.contains("scaling"), "{e}");
+        let mut rgba = vec![0u8; 16 * 16 * 4];
+        let e = d.decode_rgba(b"\xff\xd8", &h, (1, 2), &mut rgba[..8 * 8 * 4 - 1], 32).unwrap_err();
+        assert!(e.contains("8×8 RGBA"), "{e}");
+        let e = d.decode_rgba(b"\xff\xd8", &h, (1, 1), &mut rgba, 60).unwrap_err();
+        assert!(e.contains("stride 60"), "{e}");
     }
 }
