@@ -10,9 +10,11 @@
 //     included; `ffmpeg -threads 1 -loop 1 -i F -frames:v N -f null -` (one process, N decodes).
 //   - animations (GIF and lossy WebP, 10 frames): one ImageDecoder decoding every frame, frames/s;
 //     `ffmpeg -threads 1 -i F -f null -` (FFmpeg 5.1 cannot decode animated WebP).
-//   - the ceiling: the library alone, in its own benchmark tool — `tjbench F -yuv` (libjpeg-turbo
-//     to planar YUV, no colour conversion, no file or process overhead) and `dwebp -v -yuv`'s
-//     "Time to decode picture" (wall time of the decode call alone, in whole ms, best of 6).
+//   - the ceiling: the libraries alone — decoding the same file N times to planar YUV on one
+//     thread through our bindings (codecs::image_decoder's ignored `bench_library_ceiling` test:
+//     CPU ms per image), and in their own tools: `tjbench F -yuv` (libjpeg-turbo to planar YUV) and
+//     `dwebp -v -yuv`'s "Time to decode picture" (wall time of the decode call alone, in whole ms,
+//     best of 6).
 // Usage: node bench/images.js [--quick] [--n N] (quick: N = 40). On a shared CPU the times vary:
 // compare the columns of one run, and the CPU columns first.
 const fs = require('node:fs');
@@ -154,9 +156,14 @@ async function main() {
       const [o, p, c, x] = [best(runs.ours), peer ? best(runs.peer) : null, best(runs.cli), best(runs.ffmpeg)];
       console.log(`${f.name.padEnd(10)} ${(f.bytes / 1024).toFixed(0).padStart(5)} | ${cell(o).padEnd(13)} | ${cell(p).padEnd(13)} ${ratio(o, p).padEnd(12)} | ${cell(c).padEnd(13)} ${ratio(o, c).padEnd(12)} | ${cell(x).padEnd(17)} ${ratio(o, x).padEnd(12)}`);
     }
-    // The ceiling: the libraries alone, in their own tools (wall time of the decode alone).
+    // The ceiling: the libraries alone — through our own bindings on one thread (CPU time, the
+    // figure to hold ours against), and in their own tools (wall time of the decode alone).
     const jpeg = formats[0].path;
     const webp = formats[2].path;
+    const lib = spawnSync('cargo', ['test', '--release', '--lib', '--quiet', 'bench_library_ceiling', '--', '--ignored', '--nocapture'], {
+      cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, NWC_CEILING_JPEG: jpeg, NWC_CEILING_WEBP: webp, NWC_CEILING_N: String(N) },
+    });
+    for (const m of `${lib.stdout}`.matchAll(/^CEILING (.*)$/gm)) console.log(`ceiling: ${m[1]} (cargo test --release --lib bench_library_ceiling -- --ignored)`);
     if (tools.tjbench) {
       const ms = [];
       for (let round = 0; round < ROUNDS; round++) {

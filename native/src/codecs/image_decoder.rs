@@ -870,6 +870,57 @@ impl Backend for ImageDecoderBackend {
 mod tests {
     use super::default_track;
 
+    /// CPU seconds (user + sys) of this thread so far, from /proc/thread-self/stat (10 ms ticks).
+    fn thread_cpu() -> f64 {
+        let s = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        let f: Vec<&str> = s.rsplit(") ").next().unwrap_or("").split(' ').collect();
+        let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        (tick(11) + tick(12)) / 100.0
+    }
+
+    /// The ceiling bench/images.js prints (not a test): the libraries alone on one thread, no
+    /// ImageDecoder around them — libjpeg-turbo to planar YUV (`NWC_CEILING_JPEG`, a 4:2:0 file)
+    /// and libwebp to planar YUV (`NWC_CEILING_WEBP`, a simple lossy file), into one reused
+    /// buffer, `NWC_CEILING_N` (default 100) decodes each; prints CPU and wall ms per image.
+    #[test]
+    #[ignore]
+    fn bench_library_ceiling() {
+        use crate::ffi::{jpeg, webp};
+        use std::time::Instant;
+        let n: usize = std::env::var("NWC_CEILING_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+        let report = |what: &str, f: &mut dyn FnMut()| {
+            f();
+            let (c0, t0) = (thread_cpu(), Instant::now());
+            for _ in 0..n {
+                f();
+            }
+            let (cpu, wall) = ((thread_cpu() - c0) * 1000.0 / n as f64, t0.elapsed().as_secs_f64() * 1000.0 / n as f64);
+            println!("CEILING {what}: {cpu:.2} ms CPU, {wall:.2} ms wall per image");
+        };
+        if let Ok(path) = std::env::var("NWC_CEILING_JPEG") {
+            let bytes = std::fs::read(path).expect("JPEG file");
+            let mut d = jpeg::Decompressor::new().expect("handle");
+            let h = d.header(&bytes).expect("header");
+            assert_eq!(h.subsampling, Some(jpeg::Subsampling::S420));
+            let (w, ht) = (h.width as usize, h.height as usize);
+            let (cw, ch) = (w.div_ceil(2), ht.div_ceil(2));
+            let (mut y, mut u, mut v) = (vec![0u8; w * ht], vec![0u8; cw * ch], vec![0u8; cw * ch]);
+            report("libjpeg-turbo to planar YUV", &mut || {
+                d.decode_yuv(&bytes, &h, (1, 1), [&mut y, &mut u, &mut v], [w, cw, cw]).expect("decode");
+            });
+        }
+        if let Ok(path) = std::env::var("NWC_CEILING_WEBP") {
+            let bytes = std::fs::read(path).expect("WebP file");
+            let (w, h) = webp::info(&bytes).expect("info");
+            let (w, h) = (w as usize, h as usize);
+            let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+            let (mut y, mut u, mut v) = (vec![0u8; w * h], vec![0u8; cw * ch], vec![0u8; cw * ch]);
+            report("libwebp to planar YUV", &mut || {
+                assert!(webp::decode_yuv_into(&bytes, &mut y, &mut u, &mut v, [w, cw, cw]));
+            });
+        }
+    }
+
     #[test]
     fn default_selected_track_index() {
         // One still track: index 0 whatever is preferred.
