@@ -1,4 +1,5 @@
-//! ffi layer: libjpeg-turbo's TurboJPEG decompressor (Debian's libturbojpeg 2.1), the still-JPEG
+//! ffi layer: libjpeg-turbo's TurboJPEG decompressor (Debian's libturbojpeg0 2.1, loaded at run
+//! time: without it JPEGs take the FFmpeg path), the still-JPEG
 //! path of `codecs::image_decoder`: its SIMD decoder straight to planar YUV (no colour conversion),
 //! with DCT-domain scaling when a smaller picture is asked for (then to RGBA with its own
 //! upsampling and colour conversion). One `Decompressor` owns one
@@ -7,6 +8,7 @@
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_ulong, c_void};
 use std::ptr::NonNull;
+use std::sync::OnceLock;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -15,24 +17,80 @@ struct TjScalingFactor {
     denom: c_int,
 }
 
-#[link(name = "turbojpeg")]
-extern "C" {
-    fn tjInitDecompress() -> *mut c_void;
-    // turbojpeg.h: "Retrieve information about a JPEG image without decompressing it"; reads at
-    // most `jpegSize` bytes. Returns 0 on success, -1 on error.
-    fn tjDecompressHeader3(handle: *mut c_void, jpeg_buf: *const u8, jpeg_size: c_ulong, width: *mut c_int, height: *mut c_int, subsamp: *mut c_int, colorspace: *mut c_int) -> c_int;
-    // Decodes into `dstPlanes[i]` (rows `strides[i]` bytes apart), tjPlaneWidth(i) bytes per row
-    // for tjPlaneHeight(i) rows of the scaled size the smallest factor fitting width×height gives.
-    fn tjDecompressToYUVPlanes(handle: *mut c_void, jpeg_buf: *const u8, jpeg_size: c_ulong, dst_planes: *mut *mut u8, width: c_int, strides: *mut c_int, height: c_int, flags: c_int) -> c_int;
-    // Decodes to packed pixels of `pixelFormat` at the scaled size (as tjDecompressToYUVPlanes
-    // picks it): `height` rows of width × 4 bytes (TJPF_RGBA), `pitch` apart.
-    fn tjDecompress2(handle: *mut c_void, jpeg_buf: *const u8, jpeg_size: c_ulong, dst: *mut u8, width: c_int, pitch: c_int, height: c_int, pixel_format: c_int, flags: c_int) -> c_int;
-    fn tjGetScalingFactors(num: *mut c_int) -> *const TjScalingFactor;
-    fn tjPlaneWidth(component: c_int, width: c_int, subsamp: c_int) -> c_int;
-    fn tjPlaneHeight(component: c_int, height: c_int, subsamp: c_int) -> c_int;
-    fn tjGetErrorStr2(handle: *mut c_void) -> *const c_char;
-    fn tjGetErrorCode(handle: *mut c_void) -> c_int;
-    fn tjDestroy(handle: *mut c_void) -> c_int;
+// turbojpeg.h (TurboJPEG 2.x), resolved at run time by `api()`:
+//  - tjDecompressHeader3: "Retrieve information about a JPEG image without decompressing it";
+//    reads at most `jpegSize` bytes; 0 on success, -1 on error.
+//  - tjDecompressToYUVPlanes: decodes into `dstPlanes[i]` (rows `strides[i]` bytes apart),
+//    tjPlaneWidth(i) bytes per row for tjPlaneHeight(i) rows of the scaled size the largest factor
+//    fitting width×height gives.
+//  - tjDecompress2: packed pixels of `pixelFormat` at that scaled size, `height` rows of
+//    width × 4 bytes (TJPF_RGBA), `pitch` apart.
+type InitFn = unsafe extern "C" fn() -> *mut c_void;
+type HeaderFn = unsafe extern "C" fn(*mut c_void, *const u8, c_ulong, *mut c_int, *mut c_int, *mut c_int, *mut c_int) -> c_int;
+type YuvFn = unsafe extern "C" fn(*mut c_void, *const u8, c_ulong, *mut *mut u8, c_int, *mut c_int, c_int, c_int) -> c_int;
+type PackedFn = unsafe extern "C" fn(*mut c_void, *const u8, c_ulong, *mut u8, c_int, c_int, c_int, c_int, c_int) -> c_int;
+type FactorsFn = unsafe extern "C" fn(*mut c_int) -> *const TjScalingFactor;
+type PlaneFn = unsafe extern "C" fn(c_int, c_int, c_int) -> c_int;
+type ErrStrFn = unsafe extern "C" fn(*mut c_void) -> *const c_char;
+type HandleFn = unsafe extern "C" fn(*mut c_void) -> c_int;
+
+/// TurboJPEG's entry points. The library is loaded at run time (`dlopen`), not linked: Debian's
+/// `libturbojpeg0` is not among FFmpeg's dependencies, so a linked addon would fail to load where
+/// only `ffmpeg` is installed, and its static archive is not position-independent. Without it,
+/// JPEGs take the FFmpeg path.
+struct Api {
+    init: InitFn,
+    header: HeaderFn,
+    to_yuv: YuvFn,
+    to_packed: PackedFn,
+    factors: FactorsFn,
+    plane_width: PlaneFn,
+    plane_height: PlaneFn,
+    error_str: ErrStrFn,
+    error_code: HandleFn,
+    destroy: HandleFn,
+}
+
+fn load() -> Option<Api> {
+    // SAFETY: a constant NUL-terminated name; dlopen runs the library's initialisers (libjpeg-turbo has none with side effects). The handle is never closed, so the library and the function pointers taken from it stay valid for the life of the process.
+    let lib = unsafe { libc::dlopen(c"libturbojpeg.so.0".as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+    if lib.is_null() {
+        return None;
+    }
+    macro_rules! sym {
+        ($name:literal, $ty:ty) => {{
+            // SAFETY: `lib` is a live handle and the name is NUL-terminated.
+            let p = unsafe { libc::dlsym(lib, concat!($name, "\0").as_ptr().cast()) };
+            if p.is_null() {
+                return None;
+            }
+            // SAFETY: `p` is the non-null address of TurboJPEG's function of that name (2.x ABI, the version the soname libturbojpeg.so.0 carries), whose C signature `$ty` mirrors from turbojpeg.h.
+            unsafe { std::mem::transmute::<*mut c_void, $ty>(p) }
+        }};
+    }
+    Some(Api {
+        init: sym!("tjInitDecompress", InitFn),
+        header: sym!("tjDecompressHeader3", HeaderFn),
+        to_yuv: sym!("tjDecompressToYUVPlanes", YuvFn),
+        to_packed: sym!("tjDecompress2", PackedFn),
+        factors: sym!("tjGetScalingFactors", FactorsFn),
+        plane_width: sym!("tjPlaneWidth", PlaneFn),
+        plane_height: sym!("tjPlaneHeight", PlaneFn),
+        error_str: sym!("tjGetErrorStr2", ErrStrFn),
+        error_code: sym!("tjGetErrorCode", HandleFn),
+        destroy: sym!("tjDestroy", HandleFn),
+    })
+}
+
+/// TurboJPEG, loaded once per process; None when libturbojpeg.so.0 (or one of its functions) is missing.
+fn api() -> Option<&'static Api> {
+    static API: OnceLock<Option<Api>> = OnceLock::new();
+    API.get_or_init(load).as_ref()
+}
+
+/// Whether libjpeg-turbo's TurboJPEG library could be loaded.
+pub fn available() -> bool {
+    api().is_some()
 }
 
 /// TJFLAG_LIMITSCANS: a progressive JPEG with an unreasonable number of scans is an error (the
@@ -67,7 +125,7 @@ pub enum Outcome {
     Warning,
 }
 
-pub struct Decompressor(NonNull<c_void>);
+pub struct Decompressor(NonNull<c_void>, &'static Api);
 
 // SAFETY: a tjhandle has no thread affinity; the owner uses it from one thread at a time (&mut self).
 unsafe impl Send for Decompressor {}
@@ -75,15 +133,16 @@ unsafe impl Send for Decompressor {}
 impl Drop for Decompressor {
     fn drop(&mut self) {
         // SAFETY: the handle came from tjInitDecompress and is destroyed exactly once, here.
-        unsafe { tjDestroy(self.0.as_ptr()) };
+        unsafe { (self.1.destroy)(self.0.as_ptr()) };
     }
 }
 
 /// The scaling factors libjpeg-turbo's IDCT supports (num/denom: 1/8 … 2/1).
 pub fn scaling_factors() -> Vec<(u32, u32)> {
+    let Some(api) = api() else { return vec![(1, 1)] };
     let mut n: c_int = 0;
     // SAFETY: `n` is a valid, writable int; the returned array is static in libjpeg-turbo and holds `n` entries (NULL on error).
-    let p = unsafe { tjGetScalingFactors(&mut n) };
+    let p = unsafe { (api.factors)(&mut n) };
     if p.is_null() || n <= 0 {
         return vec![(1, 1)];
     }
@@ -99,14 +158,15 @@ pub fn scaled(dim: u32, (num, denom): (u32, u32)) -> u32 {
 
 impl Decompressor {
     pub fn new() -> Result<Decompressor, String> {
+        let api = api().ok_or_else(|| "libjpeg-turbo (libturbojpeg.so.0) is not installed".to_string())?;
         // SAFETY: no arguments; returns a new handle or NULL.
-        let p = unsafe { tjInitDecompress() };
-        NonNull::new(p).map(Decompressor).ok_or_else(|| "libjpeg-turbo: could not create a decompressor".to_string())
+        let p = unsafe { (api.init)() };
+        NonNull::new(p).map(|p| Decompressor(p, api)).ok_or_else(|| "libjpeg-turbo: could not create a decompressor".to_string())
     }
 
     fn error(&self) -> String {
         // SAFETY: the handle is live; tjGetErrorStr2 returns a NUL-terminated string owned by the handle (or a static one), read before any other call on it.
-        let s = unsafe { tjGetErrorStr2(self.0.as_ptr()) };
+        let s = unsafe { (self.1.error_str)(self.0.as_ptr()) };
         if s.is_null() {
             return "libjpeg-turbo: unknown error".into();
         }
@@ -118,7 +178,7 @@ impl Decompressor {
         let size = c_ulong::try_from(data.len()).map_err(|_| "JPEG too large".to_string())?;
         let (mut w, mut h, mut ss, mut cs): (c_int, c_int, c_int, c_int) = (0, 0, -1, -1);
         // SAFETY: the handle is live; `data` is read only for `size` bytes; the four out-pointers are valid, writable ints for the call.
-        let r = unsafe { tjDecompressHeader3(self.0.as_ptr(), data.as_ptr(), size, &mut w, &mut h, &mut ss, &mut cs) };
+        let r = unsafe { (self.1.header)(self.0.as_ptr(), data.as_ptr(), size, &mut w, &mut h, &mut ss, &mut cs) };
         if r != 0 || w <= 0 || h <= 0 {
             return Err(self.error());
         }
@@ -136,7 +196,7 @@ impl Decompressor {
             return Ok(Outcome::Clean);
         }
         // SAFETY: the handle is live.
-        if unsafe { tjGetErrorCode(self.0.as_ptr()) } == TJERR_WARNING {
+        if unsafe { (self.1.error_code)(self.0.as_ptr()) } == TJERR_WARNING {
             return Ok(Outcome::Warning);
         }
         Err(self.error())
@@ -166,7 +226,7 @@ impl Decompressor {
         }
         let pitch = c_int::try_from(stride).map_err(|_| "stride too large".to_string())?;
         // SAFETY: the handle is live; `data` is read only for `size` bytes; `out` is exclusively borrowed and checked above to hold `ht` rows of w × 4 bytes `pitch` apart, which is what libjpeg-turbo writes for the scaled size w×ht (the factor it picks gives exactly that size, as in decode_yuv).
-        let r = unsafe { tjDecompress2(self.0.as_ptr(), data.as_ptr(), size, out.as_mut_ptr(), w, pitch, ht, TJPF_RGBA, TJFLAG_LIMITSCANS) };
+        let r = unsafe { (self.1.to_packed)(self.0.as_ptr(), data.as_ptr(), size, out.as_mut_ptr(), w, pitch, ht, TJPF_RGBA, TJFLAG_LIMITSCANS) };
         self.outcome(r)
     }
 
@@ -187,7 +247,7 @@ impl Decompressor {
         let mut cstrides = [0 as c_int; 3];
         for (i, plane) in planes.into_iter().enumerate() {
             // SAFETY: pure arithmetic on plain ints (returns -1 on bad arguments).
-            let (pw, ph) = unsafe { (tjPlaneWidth(i as c_int, w, ss), tjPlaneHeight(i as c_int, ht, ss)) };
+            let (pw, ph) = unsafe { ((self.1.plane_width)(i as c_int, w, ss), (self.1.plane_height)(i as c_int, ht, ss)) };
             if pw <= 0 || ph <= 0 {
                 return Err("libjpeg-turbo: bad plane geometry".into());
             }
@@ -200,7 +260,7 @@ impl Decompressor {
             ptrs[i] = plane.as_mut_ptr();
         }
         // SAFETY: the handle is live; `data` is read only for `size` bytes; each `ptrs[i]` is an exclusively borrowed buffer checked above to hold tjPlaneHeight(i) rows of tjPlaneWidth(i) bytes `cstrides[i]` apart for the scaled size w×ht, which is exactly what libjpeg-turbo writes for the factor it picks (the largest whose TJSCALED size fits w×ht: `factor` or one giving the same size); the arrays outlive the call.
-        let r = unsafe { tjDecompressToYUVPlanes(self.0.as_ptr(), data.as_ptr(), size, ptrs.as_mut_ptr(), w, cstrides.as_mut_ptr(), ht, TJFLAG_LIMITSCANS) };
+        let r = unsafe { (self.1.to_yuv)(self.0.as_ptr(), data.as_ptr(), size, ptrs.as_mut_ptr(), w, cstrides.as_mut_ptr(), ht, TJFLAG_LIMITSCANS) };
         self.outcome(r)
     }
 }
@@ -211,6 +271,7 @@ mod tests {
 
     #[test]
     fn scaling_factors_include_the_dct_scales() {
+        assert!(available(), "libturbojpeg.so.0 (Debian libturbojpeg0) is installed where the tests run");
         let f = scaling_factors();
         for s in [(1, 1), (1, 2), (1, 4), (1, 8)] {
             assert!(f.contains(&s), "{s:?} in {f:?}");
