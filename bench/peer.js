@@ -188,7 +188,11 @@ async function main() {
   }
 }
 
-if (process.argv[2] === '--child') {
+module.exports = { ensurePeer, PEER, PEER_VERSION };
+
+if (require.main !== module) {
+  // required by another benchmark (bench/images.js) for ensurePeer
+} else if (process.argv[2] === '--child') {
   child().catch((e) => { console.error(e && e.stack ? e.stack : e); process.exit(1); });
 } else {
   main().catch((e) => { console.error(e); process.exit(1); });

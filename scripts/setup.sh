@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# libwebp-dev: animated WebP frames are decoded by libwebp; libjpeg-turbo-progs: jpegtran makes
-# the progressive JPEG test files; libavif-bin: avifenc makes the AVIF test file the way WPT makes
+# libwebp-dev: still and animated WebP frames are decoded by libwebp; libturbojpeg0: still JPEGs
+# are decoded by libjpeg-turbo when it is installed (loaded at run time); webp (dwebp) and
+# libjpeg-turbo-progs (djpeg): the libraries' own output the pixel tests and the benchmark compare
+# with, and jpegtran makes the progressive JPEG test files; libavif-bin: avifenc makes the AVIF test file the way WPT makes
 # four-colors.avif; ffmpeg: the CLI the tests compare against.
 APT_PACKAGES=(libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
               pkg-config libclang1-14 libclang-common-14-dev ffmpeg
-              libwebp-dev libjpeg-turbo-progs libavif-bin)
+              libwebp-dev libturbojpeg0 webp libjpeg-turbo-progs libavif-bin)
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 

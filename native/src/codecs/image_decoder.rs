@@ -1,8 +1,11 @@
 //! codecs layer: the ImageDecoder backend. Encoded bytes accumulate in one buffer (the whole file
 //! at most); frame counts come from the pure container parsers in `image_info`; frames are decoded
-//! on demand, sequentially, by FFmpeg (JPEG, PNG/APNG, GIF, AVIF, BMP, still WebP) or, for
-//! animated WebP (which FFmpeg 5.1 cannot decode), by libwebp per frame composited in
-//! `webp_anim`. AVIF: the primary item (a still) is located by `image_info::avif_layout` and its
+//! on demand, sequentially, by FFmpeg (PNG/APNG, GIF, AVIF, BMP, and the JPEG/WebP stills the
+//! direct path below leaves) or, for animated WebP (which FFmpeg 5.1 cannot decode), by libwebp
+//! per frame composited in `webp_anim`. Complete still JPEGs (Y'CbCr 4:2:0/4:2:2/4:4:4) go
+//! straight to libjpeg-turbo, and simple still WebPs (a lone VP8 or VP8L chunk) to libwebp,
+//! each into the output's own format (planar YUV stays YUV), with DCT-domain scaling for a
+//! smaller desired JPEG size. AVIF: the primary item (a still) is located by `image_info::avif_layout` and its
 //! AV1 OBUs go to libdav1d with the item's av1C; an image sequence (`moov`) is a second track,
 //! decoded through FFmpeg's mov demuxer. Decode requests for frames that have not arrived wait.
 use super::color_names;
@@ -14,6 +17,8 @@ use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
 use crate::ffi::format::{ByteSource, Demuxer};
+use crate::ffi::jpeg::{self, Subsampling};
+use crate::ffi::webp;
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 use std::collections::VecDeque;
@@ -91,6 +96,10 @@ pub struct ColorOut {
 }
 
 const SRGB: ColorOut = ColorOut { primaries: "bt709", transfer: "iec61966-2-1", matrix: "rgb", full_range: true };
+/// A JPEG's Y'CbCr as `color_of` names FFmpeg's JPEG frames: BT.601 (bt470bg), full range, sRGB.
+const JPEG_YUV: ColorOut = ColorOut { primaries: "bt709", transfer: "iec61966-2-1", matrix: "bt470bg", full_range: true };
+/// A lossy WebP's Y'CbCr (VP8) as `color_of` names FFmpeg's VP8 frames: BT.601, limited range.
+const VP8_YUV: ColorOut = ColorOut { primaries: "bt709", transfer: "bt709", matrix: "bt470bg", full_range: false };
 
 pub enum ImageOutput {
     Tracks { tracks: Vec<TrackInfo>, selected: i32, complete: bool },
@@ -148,6 +157,8 @@ pub struct ImageDecoderBackend {
     failed: bool,
     /// [[progressive frame generations]]: frame index → the generation last output for it.
     generations: std::collections::HashMap<u32, u32>,
+    /// libjpeg-turbo's decompressor, made at the first JPEG decode and reused by the next ones.
+    tj: Option<jpeg::Decompressor>,
 }
 
 /// Get Default Selected Track Index (with trackList): `animated[i]` is track i's [[animated]];
@@ -249,6 +260,38 @@ fn to_rgba(frame: &Frame, out: (u32, u32), icc: Option<&qcms::Transform>) -> Res
         Ok(())
     })
     .map_err(|e| Error::encoding(e.message))
+}
+
+/// `src` (planes of the FFmpeg format `format`) resized to `size` as RGBA with swscale.
+fn resize_rgba(src: &FrameData, format: sys::AVPixelFormat, size: (u32, u32), flags: i32) -> Result<FrameData> {
+    let desc = ImageDesc { format, width: src.width, height: src.height };
+    let out = ImageDesc { format: sys::AVPixelFormat::AV_PIX_FMT_RGBA, width: size.0, height: size.1 };
+    let planes = src.planes_at(0, 0)?;
+    FrameData::new_with("RGBA", size.0, size.1, |dst, l| {
+        with_scaler(desc, out, flags, |s| {
+            s.scale(&planes, &mut PlanesMut { data: [dst, &mut [], &mut [], &mut []], stride: [l[0].stride, 0, 0, 0] })?;
+            Ok(())
+        })
+    })
+    .map_err(|e| Error::encoding(e.message))
+}
+
+/// The three planes of a tightly packed planar frame being filled, split at their offsets.
+fn split3<'a>(bytes: &'a mut [u8], l: &[super::frame_data::PlaneLayout]) -> Option<([&'a mut [u8]; 3], [usize; 3])> {
+    let (y, rest) = bytes.split_at_mut(l.get(1)?.offset);
+    let (u, v) = rest.split_at_mut(l.get(2)?.offset.checked_sub(l[1].offset)?);
+    Some(([y, u, v], [l[0].stride, l[1].stride, l[2].stride]))
+}
+
+/// The smallest DCT scaling factor (at most 1/1) whose picture still covers `desired`, so the
+/// final resize only ever shrinks; 1/1 when none does (or nothing smaller is asked for).
+fn jpeg_factor(size: (u32, u32), desired: Option<(u32, u32)>) -> (u32, u32) {
+    let Some((dw, dh)) = desired else { return (1, 1) };
+    jpeg::scaling_factors()
+        .into_iter()
+        .filter(|&f| f.0 <= f.1 && jpeg::scaled(size.0, f) >= dw && jpeg::scaled(size.1, f) >= dh)
+        .min_by(|a, b| (u64::from(a.0) * u64::from(b.1)).cmp(&(u64::from(b.0) * u64::from(a.1))))
+        .unwrap_or((1, 1))
 }
 
 /// A decoded FFmpeg frame as the output: kept in its own format where a VideoPixelFormat exists
@@ -477,6 +520,11 @@ impl ImageDecoderBackend {
             return self.decode_avif_item().map(Some);
         }
         let animated = self.animated();
+        if index == 0 && self.complete && !animated {
+            if let Some(d) = self.decode_direct(c) {
+                return Ok(Some(d));
+            }
+        }
         // Both cursors read the shared, growing bytes: they stay valid as data arrives and
         // decoding goes on from where it is (frames are decoded in order; an earlier frame
         // restarts it).
@@ -534,22 +582,79 @@ impl ImageDecoderBackend {
                     Ok(())
                 })?;
                 if let Some(size) = desired {
-                    let desc = ImageDesc { format: sys::AVPixelFormat::AV_PIX_FMT_RGBA, width, height };
-                    let out = ImageDesc { format: desc.format, width: size.0, height: size.1 };
-                    let src = data.planes_at(0, 0)?;
-                    let scaled = FrameData::new_with("RGBA", size.0, size.1, |dst, l| {
-                        with_scaler(desc, out, scale::BICUBIC, |s| {
-                            s.scale(&src, &mut PlanesMut { data: [dst, &mut [], &mut [], &mut []], stride: [l[0].stride, 0, 0, 0] })?;
-                            Ok(())
-                        })
-                    })
-                    .map_err(|e| Error::encoding(e.message))?;
-                    drop(src);
-                    data = scaled;
+                    data = resize_rgba(&data, sys::AVPixelFormat::AV_PIX_FMT_RGBA, size, scale::BICUBIC)?;
                 }
                 Ok(Some(Decoded { data, timestamp: t.start_ms as i64 * 1000, duration: Some(i64::from(t.duration_ms) * 1000), color: SRGB }))
             }
         }
+    }
+
+    /// A complete still JPEG or simple WebP decoded straight by libjpeg-turbo / libwebp into the
+    /// output's own format: no demuxer or FFmpeg decoder to set up, no colour conversion (the
+    /// samples are those FFmpeg's decoders give, in the same VideoPixelFormat and colour space).
+    /// None leaves the picture to the FFmpeg path: another layout (gray, 4:4:0, CMYK, alpha, an
+    /// extended WebP), an ICC profile to apply, or data the library refuses.
+    fn decode_direct(&mut self, c: Container) -> Option<Decoded> {
+        let cfg = self.cfg.as_ref()?;
+        let (desired, convert) = (cfg.desired, cfg.convert_color);
+        let bytes = self.bytes.read();
+        let (data, format, color) = match c {
+            Container::Jpeg => {
+                if convert && image_info::jpeg_has_icc(&bytes) {
+                    return None;
+                }
+                if self.tj.is_none() {
+                    self.tj = jpeg::Decompressor::new().ok();
+                }
+                let tj = self.tj.as_mut()?;
+                let h = tj.header(&bytes).ok().filter(|h| h.ycbcr && size_problem("JPEG size", h.width.into(), h.height.into()).is_none())?;
+                use sys::AVPixelFormat::*;
+                let (name, format) = match h.subsampling? {
+                    Subsampling::S420 => ("I420", AV_PIX_FMT_YUVJ420P),
+                    Subsampling::S422 => ("I422", AV_PIX_FMT_YUVJ422P),
+                    Subsampling::S444 => ("I444", AV_PIX_FMT_YUVJ444P),
+                };
+                let factor = jpeg_factor((h.width, h.height), desired);
+                let (w, ht) = (jpeg::scaled(h.width, factor), jpeg::scaled(h.height, factor));
+                // A desired size: RGBA at the nearest DCT scale at or above it, by libjpeg-turbo
+                // itself (its upsampling and conversion), resized only if it is not exact.
+                let data = if desired.is_some() {
+                    FrameData::new_with("RGBA", w, ht, |buf, l| tj.decode_rgba(&bytes, &h, factor, buf, l[0].stride).map(|_| ()).map_err(Error::encoding))
+                } else {
+                    FrameData::new_with(name, w, ht, |buf, l| {
+                        let (planes, strides) = split3(buf, l).ok_or_else(|| Error::encoding("planar layout"))?;
+                        tj.decode_yuv(&bytes, &h, factor, planes, strides).map(|_| ()).map_err(Error::encoding)
+                    })
+                };
+                let format = if desired.is_some() { AV_PIX_FMT_RGBA } else { format };
+                (data.ok()?, format, JPEG_YUV)
+            }
+            Container::Webp => {
+                let (w, h) = webp::info(&bytes).filter(|&(w, h)| size_problem("WebP size", w.into(), h.into()).is_none())?;
+                match bytes.get(12..16)? {
+                    b"VP8 " => {
+                        let data = FrameData::new_with("I420", w, h, |buf, l| {
+                            let ([y, u, v], strides) = split3(buf, l).ok_or_else(|| Error::encoding("planar layout"))?;
+                            webp::decode_yuv_into(&bytes, y, u, v, strides).then_some(()).ok_or_else(|| Error::encoding("libwebp refused the picture"))
+                        });
+                        (data.ok()?, sys::AVPixelFormat::AV_PIX_FMT_YUV420P, VP8_YUV)
+                    }
+                    b"VP8L" => {
+                        let data = FrameData::new_with("RGBA", w, h, |buf, l| webp::decode_rgba_into(&bytes, buf, l[0].stride).then_some(()).ok_or_else(|| Error::encoding("libwebp refused the picture")));
+                        (data.ok()?, sys::AVPixelFormat::AV_PIX_FMT_RGBA, SRGB)
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        drop(bytes);
+        let (data, color) = match desired {
+            Some(size) if (data.width, data.height) == size && data.format.name == "RGBA" => (data, SRGB),
+            Some(size) => (resize_rgba(&data, format, size, scale::BICUBIC | scale::ACCURATE).ok()?, SRGB),
+            None => (data, color),
+        };
+        Some(Decoded { data, timestamp: 0, duration: None, color })
     }
 
     /// Decode Progressive Frame for a progressive JPEG still arriving: the scans received so far,
@@ -747,13 +852,74 @@ impl Backend for ImageDecoderBackend {
         self.cursor = None;
     }
 
+    fn idle(&mut self) {
+        super::release_memory_when_idle();
+    }
 
-    crate::release_memory_hooks!();
+    /// Rate-limited like `idle` (not the unconditional release the codecs' teardown does): a loop
+    /// of one ImageDecoder per image would otherwise empty the buffer pool and trim the heap at
+    /// every close, and each next picture would fault its pages in afresh (a third of the CPU a
+    /// 1080p JPEG decode takes). RSS still follows live memory within a second.
+    fn teardown(self) {
+        drop(self);
+        super::release_memory_when_idle();
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::default_track;
+
+    /// CPU seconds (user + sys) of this thread so far, from /proc/thread-self/stat (10 ms ticks).
+    fn thread_cpu() -> f64 {
+        let s = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        let f: Vec<&str> = s.rsplit(") ").next().unwrap_or("").split(' ').collect();
+        let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        (tick(11) + tick(12)) / 100.0
+    }
+
+    /// The ceiling bench/images.js prints (not a test): the libraries alone on one thread, no
+    /// ImageDecoder around them — libjpeg-turbo to planar YUV (`NWC_CEILING_JPEG`, a 4:2:0 file)
+    /// and libwebp to planar YUV (`NWC_CEILING_WEBP`, a simple lossy file), into one reused
+    /// buffer, `NWC_CEILING_N` (default 100) decodes each; prints CPU and wall ms per image.
+    #[test]
+    #[ignore]
+    fn bench_library_ceiling() {
+        use crate::ffi::{jpeg, webp};
+        use std::time::Instant;
+        let n: usize = std::env::var("NWC_CEILING_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+        let report = |what: &str, f: &mut dyn FnMut()| {
+            f();
+            let (c0, t0) = (thread_cpu(), Instant::now());
+            for _ in 0..n {
+                f();
+            }
+            let (cpu, wall) = ((thread_cpu() - c0) * 1000.0 / n as f64, t0.elapsed().as_secs_f64() * 1000.0 / n as f64);
+            println!("CEILING {what}: {cpu:.2} ms CPU, {wall:.2} ms wall per image");
+        };
+        if let Ok(path) = std::env::var("NWC_CEILING_JPEG") {
+            let bytes = std::fs::read(path).expect("JPEG file");
+            let mut d = jpeg::Decompressor::new().expect("handle");
+            let h = d.header(&bytes).expect("header");
+            assert_eq!(h.subsampling, Some(jpeg::Subsampling::S420));
+            let (w, ht) = (h.width as usize, h.height as usize);
+            let (cw, ch) = (w.div_ceil(2), ht.div_ceil(2));
+            let (mut y, mut u, mut v) = (vec![0u8; w * ht], vec![0u8; cw * ch], vec![0u8; cw * ch]);
+            report("libjpeg-turbo to planar YUV", &mut || {
+                d.decode_yuv(&bytes, &h, (1, 1), [&mut y, &mut u, &mut v], [w, cw, cw]).expect("decode");
+            });
+        }
+        if let Ok(path) = std::env::var("NWC_CEILING_WEBP") {
+            let bytes = std::fs::read(path).expect("WebP file");
+            let (w, h) = webp::info(&bytes).expect("info");
+            let (w, h) = (w as usize, h as usize);
+            let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+            let (mut y, mut u, mut v) = (vec![0u8; w * h], vec![0u8; cw * ch], vec![0u8; cw * ch]);
+            report("libwebp to planar YUV", &mut || {
+                assert!(webp::decode_yuv_into(&bytes, &mut y, &mut u, &mut v, [w, cw, cw]));
+            });
+        }
+    }
 
     #[test]
     fn default_selected_track_index() {

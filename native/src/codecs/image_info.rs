@@ -805,25 +805,35 @@ pub fn webp_next_anmf(b: &[u8], mut pos: usize) -> Result<Option<(AnmfFrame, usi
     Ok(None)
 }
 
-/// EXIF orientation (1–8) of a JPEG, from its APP1 "Exif" segment.
-pub fn jpeg_orientation(b: &[u8]) -> Option<u16> {
+/// The payload of a JPEG's first `marker` segment (before the image data) that starts with `tag`.
+fn jpeg_segment<'a>(b: &'a [u8], marker: u8, tag: &[u8]) -> Option<&'a [u8]> {
     if b.len() < 4 || b[..2] != [0xff, 0xd8] {
         return None;
     }
     let mut i = 2;
     while i + 4 <= b.len() && b[i] == 0xff {
-        let marker = b[i + 1];
-        if marker == 0xda || marker == 0xd9 {
-            return None; // image data: no EXIF before it
+        let m = b[i + 1];
+        if m == 0xda || m == 0xd9 {
+            return None; // image data: no header segment after it
         }
         let len = u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
         let seg = b.get(i + 4..i + 2 + len)?;
-        if marker == 0xe1 && seg.starts_with(b"Exif\0\0") {
-            return tiff_orientation(&seg[6..]);
+        if m == marker && seg.starts_with(tag) {
+            return Some(seg);
         }
         i += 2 + len;
     }
     None
+}
+
+/// EXIF orientation (1–8) of a JPEG, from its APP1 "Exif" segment.
+pub fn jpeg_orientation(b: &[u8]) -> Option<u16> {
+    tiff_orientation(&jpeg_segment(b, 0xe1, b"Exif\0\0")?[6..])
+}
+
+/// Whether a JPEG embeds an ICC profile (an APP2 "ICC_PROFILE" segment).
+pub fn jpeg_has_icc(b: &[u8]) -> bool {
+    jpeg_segment(b, 0xe2, b"ICC_PROFILE\0").is_some()
 }
 
 fn tiff_orientation(t: &[u8]) -> Option<u16> {
@@ -903,6 +913,12 @@ mod tests {
         assert_eq!(jpeg_orientation(&j), Some(6));
         assert_eq!(orientation_to_rotation_flip(6), (90, false));
         assert_eq!(jpeg_orientation(&[0xff, 0xd8, 0xff, 0xda, 0, 2]), None);
+        assert!(!jpeg_has_icc(&j));
+        let mut icc = vec![0xff, 0xd8, 0xff, 0xe2, 0, 16];
+        icc.extend_from_slice(b"ICC_PROFILE\0\x01\x01");
+        icc.extend_from_slice(&[0xff, 0xda, 0, 2]);
+        assert!(jpeg_has_icc(&icc));
+        assert!(!jpeg_has_icc(&icc[..10]), "a segment cut short");
     }
     #[test]
     fn jpeg_scan_and_end() {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod external_memory;
 pub mod format;
 pub mod frame;
+pub mod jpeg;
 pub mod log;
 pub mod mem;
 pub mod packet;

@@ -1,7 +1,8 @@
-//! ffi layer: libwebp's still-image decoder (Debian's libwebp 1.2.4), called once per frame of an
-//! animated WebP by `codecs::webp_anim`, which composites the frames in safe Rust. Only the two
-//! stateless entry points without versioned structs are bound (`WebPGetInfo`,
-//! `WebPDecodeRGBAInto`): no struct layout or ABI version to keep in step, nothing to free.
+//! ffi layer: libwebp's still-image decoder (Debian's libwebp 1.2.4): once per frame of an
+//! animated WebP by `codecs::webp_anim`, which composites the frames in safe Rust, and for simple
+//! (VP8/VP8L-only) still WebP files by `codecs::image_decoder`. Only stateless entry points
+//! without versioned structs are bound (`WebPGetInfo`, `WebPDecodeRGBAInto`, `WebPDecodeYUVInto`):
+//! no struct layout or ABI version to keep in step, nothing to free.
 use std::os::raw::c_int;
 
 #[link(name = "webp")]
@@ -14,6 +15,12 @@ extern "C" {
     // checks stride ≥ width × 4 and stride × (height − 1) + width × 4 ≤ size before writing) or
     // the bitstream is broken; else `output_buffer`. RGBA, not premultiplied.
     fn WebPDecodeRGBAInto(data: *const u8, data_size: usize, output_buffer: *mut u8, output_buffer_size: usize, output_stride: c_int) -> *mut u8;
+    // decode.h: decodes a lossy picture's Y'CbCr 4:2:0 samples as they are (no colour
+    // conversion) into three caller-owned planes; returns NULL if a plane is too small (libwebp
+    // checks size ≥ stride × (rows − 1) + width per plane, chroma planes (w+1)/2 × (h+1)/2) or
+    // the bitstream is broken; else `luma`. Alpha is not decoded.
+    #[allow(clippy::too_many_arguments)]
+    fn WebPDecodeYUVInto(data: *const u8, data_size: usize, luma: *mut u8, luma_size: usize, luma_stride: c_int, u: *mut u8, u_size: usize, u_stride: c_int, v: *mut u8, v_size: usize, v_stride: c_int) -> *mut u8;
     fn WebPGetDecoderVersion() -> c_int;
 }
 
@@ -35,6 +42,15 @@ pub fn decode_rgba_into(data: &[u8], out: &mut [u8], stride: usize) -> bool {
     let Ok(stride) = c_int::try_from(stride) else { return false };
     // SAFETY: `data` is read only, `out` is exclusively borrowed for `out.len()` bytes and libwebp writes only within them (it checks stride × height fits first, else returns NULL); neither pointer outlives the call.
     let r = unsafe { WebPDecodeRGBAInto(data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), stride) };
+    !r.is_null()
+}
+
+/// Decode a lossy `data` (as for `info`; without alpha) as Y'CbCr 4:2:0 into the planes `y`, `u`,
+/// `v`, rows `strides[i]` apart. False when the bitstream is broken or a plane is too small.
+pub fn decode_yuv_into(data: &[u8], y: &mut [u8], u: &mut [u8], v: &mut [u8], strides: [usize; 3]) -> bool {
+    let (Ok(ys), Ok(us), Ok(vs)) = (c_int::try_from(strides[0]), c_int::try_from(strides[1]), c_int::try_from(strides[2])) else { return false };
+    // SAFETY: `data` is read only; `y`, `u` and `v` are exclusively borrowed for their lengths and libwebp writes only within them (it checks each plane's stride × (rows − 1) + width fits its size first, else returns NULL); no pointer outlives the call.
+    let r = unsafe { WebPDecodeYUVInto(data.as_ptr(), data.len(), y.as_mut_ptr(), y.len(), ys, u.as_mut_ptr(), u.len(), us, v.as_mut_ptr(), v.len(), vs) };
     !r.is_null()
 }
 
@@ -74,5 +90,9 @@ mod tests {
         let mut big = [7u8; 24];
         assert!(super::decode_rgba_into(&RED_2X2[12..], &mut big, 12));
         assert_eq!(big, [253, 0, 0, 255, 253, 0, 0, 255, 7, 7, 7, 7, 253, 0, 0, 255, 253, 0, 0, 255, 7, 7, 7, 7], "rows `stride` apart, the gap untouched");
+        // YUV: planes too small are refused (the chroma planes of 2×2 are 1×1).
+        let (mut y, mut u, mut v) = ([0u8; 4], [0u8; 1], [0u8; 0]);
+        assert!(!super::decode_yuv_into(RED_2X2, &mut y, &mut u, &mut v, [2, 1, 1]));
+        assert!(!super::decode_yuv_into(b"garbage", &mut y, &mut u, &mut [0u8; 1], [2, 1, 1]));
     }
 }
