@@ -4,7 +4,8 @@
 use super::js::{no_panic, set_num};
 use super::{audio, frame, kinds, media, registry, session};
 use crate::counters;
-use crate::codecs::{frame_data, image_decoder};
+use crate::codecs::image_decoder;
+use crate::codecs::media::frame_data;
 use neon::prelude::*;
 
 fn live_counts<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {

@@ -1,24 +1,17 @@
-//! codecs layer: one thin Backend per interface, plus pure tables (pixel formats, codec strings)
-//! and the VideoFrame pixel store. Safe Rust only; FFmpeg is reached through `crate::ffi`.
-pub mod audio_data;
-pub mod audio_decoder;
-pub mod audio_encoder;
-pub mod chunk_hint;
-pub mod codec_string;
-pub mod color;
-pub mod color_names;
-pub mod frame_data;
-pub mod media_registry;
-pub mod h264;
-pub mod hevc;
+//! codecs layer, grouped by concern: `video/` and `audio/` (one thin Backend per interface),
+//! `media/` (the VideoFrame/AudioData stores), `tables/` (pure tables), and the ImageDecoder.
+//! Safe Rust only; FFmpeg is reached through `crate::ffi`.
+pub mod audio;
+pub mod media;
+pub mod tables;
+pub mod video;
+
+// The ImageDecoder modules (not yet grouped) import these as `super::…`.
 pub mod image_decoder;
 pub mod image_info;
-pub mod media_buffer;
-pub mod video_decoder;
-pub mod video_encoder;
 pub mod webp_anim;
-pub mod pixel_format;
-pub mod rgb_to_yuv;
+pub use media::frame_data;
+pub use tables::{color_names, pixel_format};
 
 /// The `idle` and `teardown` hooks of an `engine::Backend` that holds FFmpeg state: hand memory
 /// back when idle (rate-limited) and after the backend is freed. Used inside `impl Backend for …`.
@@ -39,7 +32,7 @@ macro_rules! release_memory_hooks {
 /// Hand memory back after codecs are freed: spare pooled media buffers, then glibc's free arenas
 /// (`malloc_trim`). Backends call it from `teardown`.
 pub fn release_memory() {
-    media_buffer::trim_pool();
+    media::buffer::trim_pool();
     crate::ffi::mem::trim();
 }
 

@@ -8,10 +8,10 @@
 //! demuxer's negative edit-list start (−23,220 µs for an ffmpeg-made AAC track) never reaches an
 //! AudioData. Priming the codec reports (Opus pre-skip from the OpusHead description) is trimmed
 //! here (FFmpeg's SKIP_MANUAL) without moving the base. One base value, no side table.
-use super::audio_data::{AudioSamples, MAX_CHANNELS};
-use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
+use crate::codecs::media::audio_data::{AudioSamples, MAX_CHANNELS};
+use crate::codecs::tables::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
-use super::Draining as _;
+use crate::codecs::Draining as _;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
 use crate::ffi::{sys, Frame, Packet, Status};
@@ -152,7 +152,7 @@ fn us(samples: i64, rate: u32) -> i64 {
     ((samples as i128 * 1_000_000 + (rate as i128 / 2)).div_euclid(rate.max(1) as i128)) as i64
 }
 
-impl super::Draining<DecodedAudio> for Active {
+impl crate::codecs::Draining<DecodedAudio> for Active {
     fn codec(&mut self) -> &mut CodecContext<Opened> {
         &mut self.ctx
     }
@@ -217,7 +217,7 @@ impl Backend for AudioDecoderBackend {
         a.base.get_or_insert(item.timestamp.max(0));
         pkt.set_pts(Some(item.timestamp));
         pkt.set_key(true);
-        super::send_draining(a, &pkt, out, "AudioDecoder")?;
+        crate::codecs::send_draining(a, &pkt, out, "AudioDecoder")?;
         drop(pkt);
         a.receive_all(out)?;
         Ok(())
@@ -253,8 +253,8 @@ impl Backend for AudioDecoderBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::audio_data::SampleFormat;
-    use crate::codecs::audio_encoder::{AudioEncoderBackend, EncodeItem, EncoderConfig, OpusConfig};
+    use crate::codecs::media::audio_data::SampleFormat;
+    use crate::codecs::audio::encoder::{AudioEncoderBackend, EncodeItem, EncoderConfig, OpusConfig};
     use std::sync::Arc;
 
     /// Encode a 2-channel sine with `codec`, decode it, and return (input, decoded chunks).

@@ -3,8 +3,8 @@
 //! mechanism for both kinds. Invariant: an entry is one `Arc` reference, taken out at most once
 //! (`redeem`, by a caller asking for that kind) or dropped at its deadline (`sweep`, run on every
 //! deposit and redeem and by the depositing thread's timer); nothing else holds it.
-use super::audio_data::AudioSamples;
-use super::frame_data::FrameData;
+use crate::codecs::media::audio_data::AudioSamples;
+use crate::codecs::media::frame_data::FrameData;
 use crate::error::{Error, ErrorKind, Result};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
@@ -106,8 +106,8 @@ fn take_expired(map: &mut Map) -> Vec<Media> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::audio_data::SampleFormat;
-    use crate::codecs::frame_data::PlaneLayout;
+    use crate::codecs::media::audio_data::SampleFormat;
+    use crate::codecs::media::frame_data::PlaneLayout;
 
     fn frame() -> Arc<FrameData> {
         Arc::new(FrameData::from_planes("RGBA", 1, 1, &[1, 2, 3, 4], &[PlaneLayout { offset: 0, stride: 4, row_bytes: 4, rows: 1 }]).unwrap())

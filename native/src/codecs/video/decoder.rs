@@ -3,12 +3,12 @@
 //! packet's and frame's own fields (pkt_timebase 1/1 000 000, so pts are microseconds), never in
 //! a side table; decoded frames leave zero-copy as `FrameData` (converted only when FFmpeg's
 //! pixel format has no VideoPixelFormat).
-use super::codec_string::{parse_video, VideoCodec};
-use super::color_names::{matrix_name, primaries_name, transfer_name};
-use super::frame_data::{with_scaler, FrameData};
-use super::pixel_format::{by_av, by_name};
+use crate::codecs::tables::codec_string::{parse_video, VideoCodec};
+use crate::codecs::tables::color_names::{matrix_name, primaries_name, transfer_name};
+use crate::codecs::media::frame_data::{with_scaler, FrameData};
+use crate::codecs::tables::pixel_format::{by_av, by_name};
 use crate::engine::Backend;
-use super::Draining as _;
+use crate::codecs::Draining as _;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened, Unopened};
 use crate::ffi::frame::{chroma_shift, depth_and_rgb, plane_count};
@@ -16,7 +16,7 @@ use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame, Packet, Status};
 
 /// Largest coded width or height accepted: the crate's one frame-size limit.
-pub use super::frame_data::MAX_DIMENSION;
+pub use crate::codecs::media::frame_data::MAX_DIMENSION;
 
 /// A VideoColorSpaceInit: every member optional (absent = not known / not overridden).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -161,7 +161,7 @@ fn corrupt_nal(data: &[u8], f: NalFraming) -> bool {
         _ => false,
     };
     match f.length_size {
-        None => super::h264::split_annexb(data).into_iter().any(bad),
+        None => crate::codecs::video::h264::split_annexb(data).into_iter().any(bad),
         Some(n) => {
             let mut at = 0;
             while at + n <= data.len() {
@@ -428,7 +428,7 @@ struct Active {
     /// A frame allocated for a receive that returned nothing, kept for the next one.
     spare: Option<Frame>,
     /// What the config expects of chunks, to explain a failure a chunk's bytes account for.
-    check: super::chunk_hint::ChunkCheck,
+    check: crate::codecs::video::chunk_hint::ChunkCheck,
 }
 
 #[derive(Default)]
@@ -442,7 +442,7 @@ impl VideoDecoderBackend {
     }
 }
 
-impl super::Draining<DecodedFrame> for Active {
+impl crate::codecs::Draining<DecodedFrame> for Active {
     fn codec(&mut self) -> &mut CodecContext<Opened> {
         &mut self.ctx
     }
@@ -497,7 +497,7 @@ impl Backend for VideoDecoderBackend {
             a.drain(out)?;
         }
         let (ctx, p) = open(&cfg, true)?;
-        let check = super::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
+        let check = crate::codecs::video::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
         let dar = cfg.display_aspect_width.zip(cfg.display_aspect_height);
         self.active = Some(Active { ctx, dar, color: cfg.color_space, vp9: p.vp9, units: p.units, rotation: cfg.rotation, flip: cfg.flip, spare: None, check });
         Ok(())
@@ -527,7 +527,7 @@ impl Backend for VideoDecoderBackend {
         pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
         // A failure a chunk's bytes account for (a container file, avcC vs Annex B) names it.
-        let sent = super::send_draining(a, &pkt, out, "VideoDecoder");
+        let sent = crate::codecs::send_draining(a, &pkt, out, "VideoDecoder");
         drop(pkt);
         sent.and_then(|()| a.receive_all(out).map(drop)).map_err(|e| a.check.explain(e))
     }

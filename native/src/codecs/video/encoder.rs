@@ -3,9 +3,9 @@
 //! and VP9 (libvpx), AV1 (libaom). Per-frame metadata travels as the frame's sequence number
 //! (pts); the only side table maps in-flight sequence numbers to (timestamp, duration, temporal
 //! layer), is bounded by the encoder's delay and is emptied by flush and reset.
-use super::codec_string::{parse_video, VideoCodec};
-use super::color_names;
-use super::frame_data::{matrix_of, with_scaler, FrameData};
+use crate::codecs::tables::codec_string::{parse_video, VideoCodec};
+use crate::codecs::tables::color_names;
+use crate::codecs::media::frame_data::{matrix_of, with_scaler, FrameData};
 use super::{h264, hevc};
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
@@ -145,7 +145,7 @@ pub struct DecoderConfigOut {
     pub color: StreamColor,
 }
 
-pub use super::ChunkBytes;
+pub use crate::codecs::ChunkBytes;
 
 pub struct EncodedChunk {
     pub data: ChunkBytes,
@@ -712,9 +712,9 @@ impl VideoEncoderBackend {
                     dst[r * ls..r * ls + row].copy_from_slice(&src.data[p][r * src.stride[p]..r * src.stride[p] + row]);
                 }
             }
-        } else if super::rgb_to_yuv::applies(src_fmt, fmt, (w, h), (cfg.width, cfg.height)) {
+        } else if crate::codecs::video::rgb_to_yuv::applies(src_fmt, fmt, (w, h), (cfg.width, cfg.height)) {
             // Packed RGB to I420 at the same size: integer math, ~5× faster than swscale (rgb_to_yuv.rs).
-            super::rgb_to_yuv::into_frame(&src, src_fmt, &mut frame, dst_m, dst_full)?;
+            crate::codecs::video::rgb_to_yuv::into_frame(&src, src_fmt, &mut frame, dst_m, dst_full)?;
         } else {
             let src_desc = item.frame.image_desc(w, h)?;
             let dst_desc = ImageDesc { format: fmt, width: cfg.width, height: cfg.height };

@@ -1,0 +1,7 @@
+//! Video: the VideoEncoder and VideoDecoder backends and the bitstream helpers only they use.
+pub mod chunk_hint;
+pub mod decoder;
+pub mod encoder;
+pub mod h264;
+pub mod hevc;
+pub mod rgb_to_yuv;
