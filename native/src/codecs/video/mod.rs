@@ -2,6 +2,7 @@
 pub mod chunk_hint;
 pub mod decoder;
 pub mod encoder;
+mod encoder_settings;
 pub mod h264;
 pub mod hevc;
 pub mod rgb_to_yuv;
