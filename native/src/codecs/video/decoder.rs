@@ -7,11 +7,11 @@ use super::decoded_frame::{color_of, display_size, frame_data, visible_rect};
 use super::unit_check::{NalFraming, UnitCheck};
 use crate::codecs::media::frame_data::FrameData;
 use crate::codecs::tables::codec_string::{parse_video, VideoCodec};
-use crate::codecs::Draining as _;
+use crate::codecs::decode::{chunk_packet, send_draining, Draining};
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened, Unopened};
-use crate::ffi::{sys, Frame, Packet, Status};
+use crate::ffi::Frame;
 
 /// Largest coded width or height accepted: the crate's one frame-size limit.
 pub use crate::codecs::media::frame_data::MAX_DIMENSION;
@@ -197,7 +197,7 @@ impl VideoDecoderBackend {
     }
 }
 
-impl crate::codecs::Draining<DecodedFrame> for Active {
+impl Draining<DecodedFrame> for Active {
     fn codec(&mut self) -> &mut CodecContext<Opened> {
         &mut self.ctx
     }
@@ -227,17 +227,6 @@ impl Active {
         let data = frame_data(frame)?;
         Ok(DecodedFrame { data, timestamp, duration, visible_rect: visible, display_width, display_height, color_space, rotation: self.rotation, flip: self.flip })
     }
-
-    fn drain(&mut self, out: &mut Vec<DecodedFrame>) -> Result<()> {
-        // flush() step: signal end of stream, emit everything, then accept input again.
-        match self.ctx.send_packet(None)? {
-            Status::Ready | Status::Eof => {}
-            Status::Again => return Err(Error::encoding("VideoDecoder: the decoder refused to drain")),
-        }
-        while self.receive_all(out)? != Status::Eof {}
-        self.ctx.flush_buffers();
-        Ok(())
-    }
 }
 
 impl Backend for VideoDecoderBackend {
@@ -249,7 +238,7 @@ impl Backend for VideoDecoderBackend {
     /// reconfigure first emits the frames the previous configuration still holds.
     fn configure(&mut self, cfg: DecoderConfig, out: &mut Vec<DecodedFrame>) -> Result<()> {
         if let Some(mut a) = self.active.take() {
-            a.drain(out)?;
+            a.drain(out, "VideoDecoder")?;
         }
         let (ctx, p) = open(&cfg, true)?;
         let check = crate::codecs::video::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
@@ -261,12 +250,7 @@ impl Backend for VideoDecoderBackend {
     /// decode() control message: decode the chunk, then output every frame FFmpeg has ready.
     fn push(&mut self, item: DecodeItem, out: &mut Vec<DecodedFrame>) -> Result<()> {
         let a = self.active.as_mut().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoDecoder: decode while unconfigured"))?;
-        if item.data.is_empty() {
-            return Err(Error::encoding("VideoDecoder: the chunk is empty (expected encoded bytes)"));
-        }
-        if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
-            return Err(Error::encoding(format!("VideoDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
-        }
+        let mut pkt = chunk_packet(&item.data, "VideoDecoder")?;
         a.check.note(&item.data);
         // A chunk whose unit headers are impossible is corrupt (or framed other than the config
         // says: the hint, if any, names that first).
@@ -274,7 +258,6 @@ impl Backend for VideoDecoderBackend {
             let what = if a.units == Some(UnitCheck::Obu) { "an OBU header with obu_forbidden_bit set" } else { "a NAL unit header with forbidden_zero_bit set or an invalid temporal id" };
             return Err(a.check.explain(Error::encoding(format!("VideoDecoder: the chunk is corrupt ({what})"))));
         }
-        let mut pkt = Packet::from_bytes(&item.data)?;
         drop(item.data);
         pkt.set_pts(Some(item.timestamp));
         // No decode timestamps: the chunk order is the decode order.
@@ -282,14 +265,14 @@ impl Backend for VideoDecoderBackend {
         pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
         // A failure a chunk's bytes account for (a container file, avcC vs Annex B) names it.
-        let sent = crate::codecs::send_draining(a, &pkt, out, "VideoDecoder");
+        let sent = send_draining(a, &pkt, out, "VideoDecoder");
         drop(pkt);
         sent.and_then(|()| a.receive_all(out).map(drop)).map_err(|e| a.check.explain(e))
     }
 
     fn flush(&mut self, out: &mut Vec<DecodedFrame>) -> Result<()> {
         match self.active.as_mut() {
-            Some(a) => a.drain(out).map_err(|e| a.check.explain(e)),
+            Some(a) => a.drain(out, "VideoDecoder").map_err(|e| a.check.explain(e)),
             None => Ok(()),
         }
     }
@@ -318,6 +301,7 @@ fn duration_from_ffmpeg(d: i64) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::ffi::format::Demuxer;
+    use crate::ffi::{Packet, Status};
     use std::collections::{BTreeMap, BTreeSet};
     use std::path::PathBuf;
     use std::process::Command;
