@@ -85,7 +85,6 @@ pub fn check_size(kind: ErrorKind, what: &str, width: u64, height: u64) -> Resul
 }
 
 // Pixels live in the shared media-buffer pool (`media::buffer`), as AudioData samples do.
-pub use crate::codecs::media::buffer::trim_pool;
 
 // ---- frame pixels -------------------------------------------------------------------------
 
