@@ -13,7 +13,7 @@ const { colorSpaceInit } = require('./video-color-space');
 const {
   isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, toDouble,
   toDOMString, stripAsciiWhitespace, toUnsignedLong,
-} = require('./buffer-source');
+} = require('./webidl');
 
 const WHAT = 'VideoDecoder';
 const HARDWARE = ['no-preference', 'prefer-hardware', 'prefer-software'];

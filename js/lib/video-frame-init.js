@@ -7,7 +7,7 @@
 const { typeError, describe } = require('./errors');
 const {
   enforceRange, toLongLong, toUnsignedLongLong, toUnsignedLong, toDouble, toEnum, toDictionary, toSequence,
-} = require('./buffer-source');
+} = require('./webidl');
 const pf = require('./pixel-format');
 const { rectInit } = require('./dom-rect');
 const { VideoColorSpace, colorSpaceInit, isVideoColorSpace, SRGB, REC709 } = require('./video-color-space');

@@ -12,7 +12,7 @@
 
 const native = require('./native');
 const { typeError, invalidState, notSupported, describe } = require('./errors');
-const { isBufferSource, toUint8Array, validateTransferList, detach } = require('./buffer-source');
+const { isBufferSource, toUint8Array, validateTransferList, detach } = require('./webidl');
 const pf = require('./pixel-format');
 const { DOMRectReadOnly } = require('./dom-rect');
 const { VideoColorSpace } = require('./video-color-space');
