@@ -8,10 +8,10 @@
 //! demuxer's negative edit-list start (−23,220 µs for an ffmpeg-made AAC track) never reaches an
 //! AudioData. Priming the codec reports (Opus pre-skip from the OpusHead description) is trimmed
 //! here (FFmpeg's SKIP_MANUAL) without moving the base. One base value, no side table.
+use crate::codecs::decode::{chunk_packet, send_draining, Draining};
 use crate::codecs::media::audio_data::{AudioSamples, MAX_CHANNELS};
 use crate::codecs::tables::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
-use crate::codecs::decode::{chunk_packet, send_draining, Draining};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
 use crate::ffi::{sys, Frame};

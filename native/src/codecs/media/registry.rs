@@ -3,8 +3,8 @@
 //! mechanism for both kinds. Invariant: an entry is one `Arc` reference, taken out at most once
 //! (`redeem`, by a caller asking for that kind) or dropped at its deadline (`sweep`, run on every
 //! deposit and redeem and by the depositing thread's timer); nothing else holds it.
-use crate::codecs::media::audio_data::AudioSamples;
-use crate::codecs::media::frame_data::FrameData;
+use super::audio_data::AudioSamples;
+use super::frame_data::FrameData;
 use crate::error::{Error, ErrorKind, Result};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;

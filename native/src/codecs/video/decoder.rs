@@ -5,9 +5,9 @@
 //! pixel format has no VideoPixelFormat).
 use super::decoded_frame::{color_of, display_size, frame_data, visible_rect};
 use super::unit_check::{NalFraming, UnitCheck};
+use crate::codecs::decode::{chunk_packet, send_draining, Draining};
 use crate::codecs::media::frame_data::FrameData;
 use crate::codecs::tables::codec_string::{parse_video, VideoCodec};
-use crate::codecs::decode::{chunk_packet, send_draining, Draining};
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened, Unopened};
@@ -183,7 +183,7 @@ struct Active {
     /// A frame allocated for a receive that returned nothing, kept for the next one.
     spare: Option<Frame>,
     /// What the config expects of chunks, to explain a failure a chunk's bytes account for.
-    check: crate::codecs::video::chunk_hint::ChunkCheck,
+    check: super::chunk_hint::ChunkCheck,
 }
 
 #[derive(Default)]
@@ -241,7 +241,7 @@ impl Backend for VideoDecoderBackend {
             a.drain(out, "VideoDecoder")?;
         }
         let (ctx, p) = open(&cfg, true)?;
-        let check = crate::codecs::video::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
+        let check = super::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
         let dar = cfg.display_aspect_width.zip(cfg.display_aspect_height);
         self.active = Some(Active { ctx, dar, color: cfg.color_space, vp9: p.vp9, units: p.units, rotation: cfg.rotation, flip: cfg.flip, spare: None, check });
         Ok(())

@@ -3,10 +3,10 @@
 //! and VP9 (libvpx), AV1 (libaom). Per-frame metadata travels as the frame's sequence number
 //! (pts); the only side table maps in-flight sequence numbers to (timestamp, duration, temporal
 //! layer), is bounded by the encoder's delay and is emptied by flush and reset.
-use crate::codecs::tables::color_names;
-use crate::codecs::media::frame_data::{matrix_of, with_scaler, FrameData};
 use super::encoder_settings::{default_bitrate, layer_flags, plan, row, Bitstream, Family, Plan};
 use super::{h264, hevc};
+use crate::codecs::media::frame_data::{matrix_of, with_scaler, FrameData};
+use crate::codecs::tables::color_names;
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{CodecContext, Opened};
@@ -327,9 +327,9 @@ impl VideoEncoderBackend {
                     dst[r * ls..r * ls + row].copy_from_slice(&src.data[p][r * src.stride[p]..r * src.stride[p] + row]);
                 }
             }
-        } else if crate::codecs::video::rgb_to_yuv::applies(src_fmt, fmt, (w, h), (cfg.width, cfg.height)) {
+        } else if super::rgb_to_yuv::applies(src_fmt, fmt, (w, h), (cfg.width, cfg.height)) {
             // Packed RGB to I420 at the same size: integer math, ~5× faster than swscale (rgb_to_yuv.rs).
-            crate::codecs::video::rgb_to_yuv::into_frame(&src, src_fmt, &mut frame, dst_m, dst_full)?;
+            super::rgb_to_yuv::into_frame(&src, src_fmt, &mut frame, dst_m, dst_full)?;
         } else {
             let src_desc = item.frame.image_desc(w, h)?;
             let dst_desc = ImageDesc { format: fmt, width: cfg.width, height: cfg.height };

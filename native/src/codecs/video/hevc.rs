@@ -1,6 +1,6 @@
 //! codecs layer (pure): HEVC bitstream helpers — the HEVCDecoderConfigurationRecord (hvcC,
 //! ISO 14496-15 §8.3.3) built from the Annex B VPS/SPS/PPS that libx265 gives as its global header.
-use crate::codecs::video::h264::split_annexb;
+use super::h264::split_annexb;
 
 const VPS: u8 = 32;
 const SPS: u8 = 33;

@@ -82,7 +82,7 @@ fn corrupt_nal(data: &[u8], f: NalFraming) -> bool {
         _ => false,
     };
     match f.length_size {
-        None => crate::codecs::video::h264::split_annexb(data).into_iter().any(bad),
+        None => super::h264::split_annexb(data).into_iter().any(bad),
         Some(n) => {
             let mut at = 0;
             while at + n <= data.len() {
