@@ -7,7 +7,8 @@
 const native = require('./native');
 const { CodecBase, configureCodec, enqueueWork, queueSize } = require('./codec-base');
 const { typeError, describe } = require('./errors');
-const { wrapNativeFrame, parseRotation } = require('./video-frame');
+const { wrapNativeFrame } = require('./video-frame');
+const { parseRotation } = require('./video-frame-init');
 const { chunkBytes, isEncodedVideoChunk } = require('./encoded-video-chunk');
 const { colorSpaceInit } = require('./video-color-space');
 const {

@@ -619,6 +619,4 @@ const isVideoFrame = (v) => brand(v);
 
 module.exports = {
   VideoFrame, wrapNativeFrame, frameHandle, nativeFormatOf, isVideoFrame, serializeVideoFrame, deserializeVideoFrame,
-  // Exposed for tests and codecs; pure.
-  parseRotation, addRotations, pickColorSpace, MAX_DIMENSION,
 };
