@@ -1,7 +1,7 @@
 'use strict';
 // Benchmark (not a test): VideoEncoder against the ffmpeg CLI with identical settings, per codec,
 // in one run: the same encoder and options as our per-codec table (native/src/codecs/
-// video_encoder.rs: preset/speed, no B-frames, profile, bitrate, rate control, threads),
+// video/encoder_settings.rs: preset/speed, no B-frames, profile, bitrate, rate control, threads),
 // the same moving RGBA content (bench/content.js: every frame distinct, a pan plus a moving object),
 // converted to yuv420p with the same BT.709 limited-range matrix on both sides, frames/s and CPU
 // per frame (user + system, all threads) side by side. Usage: node bench/run.js [--quick] [codec…]

@@ -8,7 +8,7 @@ const { typeError, describe } = require('./errors');
 const {
   isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, enforceRange,
   toDOMString, stripAsciiWhitespace, toUnsignedLong,
-} = require('./buffer-source');
+} = require('./webidl');
 
 const BITRATE_MODES = ['constant', 'variable'];
 const OPUS_FORMATS = ['opus', 'ogg'];

@@ -9,7 +9,7 @@ const { typeError, rangeError, invalidState, describe } = require('./errors');
 const {
   isBufferSource, toUint8Array, validateTransferList, detach,
   toLongLong, toEnum, toDictionary, toNumber, toUnsignedLong,
-} = require('./buffer-source');
+} = require('./webidl');
 const mediaToken = require('./media-token');
 require('./unclosed-warning'); // the once-per-process warning for collected, unclosed media
 

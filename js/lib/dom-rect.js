@@ -5,7 +5,7 @@
 // bottom, left, toJSON(), static fromRect(). Also DOMRectInit conversion.
 
 const { typeError, describe } = require('./errors');
-const { toUnrestrictedDouble, toDictionary } = require('./buffer-source');
+const { toUnrestrictedDouble, toDictionary } = require('./webidl');
 
 let setMember;
 

@@ -10,7 +10,7 @@ const { typeError, describe } = require('./errors');
 const {
   isBufferSource, toUint8Array, underlyingBuffer, validateTransferList, detach, adopt, isArrayBuffer,
   toLongLong, toUnsignedLongLong, toEnum, toDictionary,
-} = require('./buffer-source');
+} = require('./webidl');
 
 const ENCODED_CHUNK_TYPES = Object.freeze(['key', 'delta']);
 

@@ -10,7 +10,7 @@
 const native = require('./native');
 const crypto = require('node:crypto');
 const { makeError, typeError, describe } = require('./errors');
-const { enforceRange, toDictionary } = require('./buffer-source');
+const { enforceRange, toDictionary } = require('./webidl');
 
 const DEFAULT_TOKEN_TIMEOUT_MS = 60_000;
 const MAX_TOKEN_TIMEOUT_MS = 3_600_000;

@@ -2,7 +2,7 @@
 // js/ layer: VideoColorSpace (WebCodecs §9.9) and its enums, plus the two
 // named color spaces VideoFrame's "Pick Color Space" uses. Immutable value object.
 
-const { toEnum, toDictionary } = require('./buffer-source');
+const { toEnum, toDictionary } = require('./webidl');
 
 const VIDEO_COLOR_PRIMARIES = Object.freeze(['bt709', 'bt470bg', 'smpte170m', 'bt2020', 'smpte432']);
 const VIDEO_TRANSFER_CHARACTERISTICS = Object.freeze(['bt709', 'smpte170m', 'iec61966-2-1', 'linear', 'pq', 'hlg']);

@@ -7,13 +7,14 @@
 const native = require('./native');
 const { CodecBase, configureCodec, enqueueWork, queueSize } = require('./codec-base');
 const { typeError, describe } = require('./errors');
-const { wrapNativeFrame, parseRotation } = require('./video-frame');
+const { wrapNativeFrame } = require('./video-frame');
+const { parseRotation } = require('./video-frame-init');
 const { chunkBytes, isEncodedVideoChunk } = require('./encoded-video-chunk');
 const { colorSpaceInit } = require('./video-color-space');
 const {
   isBufferSource, isDetached, underlyingBuffer, toUint8Array, toDictionary, toEnum, toDouble,
   toDOMString, stripAsciiWhitespace, toUnsignedLong,
-} = require('./buffer-source');
+} = require('./webidl');
 
 const WHAT = 'VideoDecoder';
 const HARDWARE = ['no-preference', 'prefer-hardware', 'prefer-software'];

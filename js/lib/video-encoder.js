@@ -10,7 +10,7 @@ const { frameHandle, isVideoFrame } = require('./video-frame');
 const { wrapChunkBytes } = require('./encoded-video-chunk');
 const {
   toDictionary, toEnum, toUnsignedLong, toDouble, enforceRange, toDOMString, stripAsciiWhitespace,
-} = require('./buffer-source');
+} = require('./webidl');
 
 const WHAT = 'VideoEncoder';
 const HARDWARE = ['no-preference', 'prefer-hardware', 'prefer-software'];

@@ -3,7 +3,7 @@
 // ImageDecoder's desiredWidth/desiredHeight, the picture size a container header claims (PNG
 // IHDR, GIF logical screen and image descriptor, JPEG SOF, BMP info header, WebP VP8X canvas and
 // ANMF frames, APNG fcTL), a VideoFrame's coded size — is checked against the frame limits
-// (16384 per dimension, 2^28 pixels: native/src/codecs/frame_data.rs) before anything is
+// (16384 per dimension, 2^28 pixels: native/src/codecs/media/frame_data.rs) before anything is
 // allocated. Each hostile case runs in a child process, so a regression (an allocation abort,
 // SIGABRT) shows as a failed test instead of killing the runner.
 

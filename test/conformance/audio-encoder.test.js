@@ -310,7 +310,7 @@ test('Opus at 44100 Hz: decoderConfig.sampleRate 48000, chunks from the input ti
 });
 
 // Opus `signal` and `usedtx` cannot be applied on FFmpeg 5.1 (its libopus wrapper has no option
-// for them; native/src/codecs/audio_encoder.rs, README). Pinned here so that an FFmpeg that can
+// for them; native/src/codecs/audio/encoder.rs, README). Pinned here so that an FFmpeg that can
 // apply them shows up: with DTX, libopus codes digital silence as 1-byte packets (Chrome drops
 // them); without it, as the 3-byte CELT silence frames seen here. `application` is applied.
 test('Opus signal and usedtx are accepted; on FFmpeg 5.1 they change nothing, application does', async () => {

@@ -3,7 +3,7 @@
 //! it at once (the box's finalizer is only a safety net). Clones share the samples.
 use super::js::{set_num, set_str, throw, to_index};
 use super::media::{HandleMedia, SharedBox};
-use crate::codecs::audio_data::{AudioSamples, SampleFormat};
+use crate::codecs::media::audio_data::{AudioSamples, SampleFormat};
 use crate::error::Error;
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;

@@ -4,7 +4,8 @@
 use super::js::{no_panic, set_num};
 use super::{audio, frame, kinds, media, registry, session};
 use crate::counters;
-use crate::codecs::{frame_data, image_decoder};
+use crate::codecs::image_decoder;
+use crate::codecs::media::frame_data;
 use neon::prelude::*;
 
 fn live_counts<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
@@ -15,11 +16,11 @@ fn live_counts<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
     Ok(o)
 }
 
-/// Drop per-thread caches (the JS thread's scaler) and pooled buffers so counters can reach zero.
+/// Drop per-thread caches (the JS thread's scaler), then pooled buffers and free heap
+/// (`codecs::release_memory`), so counters can reach zero.
 fn trim_caches<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
     frame_data::drop_cached_scaler();
-    frame_data::trim_pool();
-    crate::ffi::mem::trim();
+    crate::codecs::release_memory();
     Ok(cx.undefined())
 }
 

@@ -3,7 +3,7 @@
 //! once (the box's finalizer is only a safety net).
 use super::js::{get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
 use super::media::{HandleMedia, SharedBox};
-use crate::codecs::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
+use crate::codecs::media::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
 use std::sync::atomic::AtomicBool;

@@ -1,10 +1,10 @@
 //! bridge layer: the process-wide registry of VideoFrame pixels and AudioData samples handed to
-//! other threads (codecs::media_registry), for both kinds through the same three exports.
+//! other threads (codecs::media::registry), for both kinds through the same three exports.
 //! Invariant: a deposit adds one `Arc` reference; a redeem moves it into a new handle of its kind.
 use super::audio::AudioBox;
 use super::frame::{frame_arg_of, FrameBox};
 use super::js::{throw, to_index};
-use crate::codecs::media_registry::{self, Media, MediaKind};
+use crate::codecs::media::registry::{self as media_registry, Media, MediaKind};
 use crate::error::Error;
 use neon::prelude::*;
 use std::time::Duration;

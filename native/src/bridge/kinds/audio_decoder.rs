@@ -3,7 +3,7 @@
 use crate::bridge::audio::AudioBox;
 use crate::bridge::js::{get_index, get_num, get_opt_str, set_num, set_str};
 use crate::bridge::session::Kind;
-use crate::codecs::audio_decoder::{self, AudioDecoderBackend, DecodeItem, DecodedAudio, DecoderConfig};
+use crate::codecs::audio::decoder::{self as audio_decoder, AudioDecoderBackend, DecodeItem, DecodedAudio, DecoderConfig};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
 use std::sync::Arc;

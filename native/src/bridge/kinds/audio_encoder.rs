@@ -4,7 +4,7 @@
 use crate::bridge::audio::AudioBox;
 use crate::bridge::js::{get_index, get_num, get_opt_bool, get_opt_num, get_opt_str, set_num, set_str};
 use crate::bridge::session::Kind;
-use crate::codecs::audio_encoder::{self, AudioEncoderBackend, EncodeItem, EncodedChunk, EncoderConfig, OpusConfig};
+use crate::codecs::audio::encoder::{self as audio_encoder, AudioEncoderBackend, EncodeItem, EncodedChunk, EncoderConfig, OpusConfig};
 use neon::prelude::*;
 
 fn opt_u32<'a>(cx: &mut FunctionContext<'a>, o: Handle<'a, JsObject>, key: &str) -> NeonResult<Option<u32>> {

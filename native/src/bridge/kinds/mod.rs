@@ -8,11 +8,11 @@ mod video_encoder;
 
 use super::js::throw;
 use super::session::{self, SessionBox};
-use crate::codecs::audio_decoder::AudioDecoderBackend;
-use crate::codecs::audio_encoder::AudioEncoderBackend;
+use crate::codecs::audio::decoder::AudioDecoderBackend;
+use crate::codecs::audio::encoder::AudioEncoderBackend;
 use crate::codecs::image_decoder::ImageDecoderBackend;
-use crate::codecs::video_decoder::VideoDecoderBackend;
-use crate::codecs::video_encoder::VideoEncoderBackend;
+use crate::codecs::video::decoder::VideoDecoderBackend;
+use crate::codecs::video::encoder::VideoEncoderBackend;
 use crate::error::Error;
 use neon::prelude::*;
 

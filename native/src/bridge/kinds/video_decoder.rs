@@ -4,7 +4,7 @@
 use crate::bridge::frame::FrameBox;
 use crate::bridge::js::{get_num, get_opt_bool, get_opt_num, get_opt_str, set_bool, set_num, set_str};
 use crate::bridge::session::Kind;
-use crate::codecs::video_decoder::{self, ColorSpace, DecodeItem, DecodedFrame, DecoderConfig, VideoDecoderBackend};
+use crate::codecs::video::decoder::{self as video_decoder, ColorSpace, DecodeItem, DecodedFrame, DecoderConfig, VideoDecoderBackend};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 use crate::bridge::frame::{frame_arg_of, FrameBox};
 use crate::bridge::js::{get_index, get_num, get_opt_bool, get_opt_num, get_opt_str, set_num, set_str};
 use crate::bridge::session::{read_rect, Kind};
-use crate::codecs::video_encoder::{self, BitrateMode, EncodeItem, EncodedChunk, EncoderConfig, FrameColor, VideoEncoderBackend};
+use crate::codecs::video::encoder::{self as video_encoder, BitrateMode, EncodeItem, EncodedChunk, EncoderConfig, FrameColor, VideoEncoderBackend};
 use neon::prelude::*;
 
 impl Kind for VideoEncoderBackend {

@@ -6,7 +6,7 @@
 //! Chrome's asymmetric scale (negative values by 2^(n-1), positive by 2^(n-1) − 1, so the integer
 //! maximum is exactly 1.0 — WPT audio-data.any.js requires u8 255 → 1.0), float → integer rounded
 //! to nearest (ties to even) and clipped.
-use super::media_buffer::MediaBuffer;
+use super::buffer::MediaBuffer;
 use crate::counters::{Kind, Live};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::{sys, Frame};

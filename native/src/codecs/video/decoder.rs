@@ -3,20 +3,18 @@
 //! packet's and frame's own fields (pkt_timebase 1/1 000 000, so pts are microseconds), never in
 //! a side table; decoded frames leave zero-copy as `FrameData` (converted only when FFmpeg's
 //! pixel format has no VideoPixelFormat).
-use super::codec_string::{parse_video, VideoCodec};
-use super::color_names::{matrix_name, primaries_name, transfer_name};
-use super::frame_data::{with_scaler, FrameData};
-use super::pixel_format::{by_av, by_name};
+use super::decoded_frame::{color_of, display_size, frame_data, visible_rect};
+use super::unit_check::{NalFraming, UnitCheck};
+use crate::codecs::decode::{chunk_packet, send_draining, Draining};
+use crate::codecs::media::frame_data::FrameData;
+use crate::codecs::tables::codec_string::{parse_video, VideoCodec};
 use crate::engine::Backend;
-use super::Draining as _;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened, Unopened};
-use crate::ffi::frame::{chroma_shift, depth_and_rgb, plane_count};
-use crate::ffi::scale::{self, ImageDesc, PlanesMut};
-use crate::ffi::{sys, Frame, Packet, Status};
+use crate::ffi::Frame;
 
 /// Largest coded width or height accepted: the crate's one frame-size limit.
-pub use super::frame_data::MAX_DIMENSION;
+pub use crate::codecs::media::frame_data::MAX_DIMENSION;
 
 /// A VideoColorSpaceInit: every member optional (absent = not known / not overridden).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,103 +77,6 @@ struct Plan {
     vp9: bool,
     /// H.264/HEVC/AV1: the unit headers each chunk is checked for ([`UnitCheck`]).
     units: Option<UnitCheck>,
-}
-
-/// What a chunk's unit headers are checked for before FFmpeg sees them: H.264/HEVC NAL units
-/// ([`corrupt_nal`]) or AV1 OBUs ([`corrupt_obu`]). FFmpeg's parsers and libdav1d skip a unit
-/// whose header is impossible without an error, so a corrupt chunk would decode to nothing at
-/// all; WebCodecs wants an EncodingError (WPT videoDecoder-codec-specific "Decode corrupt frame",
-/// "Test decoding a corrupt frame after reset in a flush callback").
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum UnitCheck {
-    Nal(NalFraming),
-    Obu,
-}
-
-impl UnitCheck {
-    fn corrupt(self, data: &[u8]) -> bool {
-        match self {
-            UnitCheck::Nal(f) => corrupt_nal(data, f),
-            UnitCheck::Obu => corrupt_obu(data),
-        }
-    }
-}
-
-/// Whether `data` (an AV1 temporal unit in the low-overhead format, AV1 §5.2) holds an OBU
-/// header with obu_forbidden_bit set (§6.2.2: "must be set to 0"). libdav1d reads such a header
-/// as whatever type its other bits spell (0xFF: a padding OBU) and skips it silently.
-fn corrupt_obu(data: &[u8]) -> bool {
-    let mut at = 0;
-    while let Some(&h) = data.get(at) {
-        if h & 0x80 != 0 {
-            return true;
-        }
-        at += if h & 0x04 != 0 { 2 } else { 1 };
-        if h & 0x02 == 0 {
-            return false; // no size field: the OBU runs to the end of the chunk
-        }
-        // leb128 obu_size (at most 8 bytes).
-        let mut size: u64 = 0;
-        for i in 0..8 {
-            let Some(&b) = data.get(at) else { return false };
-            at += 1;
-            size |= u64::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        at = match usize::try_from(size).ok().and_then(|n| at.checked_add(n)) {
-            Some(next) => next,
-            None => return false,
-        };
-    }
-    false
-}
-
-/// H.264 or HEVC NAL units in a chunk: Annex B start codes, or length prefixes of `length_size`
-/// bytes (from the avcC/hvcC description).
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct NalFraming {
-    hevc: bool,
-    length_size: Option<usize>,
-}
-
-impl NalFraming {
-    fn new(hevc: bool, description: Option<&[u8]>) -> Self {
-        // avcC byte 4 and hvcC byte 21: lengthSizeMinusOne in the two low bits.
-        let at = if hevc { 21 } else { 4 };
-        let length_size = description.filter(|d| !d.is_empty()).map(|d| d.get(at).map_or(4, |b| (b & 3) as usize + 1));
-        NalFraming { hevc, length_size }
-    }
-}
-
-/// Whether `data` holds a NAL unit whose header no encoder writes: forbidden_zero_bit set (H.264
-/// and HEVC), or an HEVC nuh_temporal_id_plus1 of 0. FFmpeg's parser skips such a unit without an
-/// error (h2645_parse.c "Invalid NAL unit, skipping"). Length prefixes running past the chunk are
-/// left to FFmpeg, which refuses them.
-fn corrupt_nal(data: &[u8], f: NalFraming) -> bool {
-    let bad = |nal: &[u8]| match nal {
-        [] => false,
-        [h, ..] if h & 0x80 != 0 => true,
-        [_, t, ..] if f.hevc => t & 7 == 0,
-        _ => false,
-    };
-    match f.length_size {
-        None => super::h264::split_annexb(data).into_iter().any(bad),
-        Some(n) => {
-            let mut at = 0;
-            while at + n <= data.len() {
-                let len = data[at..at + n].iter().fold(0usize, |v, b| (v << 8) | *b as usize);
-                at += n;
-                let Some(nal) = data.get(at..at.saturating_add(len)) else { return false };
-                if bad(nal) {
-                    return true;
-                }
-                at += len;
-            }
-            false
-        }
-    }
 }
 
 fn unsupported(m: String) -> Error {
@@ -267,159 +168,13 @@ pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
     open(cfg, false).map(drop)
 }
 
-// ---- colour ----------------------------------------------------------------------------------
-
-/// VP9 signals only its matrix (color_space) and range; the primaries and transfer it implies are
-/// Chrome's (media/filters/vpx_video_decoder.cc, used when the config has no colour space): BT.709
-/// and BT.601/SMPTE 170M imply the same primaries and transfer, BT.2020 implies BT.2020 primaries
-/// (and the BT.709 transfer curve at 8 bits; the 10/12-bit BT.2020 transfers have no WebCodecs
-/// name), sRGB implies BT.709 primaries and the sRGB transfer. FFmpeg's vp9 decoder reports
-/// BT.601 as bt470bg, which is the same matrix Chrome names smpte170m.
-fn vp9_implied(frame: &Frame) -> (sys::AVColorSpace, sys::AVColorPrimaries, sys::AVColorTransferCharacteristic) {
-    use sys::AVColorPrimaries as P;
-    use sys::AVColorSpace as S;
-    use sys::AVColorTransferCharacteristic as T;
-    use sys::AVPixelFormat::*;
-    let (_, space, primaries, trc) = frame.color();
-    if primaries != P::AVCOL_PRI_UNSPECIFIED || trc != T::AVCOL_TRC_UNSPECIFIED {
-        return (space, primaries, trc);
-    }
-    let deep = matches!(
-        frame.pixel_format(),
-        Some(AV_PIX_FMT_YUV420P10LE | AV_PIX_FMT_YUV422P10LE | AV_PIX_FMT_YUV440P10LE | AV_PIX_FMT_YUV444P10LE | AV_PIX_FMT_GBRP10LE
-            | AV_PIX_FMT_YUV420P12LE | AV_PIX_FMT_YUV422P12LE | AV_PIX_FMT_YUV440P12LE | AV_PIX_FMT_YUV444P12LE | AV_PIX_FMT_GBRP12LE)
-    );
-    match space {
-        S::AVCOL_SPC_BT470BG | S::AVCOL_SPC_SMPTE170M => (S::AVCOL_SPC_SMPTE170M, P::AVCOL_PRI_SMPTE170M, T::AVCOL_TRC_SMPTE170M),
-        S::AVCOL_SPC_BT709 => (space, P::AVCOL_PRI_BT709, T::AVCOL_TRC_BT709),
-        S::AVCOL_SPC_BT2020_NCL => (space, P::AVCOL_PRI_BT2020, if deep { T::AVCOL_TRC_UNSPECIFIED } else { T::AVCOL_TRC_BT709 }),
-        S::AVCOL_SPC_RGB => (space, P::AVCOL_PRI_BT709, T::AVCOL_TRC_IEC61966_2_1),
-        _ => (space, primaries, trc),
-    }
-}
-
-/// The frame's in-band colour, each member overridden by the config's when it has one.
-/// `vp9`: complete what the VP9 bitstream implies ([`vp9_implied`]).
-fn color_of(frame: &Frame, config: Option<&ColorSpace>, vp9: bool) -> ColorSpace {
-    use sys::AVPixelFormat::*;
-    let (range, space, primaries, trc) = frame.color();
-    let (space, primaries, trc) = if vp9 { vp9_implied(frame) } else { (space, primaries, trc) };
-    let jpeg_format = matches!(frame.pixel_format(), Some(AV_PIX_FMT_YUVJ420P | AV_PIX_FMT_YUVJ422P | AV_PIX_FMT_YUVJ444P));
-    let full_range = match range {
-        sys::AVColorRange::AVCOL_RANGE_JPEG => Some(true),
-        _ if jpeg_format => Some(true),
-        sys::AVColorRange::AVCOL_RANGE_MPEG => Some(false),
-        _ => None,
-    };
-    let mut c = ColorSpace {
-        primaries: primaries_name(primaries).map(String::from),
-        transfer: transfer_name(trc).map(String::from),
-        matrix: matrix_name(space).map(String::from),
-        full_range,
-    };
-    if let Some(o) = config {
-        // VideoDecoderConfig.colorSpace: "the provided values will override any in-band values".
-        c.primaries = o.primaries.clone().or(c.primaries);
-        c.transfer = o.transfer.clone().or(c.transfer);
-        c.matrix = o.matrix.clone().or(c.matrix);
-        c.full_range = o.full_range.or(c.full_range);
-    }
-    c
-}
-
-// ---- geometry --------------------------------------------------------------------------------
-
-fn clamp_dim(v: f64) -> u32 {
-    v.round().clamp(1.0, u32::MAX as f64) as u32
-}
-
-/// displayWidth/Height for a visible size, as Chrome's VideoAspectRatio::GetNaturalSize: a
-/// display aspect ratio (config) or a pixel aspect ratio (bitstream) only ever enlarges one side.
-fn display_size(visible: (u32, u32), dar: Option<(u32, u32)>, sar: (i32, i32)) -> (u32, u32) {
-    let (w, h) = (visible.0 as f64, visible.1 as f64);
-    if visible.0 == 0 || visible.1 == 0 {
-        return visible;
-    }
-    if let Some((aw, ah)) = dar.filter(|(a, b)| *a > 0 && *b > 0) {
-        let r = aw as f64 / ah as f64;
-        return if r >= w / h { (clamp_dim(h * r), visible.1) } else { (visible.0, clamp_dim(w / r)) };
-    }
-    if sar.0 > 0 && sar.1 > 0 && sar.0 != sar.1 {
-        let r = sar.0 as f64 / sar.1 as f64;
-        return if r >= 1.0 { (clamp_dim(w * r), visible.1) } else { (visible.0, clamp_dim(h / r)) };
-    }
-    visible
-}
-
-/// The visible rect from the frame's pending cropping (the whole frame if the crop is invalid).
-fn visible_rect(frame: &Frame) -> (u32, u32, u32, u32) {
-    let (w, h) = (frame.width(), frame.height());
-    let (l, t, r, b) = frame.crop();
-    match (l.checked_add(r).and_then(|x| w.checked_sub(x)), t.checked_add(b).and_then(|y| h.checked_sub(y))) {
-        (Some(vw), Some(vh)) if vw > 0 && vh > 0 => (l, t, vw, vh),
-        _ => (0, 0, w, h),
-    }
-}
-
-/// The VideoPixelFormat a decoder format without one is converted to (same bit depth class and
-/// chroma layout where possible).
-fn fallback_format(av: sys::AVPixelFormat) -> &'static str {
-    let (depth, rgb) = depth_and_rgb(av).unwrap_or((8, false));
-    if rgb {
-        return "RGBX";
-    }
-    let chroma = if plane_count(av) < 3 { (1, 1) } else { chroma_shift(av) };
-    match (depth > 8, chroma) {
-        (false, (1, 1)) => "I420",
-        (false, (1, 0)) => "I422",
-        (false, _) => "I444",
-        (true, (1, 1)) => "I420P10",
-        (true, (1, 0)) => "I422P10",
-        (true, _) => "I444P10",
-    }
-}
-
-/// Keep the frame as is if its format is a VideoPixelFormat; otherwise convert it with swscale.
-fn frame_data(frame: Frame) -> Result<FrameData> {
-    let av = frame.pixel_format().ok_or_else(|| Error::encoding("VideoDecoder: the decoder produced a frame without a pixel format"))?;
-    if by_av(av).is_some() {
-        return FrameData::from_av_frame(frame);
-    }
-    let target = fallback_format(av);
-    let dst_av = by_name(target).and_then(|f| f.av).ok_or_else(|| Error::encoding(format!("VideoDecoder: no conversion for {av:?}")))?;
-    let (w, h) = (frame.width(), frame.height());
-    let src = ImageDesc { format: av, width: w, height: h };
-    let dst = ImageDesc { format: dst_av, width: w, height: h };
-    FrameData::new_with(target, w, h, |bytes, layout| {
-        let mut data: [&mut [u8]; 4] = [&mut [], &mut [], &mut [], &mut []];
-        let mut stride = [0usize; 4];
-        let mut rest = bytes;
-        let mut at = 0usize;
-        for (p, l) in layout.iter().enumerate().take(4) {
-            let gap = l.offset.checked_sub(at).ok_or_else(|| Error::encoding("overlapping plane layout"))?;
-            let tail = std::mem::take(&mut rest);
-            let (_, tail) = tail.split_at_mut(gap);
-            let (plane, tail) = tail.split_at_mut(l.stride * l.rows);
-            data[p] = plane;
-            stride[p] = l.stride;
-            rest = tail;
-            at = l.offset + l.stride * l.rows;
-        }
-        with_scaler(src, dst, scale::BICUBIC | scale::ACCURATE, |s| {
-            s.scale_frame(&frame, &mut PlanesMut { data, stride })?;
-            Ok(())
-        })
-    })
-    .map_err(|e| Error::encoding(format!("VideoDecoder: converting {av:?} to {target}: {}", e.message)))
-}
-
 // ---- the backend -----------------------------------------------------------------------------
 
 struct Active {
     ctx: CodecContext<Opened>,
     dar: Option<(u32, u32)>,
     color: Option<ColorSpace>,
-    /// VP9: the bitstream's matrix implies primaries and transfer (see [`vp9_implied`]).
+    /// VP9: the bitstream's matrix implies primaries and transfer (`decoded_frame::vp9_implied`).
     vp9: bool,
     /// H.264/HEVC/AV1: chunks are checked for corrupt unit headers ([`UnitCheck`]).
     units: Option<UnitCheck>,
@@ -442,7 +197,7 @@ impl VideoDecoderBackend {
     }
 }
 
-impl super::Draining<DecodedFrame> for Active {
+impl Draining<DecodedFrame> for Active {
     fn codec(&mut self) -> &mut CodecContext<Opened> {
         &mut self.ctx
     }
@@ -472,17 +227,6 @@ impl Active {
         let data = frame_data(frame)?;
         Ok(DecodedFrame { data, timestamp, duration, visible_rect: visible, display_width, display_height, color_space, rotation: self.rotation, flip: self.flip })
     }
-
-    fn drain(&mut self, out: &mut Vec<DecodedFrame>) -> Result<()> {
-        // flush() step: signal end of stream, emit everything, then accept input again.
-        match self.ctx.send_packet(None)? {
-            Status::Ready | Status::Eof => {}
-            Status::Again => return Err(Error::encoding("VideoDecoder: the decoder refused to drain")),
-        }
-        while self.receive_all(out)? != Status::Eof {}
-        self.ctx.flush_buffers();
-        Ok(())
-    }
 }
 
 impl Backend for VideoDecoderBackend {
@@ -494,7 +238,7 @@ impl Backend for VideoDecoderBackend {
     /// reconfigure first emits the frames the previous configuration still holds.
     fn configure(&mut self, cfg: DecoderConfig, out: &mut Vec<DecodedFrame>) -> Result<()> {
         if let Some(mut a) = self.active.take() {
-            a.drain(out)?;
+            a.drain(out, "VideoDecoder")?;
         }
         let (ctx, p) = open(&cfg, true)?;
         let check = super::chunk_hint::ChunkCheck::new(&cfg.codec, cfg.description.as_deref());
@@ -506,12 +250,7 @@ impl Backend for VideoDecoderBackend {
     /// decode() control message: decode the chunk, then output every frame FFmpeg has ready.
     fn push(&mut self, item: DecodeItem, out: &mut Vec<DecodedFrame>) -> Result<()> {
         let a = self.active.as_mut().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoDecoder: decode while unconfigured"))?;
-        if item.data.is_empty() {
-            return Err(Error::encoding("VideoDecoder: the chunk is empty (expected encoded bytes)"));
-        }
-        if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
-            return Err(Error::encoding(format!("VideoDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
-        }
+        let mut pkt = chunk_packet(&item.data, "VideoDecoder")?;
         a.check.note(&item.data);
         // A chunk whose unit headers are impossible is corrupt (or framed other than the config
         // says: the hint, if any, names that first).
@@ -519,7 +258,6 @@ impl Backend for VideoDecoderBackend {
             let what = if a.units == Some(UnitCheck::Obu) { "an OBU header with obu_forbidden_bit set" } else { "a NAL unit header with forbidden_zero_bit set or an invalid temporal id" };
             return Err(a.check.explain(Error::encoding(format!("VideoDecoder: the chunk is corrupt ({what})"))));
         }
-        let mut pkt = Packet::from_bytes(&item.data)?;
         drop(item.data);
         pkt.set_pts(Some(item.timestamp));
         // No decode timestamps: the chunk order is the decode order.
@@ -527,14 +265,14 @@ impl Backend for VideoDecoderBackend {
         pkt.set_duration(duration_to_ffmpeg(item.duration));
         pkt.set_key(item.key);
         // A failure a chunk's bytes account for (a container file, avcC vs Annex B) names it.
-        let sent = super::send_draining(a, &pkt, out, "VideoDecoder");
+        let sent = send_draining(a, &pkt, out, "VideoDecoder");
         drop(pkt);
         sent.and_then(|()| a.receive_all(out).map(drop)).map_err(|e| a.check.explain(e))
     }
 
     fn flush(&mut self, out: &mut Vec<DecodedFrame>) -> Result<()> {
         match self.active.as_mut() {
-            Some(a) => a.drain(out).map_err(|e| a.check.explain(e)),
+            Some(a) => a.drain(out, "VideoDecoder").map_err(|e| a.check.explain(e)),
             None => Ok(()),
         }
     }
@@ -563,6 +301,7 @@ fn duration_from_ffmpeg(d: i64) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::ffi::format::Demuxer;
+    use crate::ffi::{Packet, Status};
     use std::collections::{BTreeMap, BTreeSet};
     use std::path::PathBuf;
     use std::process::Command;
@@ -817,40 +556,6 @@ mod tests {
     }
 
     #[test]
-    fn corrupt_nal_headers_are_found_in_both_framings() {
-        let annexb = |h: bool| NalFraming { hevc: h, length_size: None };
-        // HEVC: a valid slice header (type 1, temporal id 0 + 1), then forbidden bit, then tid 0.
-        assert!(!corrupt_nal(&[0, 0, 0, 1, 0x02, 0x01, 0xaa, 0, 0, 1, 0x40, 0x01, 0xbb], annexb(true)));
-        assert!(corrupt_nal(&[0, 0, 0, 1, 0x82, 0x01, 0xaa], annexb(true)));
-        assert!(corrupt_nal(&[0, 0, 1, 0x02, 0x00, 0xaa], annexb(true)));
-        // H.264: only forbidden_zero_bit (the second byte is payload).
-        assert!(!corrupt_nal(&[0, 0, 0, 1, 0x65, 0x00, 0x88], annexb(false)));
-        assert!(corrupt_nal(&[0, 0, 0, 1, 0xe5, 0x00, 0x88], annexb(false)));
-        // Length-prefixed (4 bytes), the second NAL unit corrupt; a length past the end is FFmpeg's.
-        let avc = NalFraming { hevc: false, length_size: Some(4) };
-        assert!(!corrupt_nal(&[0, 0, 0, 2, 0x65, 0x88, 0, 0, 0, 1, 0x41], avc));
-        assert!(corrupt_nal(&[0, 0, 0, 2, 0x65, 0x88, 0, 0, 0, 1, 0xc1], avc));
-        assert!(!corrupt_nal(&[0xff, 0xff, 0xff, 0xff, 0x65], avc));
-        // lengthSizeMinusOne from avcC byte 4 / hvcC byte 21.
-        assert_eq!(NalFraming::new(false, Some(&[1, 0x64, 0, 0x1f, 0xfd])).length_size, Some(2));
-        assert_eq!(NalFraming::new(true, None).length_size, None);
-    }
-
-    #[test]
-    fn corrupt_obu_headers_are_found() {
-        // A temporal delimiter (size 0), then a frame OBU of 3 bytes: valid.
-        assert!(!corrupt_obu(&[0x12, 0x00, 0x32, 0x03, 1, 2, 3]));
-        // The frame OBU's header with the forbidden bit (what 0xFF over 0x32 gives).
-        assert!(corrupt_obu(&[0x12, 0x00, 0xb2, 0x03, 1, 2, 3]));
-        assert!(corrupt_obu(&[0xff, 0x99, 0x01]));
-        // Extension header byte skipped; a two-byte leb128 size; a last OBU without size field.
-        assert!(!corrupt_obu(&[0x36, 0x08, 0x81, 0x00, 7, 0x30, 0xff, 0xff]));
-        assert!(corrupt_obu(&[0x36, 0x08, 0x01, 7, 0x92, 0x00]));
-        // A size past the end is libdav1d's to refuse.
-        assert!(!corrupt_obu(&[0x32, 0xff, 0xff, 0xff, 0xff, 0x0f]));
-    }
-
-    #[test]
     fn corrupt_and_truncated_data_error_or_conceal_never_panic() {
         let mut args = h264_args();
         args.extend(["-f", "mpegts"]);
@@ -955,25 +660,6 @@ mod tests {
         assert_eq!(f.color_space.full_range, Some(true));
         assert_eq!(f.color_space.primaries.as_deref(), Some("bt709"), "in-band where the config is silent");
         assert_eq!((f.rotation, f.flip), (90, true));
-    }
-
-    #[test]
-    fn display_size_rules() {
-        assert_eq!(display_size((160, 120), Some((16, 9)), (0, 1)), (213, 120));
-        assert_eq!(display_size((160, 120), Some((1, 1)), (0, 1)), (160, 160));
-        assert_eq!(display_size((160, 120), None, (1, 2)), (160, 240));
-        assert_eq!(display_size((160, 120), None, (1, 1)), (160, 120));
-        assert_eq!(display_size((160, 120), Some((0, 1)), (0, 0)), (160, 120));
-    }
-
-    #[test]
-    fn fallback_formats() {
-        use sys::AVPixelFormat::*;
-        assert_eq!(fallback_format(AV_PIX_FMT_GBRP), "RGBX");
-        assert_eq!(fallback_format(AV_PIX_FMT_GRAY8), "I420");
-        assert_eq!(fallback_format(AV_PIX_FMT_GRAY10LE), "I420P10");
-        assert_eq!(fallback_format(AV_PIX_FMT_YUV440P), "I444");
-        assert_eq!(fallback_format(AV_PIX_FMT_YUV420P9LE), "I420P10");
     }
 
     #[test]

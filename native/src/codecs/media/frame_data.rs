@@ -1,9 +1,9 @@
 //! codecs layer: the pixels of a VideoFrame. One `FrameData` is shared by every clone of a frame
 //! (`Arc`), and freed when the last handle is closed. Buffers come from a bounded per-size pool
 //! so create/close loops reuse memory instead of growing the heap (docs/ARCHITECTURE.md, "Memory").
+use super::buffer::MediaBuffer;
 use super::color::{Conversion, Primaries, Target, Transfer};
-use super::media_buffer::MediaBuffer;
-use super::pixel_format::{by_av, by_name, PixelFormatInfo};
+use crate::codecs::tables::pixel_format::{by_av, by_name, PixelFormatInfo};
 use crate::counters::{Kind, Live};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::scale::{self, ImageDesc, Matrix, Planes, PlanesMut, Scaler};
@@ -60,7 +60,7 @@ pub const MAX_DIMENSION: u32 = 16384;
 pub const MAX_PIXELS: u64 = 1 << 28;
 
 /// Largest frame buffer in bytes: `MAX_PIXELS` at the widest format (I444AP12: 4 planes × 2 bytes).
-pub const MAX_FRAME_BYTES: usize = super::media_buffer::MAX_BUFFER_BYTES;
+pub const MAX_FRAME_BYTES: usize = super::buffer::MAX_BUFFER_BYTES;
 
 /// Why a `width × height` frame is refused, if it is (`what` names the size in the message).
 pub fn size_problem(what: &str, width: u64, height: u64) -> Option<String> {
@@ -84,8 +84,7 @@ pub fn check_size(kind: ErrorKind, what: &str, width: u64, height: u64) -> Resul
     }
 }
 
-// Pixels live in the shared media-buffer pool (`media_buffer`), as AudioData samples do.
-pub use super::media_buffer::trim_pool;
+// Pixels live in the shared media-buffer pool (`media::buffer`), as AudioData samples do.
 
 // ---- frame pixels -------------------------------------------------------------------------
 

@@ -106,8 +106,8 @@ fn take_expired(map: &mut Map) -> Vec<Media> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::audio_data::SampleFormat;
-    use crate::codecs::frame_data::PlaneLayout;
+    use crate::codecs::media::audio_data::SampleFormat;
+    use crate::codecs::media::frame_data::PlaneLayout;
 
     fn frame() -> Arc<FrameData> {
         Arc::new(FrameData::from_planes("RGBA", 1, 1, &[1, 2, 3, 4], &[PlaneLayout { offset: 0, stride: 4, row_bytes: 4, rows: 1 }]).unwrap())

@@ -2,7 +2,7 @@
 //! the config — a whole container file given as one chunk, or H.264/HEVC framing that does not
 //! match `description` (length-prefixed avcC/hvcC framing vs Annex B). Invariant: only reads the
 //! bytes; returns a sentence naming the fix, or None when the bytes show nothing recognisable.
-use super::codec_string::{parse_video, VideoCodec};
+use crate::codecs::tables::codec_string::{parse_video, VideoCodec};
 use crate::error::{Error, ErrorKind};
 
 /// What a VideoDecoder configuration expects of its chunks, and the first mistake seen in one.

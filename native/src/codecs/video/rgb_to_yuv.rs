@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::ffi::scale::{Matrix, Planes, PlanesMut};
 use crate::ffi::{sys, Frame};
 
-use super::pixel_format::PixelFormatInfo;
+use crate::codecs::tables::pixel_format::PixelFormatInfo;
 
 /// Byte order of a packed pixel: R,G,B,x (RGBA, RGBX) or B,G,R,x (BGRA, BGRX). The 4th byte is ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,13 +8,13 @@
 //! demuxer's negative edit-list start (−23,220 µs for an ffmpeg-made AAC track) never reaches an
 //! AudioData. Priming the codec reports (Opus pre-skip from the OpusHead description) is trimmed
 //! here (FFmpeg's SKIP_MANUAL) without moving the base. One base value, no side table.
-use super::audio_data::{AudioSamples, MAX_CHANNELS};
-use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
+use crate::codecs::decode::{chunk_packet, send_draining, Draining};
+use crate::codecs::media::audio_data::{AudioSamples, MAX_CHANNELS};
+use crate::codecs::tables::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
-use super::Draining as _;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
-use crate::ffi::{sys, Frame, Packet, Status};
+use crate::ffi::{sys, Frame};
 
 #[derive(Clone, Debug, Default)]
 pub struct DecoderConfig {
@@ -152,7 +152,7 @@ fn us(samples: i64, rate: u32) -> i64 {
     ((samples as i128 * 1_000_000 + (rate as i128 / 2)).div_euclid(rate.max(1) as i128)) as i64
 }
 
-impl super::Draining<DecodedAudio> for Active {
+impl Draining<DecodedAudio> for Active {
     fn codec(&mut self) -> &mut CodecContext<Opened> {
         &mut self.ctx
     }
@@ -205,19 +205,13 @@ impl Backend for AudioDecoderBackend {
 
     fn push(&mut self, item: DecodeItem, out: &mut Vec<DecodedAudio>) -> Result<()> {
         let a = self.active.as_mut().ok_or_else(|| Error::new(ErrorKind::InvalidState, "AudioDecoder: decode while unconfigured"))?;
-        if item.data.is_empty() {
-            return Err(Error::encoding("AudioDecoder: the chunk is empty (expected encoded bytes)"));
-        }
-        if item.data.len() > (i32::MAX as usize) - sys::AV_INPUT_BUFFER_PADDING_SIZE as usize {
-            return Err(Error::encoding(format!("AudioDecoder: a chunk of {} bytes is larger than FFmpeg accepts", item.data.len())));
-        }
-        let mut pkt = Packet::from_bytes(&item.data)?;
+        let mut pkt = chunk_packet(&item.data, "AudioDecoder")?;
         drop(item.data);
         // The first chunk after configure/flush sets the base, clamped to zero (module doc).
         a.base.get_or_insert(item.timestamp.max(0));
         pkt.set_pts(Some(item.timestamp));
         pkt.set_key(true);
-        super::send_draining(a, &pkt, out, "AudioDecoder")?;
+        send_draining(a, &pkt, out, "AudioDecoder")?;
         drop(pkt);
         a.receive_all(out)?;
         Ok(())
@@ -230,12 +224,7 @@ impl Backend for AudioDecoderBackend {
         // make vorbisdec take the next packet for a stream's first and output nothing for it
         // (WPT audioDecoder-codec-specific "decoding after flush" expects an output).
         if a.ctx.codec_capabilities() & sys::AV_CODEC_CAP_DELAY != 0 {
-            match a.ctx.send_packet(None)? {
-                Status::Ready | Status::Eof => {}
-                Status::Again => return Err(Error::encoding("AudioDecoder: the decoder refused to drain")),
-            }
-            while a.receive_all(out)? != Status::Eof {}
-            a.ctx.flush_buffers();
+            a.drain(out, "AudioDecoder")?;
         }
         a.base = None;
         a.counted = (0, 0);
@@ -253,8 +242,8 @@ impl Backend for AudioDecoderBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::audio_data::SampleFormat;
-    use crate::codecs::audio_encoder::{AudioEncoderBackend, EncodeItem, EncoderConfig, OpusConfig};
+    use crate::codecs::media::audio_data::SampleFormat;
+    use crate::codecs::audio::encoder::{AudioEncoderBackend, EncodeItem, EncoderConfig, OpusConfig};
     use std::sync::Arc;
 
     /// Encode a 2-channel sine with `codec`, decode it, and return (input, decoded chunks).

@@ -12,8 +12,8 @@
 //! encoder is at the base. Opus's delay still reaches a muxer as the OpusHead pre-skip in the
 //! description; AAC's and MP3's has no field in their registrations, so (as in Chrome) decoded
 //! AAC/MP3 output starts with the priming samples at the input timestamp.
-use super::audio_data::{AudioSamples, MAX_CHANNELS};
-use super::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
+use crate::codecs::media::audio_data::{AudioSamples, MAX_CHANNELS};
+use crate::codecs::tables::codec_string::{parse_audio, pcm_codec_name, AudioCodec};
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{Codec, CodecContext, Opened};
@@ -63,7 +63,7 @@ pub struct DecoderConfigOut {
     pub description: Option<Vec<u8>>,
 }
 
-pub use super::ChunkBytes;
+pub use crate::codecs::ChunkBytes;
 
 pub struct EncodedChunk {
     pub data: ChunkBytes,
@@ -525,7 +525,7 @@ impl Backend for AudioEncoderBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codecs::audio_data::SampleFormat;
+    use crate::codecs::media::audio_data::SampleFormat;
 
     fn cfg(codec: &str, rate: u32, channels: u32) -> EncoderConfig {
         EncoderConfig { codec: codec.into(), sample_rate: rate, channels, opus: OpusConfig { frame_duration: 20000, ..Default::default() }, ..Default::default() }

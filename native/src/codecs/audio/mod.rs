@@ -1,0 +1,3 @@
+//! Audio: the AudioEncoder and AudioDecoder backends.
+pub mod decoder;
+pub mod encoder;
