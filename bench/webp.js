@@ -5,7 +5,7 @@
 // used before libwebp, on the same files in one run.
 //   1. ours through the API: an ImageDecoder decoding every frame (frames/s, ms per frame, best
 //      of 2), and the lossless file's frames against the source frames (must be exact);
-//   2. the codec level, in one process (cargo's test harness, codecs::webp_anim's ignored
+//   2. the codec level, in one process (cargo's test harness, codecs::image::webp_anim's ignored
 //      `bench_against_image_webp`): libwebp + our compositor against image-webp, best of 3,
 //      and the largest difference between their outputs.
 // Usage: node bench/webp.js [--quick] (quick: 8 frames). On a shared CPU the times vary.

@@ -21,9 +21,9 @@ const native = require('./native');
 const { NativeSession } = require('./native-session');
 const { makeError, typeError, invalidState, dataError, abortError, notReadable, describe } = require('./errors');
 const {
-  isArrayBuffer, isSharedArrayBuffer, isDetached, validateTransferList, detach,
-  toEnum, toDictionary, toDOMString, toUnsignedLong,
-} = require('./buffer-source');
+  isArrayBuffer, isBufferSource, isDetached, validateTransferList, detach,
+  toEnum, toDictionary, toSequence, toDOMString, toUnsignedLong,
+} = require('./webidl');
 const { wrapNativeFrame } = require('./video-frame');
 const {
   VIDEO_COLOR_PRIMARIES, VIDEO_TRANSFER_CHARACTERISTICS, VIDEO_MATRIX_COEFFICIENTS,
@@ -54,11 +54,6 @@ function imageMimeEssence(s) {
 }
 
 const isReadableStream = (v) => typeof ReadableStream === 'function' && v instanceof ReadableStream;
-/**
- * An AllowSharedBufferSource (ImageBufferSource's first member): an ArrayBuffer or a
- * SharedArrayBuffer, or a view on either (WPT image-decoder.crossOriginIsolated).
- */
-const isBufferSource = (v) => isArrayBuffer(v) || isSharedArrayBuffer(v) || ArrayBuffer.isView(v);
 const bufferOf = (v) => (ArrayBuffer.isView(v) ? v.buffer : v);
 
 /** Keep only values a VideoColorSpaceInit accepts (an unknown native value reads as null). */
@@ -149,10 +144,7 @@ function convertInit(input) {
  */
 function convertTransferSequence(list) {
   if (list === undefined) return [];
-  if (list === null || typeof list !== 'object' || typeof list[Symbol.iterator] !== 'function') {
-    throw typeError(`${WHAT}: expected init.transfer to be a sequence of ArrayBuffers, got ${describe(list)}`);
-  }
-  const arr = Array.from(list);
+  const arr = toSequence(list, `${WHAT}: init.transfer`);
   arr.forEach((b, i) => {
     if (!isArrayBuffer(b)) throw typeError(`${WHAT}: expected transfer[${i}] to be an ArrayBuffer, got ${describe(b)}`);
   });

@@ -4,7 +4,7 @@
 use super::js::{no_panic, set_num};
 use super::{audio, frame, kinds, media, registry, session};
 use crate::counters;
-use crate::codecs::image_decoder;
+use crate::codecs::image::decoder as image_decoder;
 use crate::codecs::media::frame_data;
 use neon::prelude::*;
 

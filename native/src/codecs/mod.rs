@@ -1,5 +1,5 @@
 //! codecs layer, grouped by concern: `video/` and `audio/` (one thin Backend per interface),
-//! `media/` (the VideoFrame/AudioData stores), `tables/` (pure tables), and the ImageDecoder.
+//! `media/` (the VideoFrame/AudioData stores), `tables/` (pure tables) and `image/` (the ImageDecoder).
 //! Safe Rust only; FFmpeg is reached through `crate::ffi`.
 pub mod audio;
 pub(crate) mod decode;
@@ -7,12 +7,7 @@ pub mod media;
 pub mod tables;
 pub mod video;
 
-// The ImageDecoder modules (not yet grouped) import these as `super::…`.
-pub mod image_decoder;
-pub mod image_info;
-pub mod webp_anim;
-pub use media::frame_data;
-pub use tables::{color_names, pixel_format};
+pub mod image;
 
 /// The `idle` and `teardown` hooks of an `engine::Backend` that holds FFmpeg state: hand memory
 /// back when idle (rate-limited) and after the backend is freed. Used inside `impl Backend for …`.

@@ -4,7 +4,7 @@
 use crate::bridge::frame::FrameBox;
 use crate::bridge::js::{get_index, get_opt_bool, get_opt_num, get_opt_str, set_bool, set_num, set_str};
 use crate::bridge::session::Kind;
-use crate::codecs::image_decoder::{ImageConfig, ImageDecoderBackend, ImageItem, ImageOutput};
+use crate::codecs::image::decoder::{ImageConfig, ImageDecoderBackend, ImageItem, ImageOutput};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
 use std::sync::Arc;

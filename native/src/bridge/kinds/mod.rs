@@ -10,7 +10,7 @@ use super::js::throw;
 use super::session::{self, SessionBox};
 use crate::codecs::audio::decoder::AudioDecoderBackend;
 use crate::codecs::audio::encoder::AudioEncoderBackend;
-use crate::codecs::image_decoder::ImageDecoderBackend;
+use crate::codecs::image::decoder::ImageDecoderBackend;
 use crate::codecs::video::decoder::VideoDecoderBackend;
 use crate::codecs::video::encoder::VideoEncoderBackend;
 use crate::error::Error;

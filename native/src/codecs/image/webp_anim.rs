@@ -3,8 +3,8 @@
 //! blending and disposal ("Assembling the Canvas from Frames"). Reads the growing file in place:
 //! no copy of the encoded bytes, and a frame can be rendered as soon as its chunk has arrived.
 //! Every rectangle is checked against the canvas before a pixel is written.
-use super::frame_data::check_size;
-use super::image_info::{webp_next_anmf, AnmfFrame};
+use crate::codecs::media::frame_data::check_size;
+use super::info::{webp_next_anmf, AnmfFrame};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::webp;
 
@@ -208,7 +208,7 @@ mod tests {
         }
     }
 
-    use crate::codecs::image_info::testing::{le24, webp_file as file};
+    use crate::codecs::image::info::testing::{le24, webp_file as file};
 
     /// The 2×2 opaque red (253, 0, 0) lossless bitstream of ffi::webp's tests, as an ANMF frame at (x, y).
     fn anmf(x: u32, y: u32, flags: u8) -> Vec<u8> {
@@ -301,7 +301,7 @@ mod tests {
         let rounds: usize = std::env::var("NWC_WEBP_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
         for path in list.split(':').filter(|p| !p.is_empty()) {
             let bytes = std::fs::read(path).expect("bench file");
-            let info = crate::codecs::image_info::info(crate::codecs::image_info::Container::Webp, &bytes);
+            let info = crate::codecs::image::info::info(crate::codecs::image::info::Container::Webp, &bytes);
             let (w, h) = info.size.expect("a VP8X canvas");
             let n = info.complete_frames as usize;
             let size = (w * h * 4) as usize;

@@ -8,10 +8,10 @@
 //! smaller desired JPEG size. AVIF: the primary item (a still) is located by `image_info::avif_layout` and its
 //! AV1 OBUs go to libdav1d with the item's av1C; an image sequence (`moov`) is a second track,
 //! decoded through FFmpeg's mov demuxer. Decode requests for frames that have not arrived wait.
-use super::color_names;
-use super::frame_data::{check_size, size_problem, with_scaler, FrameData, MAX_PIXELS};
-use super::image_info::{self, Container, Info};
-use super::pixel_format::by_av;
+use crate::codecs::tables::color_names;
+use crate::codecs::media::frame_data::{check_size, size_problem, with_scaler, FrameData, MAX_PIXELS};
+use super::info::{self as image_info, Container, Info};
+use crate::codecs::tables::pixel_format::by_av;
 use super::webp_anim::WebpAnim;
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
@@ -277,7 +277,7 @@ fn resize_rgba(src: &FrameData, format: sys::AVPixelFormat, size: (u32, u32), fl
 }
 
 /// The three planes of a tightly packed planar frame being filled, split at their offsets.
-fn split3<'a>(bytes: &'a mut [u8], l: &[super::frame_data::PlaneLayout]) -> Option<([&'a mut [u8]; 3], [usize; 3])> {
+fn split3<'a>(bytes: &'a mut [u8], l: &[crate::codecs::media::frame_data::PlaneLayout]) -> Option<([&'a mut [u8]; 3], [usize; 3])> {
     let (y, rest) = bytes.split_at_mut(l.get(1)?.offset);
     let (u, v) = rest.split_at_mut(l.get(2)?.offset.checked_sub(l[1].offset)?);
     Some(([y, u, v], [l[0].stride, l[1].stride, l[2].stride]))
@@ -853,7 +853,7 @@ impl Backend for ImageDecoderBackend {
     }
 
     fn idle(&mut self) {
-        super::release_memory_when_idle();
+        crate::codecs::release_memory_when_idle();
     }
 
     /// Rate-limited like `idle` (not the unconditional release the codecs' teardown does): a loop
@@ -862,7 +862,7 @@ impl Backend for ImageDecoderBackend {
     /// 1080p JPEG decode takes). RSS still follows live memory within a second.
     fn teardown(self) {
         drop(self);
-        super::release_memory_when_idle();
+        crate::codecs::release_memory_when_idle();
     }
 }
 
