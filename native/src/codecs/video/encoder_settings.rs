@@ -330,8 +330,12 @@ pub(super) fn plan(cfg: &EncoderConfig, qp: u8) -> Result<Plan> {
             // open-gop=0: a requested key frame is an IDR, not a CRA (x265's default open GOP
             // makes forced key frames CRAs, whose leading pictures may refer to the previous GOP).
             let mut params = format!("log-level=error:open-gop=0:bframes={}", cfg.b_frames);
+            // 'quality': 16×16 CTUs (and CUs) give the wavefront more rows to spread over the
+            // cores with one frame thread: with 64×64 CTUs one frame thread lost 18 % of frames/s
+            // on 2 cores; with 16×16 it keeps the frames/s of the old frame-threaded, lookahead
+            // default at less CPU and the same PSNR (docs/ENCODER-DEFAULTS.md).
             if !cfg.realtime {
-                params.push_str(":min-cu-size=16");
+                params.push_str(":min-cu-size=16:ctu=16");
             }
             // x265 holds its lookahead plus frame threads − 1; zerolatency ('realtime') has
             // neither. frame-threads=0 is x265's choice for the cores. x265 wants a lookahead
