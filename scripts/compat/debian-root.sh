@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Minimal Debian root filesystems for trying the package on other distributions: `debootstrap
-# --variant=minbase` of Debian 11 (bullseye) or 13 (trixie) from deb.debian.org — no FFmpeg, no
+# --variant=minbase` of Debian 11 (bullseye) or 13 (trixie) from this machine's Debian mirror — no FFmpeg, no
 # compiler — with a Node.js from the runtime cache (scripts/compat/runtimes.js, fetched from npm)
 # copied to /opt/node. Each root is built once and kept in
 #   ~/.cache/native-webcodecs/roots/<suite>/        (or $NATIVE_WEBCODECS_CACHE/roots/<suite>/)
@@ -12,6 +12,8 @@
 # Not wired into the compatibility run yet: the addon built on this machine links Debian 12's
 # FFmpeg 5.1, which these roots do not have (they are for the self-contained addon).
 set -euo pipefail
+# shellcheck source=../lib/debian-mirror.sh
+source "$(dirname "$0")/../lib/debian-mirror.sh"
 cd "$(dirname "$0")/../.."
 
 suite=${1:-}
@@ -34,7 +36,7 @@ if [ ! -e "$root/.complete" ]; then
   # minbase: essential packages and apt only. The keyring of the suite comes with Debian 12's
   # debian-archive-keyring (bullseye and trixie are both in it).
   debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-    "$suite" "$root.partial" http://deb.debian.org/debian >"$root.partial.log" 2>&1 \
+    "$suite" "$root.partial" "$(debian_mirror)" >"$root.partial.log" 2>&1 \
     || { tail -20 "$root.partial.log" >&2; exit 1; }
   chroot "$root.partial" apt-get clean
   rm -rf "$root.partial"/var/lib/apt/lists/* "$root.partial.log"

@@ -46,7 +46,7 @@ function install(rt) {
   fs.mkdirSync(tmp, { recursive: true });
   const spec = `${rt.pkg}@${rt.version}`;
   // npm's own cache is a throw-away directory: the unpacked runtime is the cache.
-  const pack = spawnSync('npm', ['pack', spec, '--json', '--silent', '--registry', 'https://registry.npmjs.org/', '--pack-destination', tmp,
+  const pack = spawnSync('npm', ['pack', spec, '--json', '--silent', '--pack-destination', tmp,
     '--cache', path.join(tmp, 'npm-cache')], { encoding: 'utf8', timeout: 600_000 });
   if (pack.status !== 0) throw new Error(`npm pack ${spec} failed (${pack.status}): ${pack.stderr || pack.error}`);
   const [{ filename }] = JSON.parse(pack.stdout);

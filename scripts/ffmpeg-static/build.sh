@@ -11,7 +11,10 @@
 #
 # Prints the prefix on stdout (everything else goes to stderr). Needs root for the apt step (the
 # build tools nasm, cmake, meson, ninja-build, pkg-config, curl), or those installed by hand.
-# Not yet linked into the addon: scripts/build.sh still builds against the system's FFmpeg.
+# Status (work in progress for the self-contained addon): not linked into the addon, not run by CI
+# or by any npm script; scripts/build.sh still builds against the system's FFmpeg. Run to completion
+# so far for ogg, vorbis, opus, lame and x264 (2026-12-06); x265 onwards written but not yet built
+# through. Next: libjpeg-turbo, then link the prefix into the addon with hidden symbols.
 set -euo pipefail
 shopt -s inherit_errexit
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -61,7 +64,9 @@ export CFLAGS="$CFLAGS_COMMON" CXXFLAGS="$CFLAGS_COMMON"
 # --- sources: apt with its own lists under $SRC/apt (deb-src trixie only) ----------------------
 APT=(-o "Dir::Etc::SourceList=$SRC/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
      -o "Dir::State::Lists=$SRC/apt/lists" -o "Dir::Cache=$SRC/apt/cache" -o Debug::NoLocking=1)
-MIRROR="${NWC_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# shellcheck source=../lib/debian-mirror.sh
+source "$HERE/../lib/debian-mirror.sh"
+MIRROR="$(debian_mirror)"
 fetch() { # package version → the unpacked upstream source tree, printed
   local pkg="$1" ver="$2" upstream dir meta orig sum
   upstream="${ver#*:}"; upstream="${upstream%-*}"
