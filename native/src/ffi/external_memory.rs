@@ -18,14 +18,12 @@ fn adjust_fn() -> Option<AdjustFn> {
     *FN.get_or_init(|| {
         #[cfg(unix)]
         {
-            // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name only reads the loaded
-            // objects' symbol tables; a null result means "not found" and is handled.
+            // SAFETY: dlsym(RTLD_DEFAULT, NUL-terminated name) only reads symbol tables; null (not found) is handled below.
             let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"napi_adjust_external_memory".as_ptr()) };
             if p.is_null() {
                 return None;
             }
-            // SAFETY: the symbol is Node-API's napi_adjust_external_memory, whose C signature
-            // (napi_env, int64_t, int64_t*) -> napi_status is exactly `AdjustFn`.
+            // SAFETY: the symbol is Node-API's napi_adjust_external_memory: (napi_env, int64_t, int64_t*) -> napi_status = `AdjustFn`.
             Some(unsafe { std::mem::transmute::<*mut c_void, AdjustFn>(p) })
         }
         #[cfg(not(unix))]
@@ -44,9 +42,8 @@ pub fn adjust<'a>(cx: &mut impl Context<'a>, delta: i64) {
     let Some(f) = adjust_fn() else { return };
     let env = cx.to_raw();
     let mut total = 0i64;
-    // SAFETY: `env` is the napi_env of the Neon context borrowed here, on its own JS thread, so it
-    // is live for this call; `total` is a valid out-pointer for the call's duration.
+    // SAFETY: `env` is the live napi_env of the Neon context borrowed here, on its JS thread; `total` outlives the call.
     unsafe {
-       f(env.cast::<c_void>(), delta, &mut total);
+        f(env.cast::<c_void>(), delta, &mut total);
     }
 }
