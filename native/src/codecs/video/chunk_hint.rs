@@ -99,8 +99,9 @@ fn explain(expect: &ChunkCheck, data: &[u8]) -> Option<String> {
     }
     let avc = expect.nal_codec?;
     let (name, record) = if avc { ("H.264", "avcC") } else { ("HEVC", "hvcC") };
-    let head: Vec<String> = data.iter().take(4).map(|b| format!("{b:02X}")).collect();
-    let head = head.join(" ");
+    // The first bytes as hex, for the two messages that quote them: formatted only when one is
+    // written (note() runs this for every chunk of a healthy stream).
+    let head = || data.iter().take(4).map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ");
     if !expect.has_description && !starts_with_start_code(data) {
         return Some(if length_prefixed(data) {
             format!(
@@ -109,13 +110,14 @@ fn explain(expect: &ChunkCheck, data: &[u8]) -> Option<String> {
                  or convert the chunks to Annex B (each NAL unit after a 00 00 00 01 start code)"
             )
         } else {
-            format!("without a description, {name} chunks must be Annex B (starting with a 00 00 00 01 start code), but this one starts with {head}")
+            format!("without a description, {name} chunks must be Annex B (starting with a 00 00 00 01 start code), but this one starts with {}", head())
         });
     }
     if expect.has_description && starts_with_start_code(data) && !length_prefixed(data) {
         return Some(format!(
-            "the config has a description ({record}: length-prefixed chunks) but the chunk is Annex B (starts with {head}): \
-             configure without description for Annex B chunks, or convert each start code to a 4-byte length"
+            "the config has a description ({record}: length-prefixed chunks) but the chunk is Annex B (starts with {}): \
+             configure without description for Annex B chunks, or convert each start code to a 4-byte length",
+            head()
         ));
     }
     None
