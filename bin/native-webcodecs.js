@@ -69,10 +69,12 @@ async function status() {
       : `prebuilt ${req.PREBUILT_TAG}${manifest ? ` (FFmpeg ${manifest.ffmpeg})` : ''}`;
   const napi = addonNapi(manifest);
   const libs = loadedLibraries();
+  const info = native.buildInfo();
   const lines = [
     `native-webcodecs ${version}: the addon loads: ${which}; exports ${Object.keys(native).length} functions`,
     `Node-API: the addon needs version ${napi ?? 'unknown'}; this Node.js ${process.version} provides ${process.versions.napi}`,
-    `FFmpeg libraries in use: ${libs.length ? libs.map((f) => path.basename(f)).join(', ') : 'unknown (no /proc/self/maps)'}`,
+    `FFmpeg ${info.ffmpeg} (libavcodec ${info.libavcodec}), licence: ${info.license}`,
+    libs.length ? `FFmpeg shared libraries in use: ${libs.map((f) => path.basename(f)).join(', ')}` : 'FFmpeg is built into the addon (no FFmpeg shared library loaded)',
   ];
   if (libs.length) lines.push(`  from ${[...new Set(libs.map((f) => path.dirname(f)))].join(', ')}`);
   console.log(lines.join('\n'));

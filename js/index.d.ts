@@ -584,6 +584,7 @@ export declare class AudioEncoder extends EventTarget {
 // - VideoEncoderConfig.bFrames (above): opt into B-frames for H.264/HEVC.
 // - VideoEncoderConfig.lookahead (above): opt into lookahead and frame threads for H.264/HEVC.
 // - liveCounts(): the native objects alive now, for leak tests.
+// - buildInfo(): which FFmpeg the addon carries, and its licence.
 // - serializeVideoFrame()/deserializeVideoFrame(), serializeAudioData()/deserializeAudioData():
 //   hand frames and audio to another worker_thread of this process without copying.
 // - Environment variables: NATIVE_WEBCODECS_LOG=error|warning|info|debug (FFmpeg's log on stderr;
@@ -607,6 +608,8 @@ export interface LiveCounts {
 }
 /** Non-standard. The native objects alive now (all zero once every frame, chunk and codec is closed). */
 export declare function liveCounts(): LiveCounts;
+/** The FFmpeg inside the addon: release, libavcodec version, licence ("GPL version 2 or later" for the default bundle) and configure line. */
+export declare function buildInfo(): { ffmpeg: string; libavcodec: string; license: string; configuration: string };
 
 /** Non-standard. A plain, structured-cloneable stand-in for a VideoFrame, to postMessage to another thread of this process. */
 export interface VideoFrameToken {

@@ -24,6 +24,14 @@ function liveCounts() {
   return native.liveCounts();
 }
 
+/**
+ * The FFmpeg this addon carries: its release, libavcodec's version, its licence (the bundled build
+ * with x264/x265 is GPL; the LGPL build is not) and FFmpeg's configure line.
+ */
+function buildInfo() {
+  return native.buildInfo();
+}
+
 // WebIDL interfaces (PascalCase: installed by the polyfill), then native-webcodecs' own functions.
 module.exports = {
   VideoFrame,
@@ -41,6 +49,7 @@ module.exports = {
   ImageTrackList,
   ImageTrack,
   liveCounts,
+  buildInfo,
   serializeVideoFrame,
   deserializeVideoFrame,
   serializeAudioData,

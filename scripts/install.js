@@ -48,6 +48,7 @@ function elapsed(t0) {
  * one message.
  */
 function buildFromSource() {
+  if (process.env.NATIVE_WEBCODECS_FFMPEG === 'bundled') return buildBundled();
   const probe = req.probeBuild();
   if (probe.missing.length) {
     process.stderr.write(`${req.missingMessage({ probe, fit: null, manifest: null, headline: 'cannot build the native addon' })}\n`);
@@ -75,7 +76,8 @@ function buildFromSource() {
   });
   if (r.status !== 0) {
     say(`building the native addon from source failed (cargo ${r.error ? r.error.message : `exited with code ${r.status}`}; its output is above).\n`
-      + `Its sources are written for FFmpeg 5.1 (Debian 12); pkg-config found libavcodec ${ffmpeg || 'nowhere'}.\n`
+      + `It needs FFmpeg 5.1 or newer (tested with 5.1 and 7.1); pkg-config found libavcodec ${ffmpeg || 'nowhere'}.\n`
+      + 'To build FFmpeg from source into the addon instead: NATIVE_WEBCODECS_FFMPEG=bundled npx native-webcodecs build\n'
       + 'Run, once the cause is fixed:\n  npx native-webcodecs build');
     return 1;
   }
@@ -91,6 +93,27 @@ function buildFromSource() {
   }
   if (ownTarget && !req.isCheckout()) fs.rmSync(targetDir, { recursive: true, force: true });
   say(`built the native addon in ${elapsed(t0)}`);
+  return 0;
+}
+
+/**
+ * The self-contained build on request (NATIVE_WEBCODECS_FFMPEG=bundled): FFmpeg and its codec
+ * libraries built from source by the package's scripts/bundle/build.sh. Returns 0, or 1.
+ */
+function buildBundled() {
+  say('building FFmpeg 7.1, its codec libraries and the addon from source (scripts/bundle/build.sh); the first build takes about 20 min on 2 cores…');
+  const t0 = Date.now();
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'bundle', 'build.sh'), req.BUILD_FILE], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    say(`the bundled build failed (${r.error ? r.error.message : `exit code ${r.status}`}; its output is above). Run, once the cause is fixed:\n  NATIVE_WEBCODECS_FFMPEG=bundled npx native-webcodecs build`);
+    return 1;
+  }
+  const err = loadError(req.BUILD_FILE);
+  if (err) {
+    say(`the addon built but does not load: ${err}`);
+    return 1;
+  }
+  say(`built the self-contained addon in ${elapsed(t0)}`);
   return 0;
 }
 
@@ -111,7 +134,7 @@ function install() {
     if (fit.ok) {
       const err = loadError(manifest.file);
       if (!err) {
-        say(`using the prebuilt addon for ${req.PREBUILT_TAG} (FFmpeg ${manifest.ffmpeg}: ${manifest.sonames.join(', ')})`);
+        say(`using the prebuilt addon for ${req.PREBUILT_TAG} (FFmpeg ${manifest.ffmpeg} built in, ${manifest.license || 'licence unknown'}; needs glibc ${manifest.glibc} or newer)`);
         return 0;
       }
       fit.ok = false;

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run prebuild` (also run by `npm pack` / `npm publish` through `prepack`): builds the addon
-// (scripts/build.sh) and stores it as prebuilds/linux-x64-gnu/native_webcodecs.node with a
-// manifest of what it links: the FFmpeg sonames (from its ELF NEEDED entries), the Debian packages
-// that provide them, the Node-API version and the OS it was built on. Only made on Linux x64 with
-// glibc against FFmpeg 5.1 (libavcodec 59); anywhere else the package ships without a prebuilt.
+// `npm run prebuild` (also run by `npm pack` / `npm publish` through `prepack`): builds the
+// self-contained addon (scripts/bundle/build.sh: FFmpeg 7.1 and its codec libraries linked in,
+// compiled in a Debian 11 root so that glibc 2.31 is enough) and stores it as
+// prebuilds/<tag>/native_webcodecs.node (tag: linux-x64-gnu) with a manifest of what it needs
+// from the system: the C library and its oldest version (from the binary's GLIBC_ symbol
+// versions), the Node-API version, the FFmpeg release inside and the licence of the bundle. The
+// same directory is what a per-platform optional package (`@native-webcodecs/<tag>`) would carry.
 // NATIVE_WEBCODECS_SKIP_PREBUILD=1 packs without one.
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const req = require('../js/lib/build-requirements');
+const bundle = require('./bundle/inspect');
 
 const ROOT = path.join(__dirname, '..');
 const say = (m) => process.stderr.write(`[prebuild] ${m}\n`);
@@ -19,47 +22,33 @@ if (process.env.NATIVE_WEBCODECS_SKIP_PREBUILD === '1') {
   say('NATIVE_WEBCODECS_SKIP_PREBUILD=1: no prebuilt binary in this package');
   process.exit(0);
 }
-const glibc = process.report.getReport().header.glibcVersionRuntime;
-const avcodec = spawnSync('pkg-config', ['--modversion', 'libavcodec'], { encoding: 'utf8' }).stdout.trim();
-if (process.platform !== 'linux' || process.arch !== 'x64' || !glibc || !avcodec.startsWith('59.')) {
-  say(`not linux-x64-gnu with FFmpeg 5.1 (libavcodec 59) here (${process.platform}-${process.arch}, libavcodec ${avcodec || 'absent'}): no prebuilt binary`);
+if (req.PREBUILT_TAG !== 'linux-x64-gnu') {
+  say(`prebuilt binaries are made on linux-x64-gnu only (this is ${req.PREBUILT_TAG}): no prebuilt binary`);
   process.exit(0);
 }
 
-execFileSync('bash', [path.join(ROOT, 'scripts', 'build.sh')], { stdio: ['ignore', 2, 2] });
 const dir = req.PREBUILT_DIR;
 fs.mkdirSync(dir, { recursive: true });
 const file = path.join(dir, 'native_webcodecs.node');
-fs.copyFileSync(req.BUILD_FILE, file);
-spawnSync('strip', ['--strip-unneeded', file]); // symbols only; harmless if strip is absent
-
-const dynamic = execFileSync('readelf', ['-d', '-V', file], { encoding: 'utf8' });
-const needed = [...dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
-const sonames = needed.filter((s) => /^lib(av|sw|webp)/.test(s));
-const glibcNeeded = [...dynamic.matchAll(/GLIBC_(\d+\.\d+)/g)].map((m) => m[1])
-  .sort((a, b) => a.split('.')[1] - b.split('.')[1]).pop();
-const packages = {};
-for (const s of sonames) {
-  const r = spawnSync('dpkg', ['-S', s], { encoding: 'utf8' });
-  const m = /^([^:\s]+)(:\w+)?: /m.exec(r.stdout || '');
-  if (m) packages[s] = m[1];
-}
-const os = req.osRelease();
+execFileSync('bash', [path.join(ROOT, 'scripts', 'bundle', 'build.sh'), file], { stdio: ['ignore', 2, 2] });
+fs.rmSync(path.join(dir, 'native_webcodecs.build.json'), { force: true }); // build-machine paths: not shipped
+const facts = bundle.inspect(file);
+if (facts.foreignLibraries.length) throw new Error(`prebuild: ${file} links ${facts.foreignLibraries.join(', ')}: not self-contained`);
 const cargoToml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
 const napi = Number((/features\s*=\s*\[[^\]]*"napi-(\d+)"/.exec(cargoToml) || [])[1]);
-const version = (m) => spawnSync('pkg-config', ['--modversion', m], { encoding: 'utf8' }).stdout.trim();
 const manifest = {
   file: 'native_webcodecs.node',
   platform: 'linux',
   arch: 'x64',
   libc: 'glibc',
-  glibc: glibcNeeded,
+  glibc: facts.glibc,
   napi,
-  ffmpeg: '5.1',
-  libraries: Object.fromEntries(req.FFMPEG_MODULES.map((m) => [m, version(m)])),
-  sonames,
-  packages,
-  os: { id: os.ID, versionId: os.VERSION_ID, name: os.PRETTY_NAME },
+  ffmpeg: bundle.ffmpegVersion(),
+  selfContained: true,
+  license: bundle.license(),
+  needed: facts.needed,
+  sonames: [],
 };
 fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-say(`prebuilds/${req.PREBUILT_TAG}: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, links ${sonames.join(' ')}, glibc ≥ ${glibcNeeded}, Node-API ${napi}`);
+say(`prebuilds/${req.PREBUILT_TAG}: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, FFmpeg ${manifest.ffmpeg} inside (${manifest.license}), `
+  + `needs ${facts.needed.join(' ')}, glibc ≥ ${facts.glibc}, Node-API ${napi}`);

@@ -8,10 +8,13 @@ cd "$(dirname "$0")/.."
 # are decoded by libjpeg-turbo when it is installed (loaded at run time); webp (dwebp) and
 # libjpeg-turbo-progs (djpeg): the libraries' own output the pixel tests and the benchmark compare
 # with, and jpegtran makes the progressive JPEG test files; libavif-bin: avifenc makes the AVIF test file the way WPT makes
-# four-colors.avif; ffmpeg: the CLI the tests compare against.
+# four-colors.avif; ffmpeg: the CLI the tests compare against. debootstrap: the Debian 11 root the
+# self-contained addon is built in (scripts/bundle/build.sh) and the roots the compatibility suite
+# runs in. FFmpeg's -dev packages: `cargo test` and NATIVE_WEBCODECS_FFMPEG=system builds link
+# the system's FFmpeg 5.1 (the default addon carries its own FFmpeg 7.1).
 APT_PACKAGES=(libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
               pkg-config libclang1-14 libclang-common-14-dev ffmpeg
-              libwebp-dev libturbojpeg0 webp libjpeg-turbo-progs libavif-bin)
+              libwebp-dev libturbojpeg0 webp libjpeg-turbo-progs libavif-bin debootstrap)
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -44,6 +47,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 fi
 
-# The addon: cargo itself decides whether anything needs rebuilding (a warm no-op takes ~1 s).
+# The addon: the self-contained build (FFmpeg from source, ~20 min the first time on 2 cores; then
+# cargo decides what needs relinking, seconds), or NATIVE_WEBCODECS_FFMPEG=system.
 bash scripts/build.sh >&2
 test -f build/native_webcodecs.node || { say "the addon did not build"; exit 1; }

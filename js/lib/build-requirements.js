@@ -9,9 +9,39 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const PACKAGE_ROOT = path.join(__dirname, '..', '..');
-/** The prebuilt binary shipped in the npm package (made by scripts/prebuild.js at `npm pack`). */
-const PREBUILT_TAG = 'linux-x64-gnu';
+/** This process's C library: 'glibc' (with its version), 'musl', or null (not Linux / unknown). */
+function libc() {
+  if (process.platform !== 'linux') return { name: null, version: null };
+  let header = null;
+  try {
+    header = process.report.getReport().header; // Node.js, Bun and Deno all fill glibcVersionRuntime
+  } catch { /* a runtime without process.report */ }
+  if (header && header.glibcVersionRuntime) return { name: 'glibc', version: header.glibcVersionRuntime };
+  try {
+    if (fs.readdirSync('/lib').some((f) => f.startsWith('ld-musl-'))) return { name: 'musl', version: null };
+  } catch { /* no /lib */ }
+  return { name: 'glibc', version: null };
+}
+/**
+ * The platform tag of prebuilt binaries: `<os>-<cpu>-<libc>` as sharp names them (linux-x64-gnu,
+ * later linux-arm64-gnu, linux-x64-musl …). A binary is looked for in the optional package
+ * `@native-webcodecs/<tag>` (the layout for shipping one package per platform, with `os`/`cpu`/
+ * `libc` fields) and in this package's prebuilds/<tag>/.
+ */
+function platformTag() {
+  const c = libc().name;
+  return `${process.platform}-${process.arch}${c ? `-${c === 'glibc' ? 'gnu' : c}` : ''}`;
+}
+const PREBUILT_TAG = platformTag();
 const PREBUILT_DIR = path.join(PACKAGE_ROOT, 'prebuilds', PREBUILT_TAG);
+/** Where the per-platform optional package would put its binary, or null when it is not installed. */
+function platformPackageDir() {
+  try {
+    return path.dirname(require.resolve(`@native-webcodecs/${PREBUILT_TAG}/package.json`, { paths: [PACKAGE_ROOT] }));
+  } catch {
+    return null;
+  }
+}
 /** Where scripts/build.sh (a checkout) and the install step / `npx native-webcodecs build` put the addon. */
 const BUILD_FILE = path.join(PACKAGE_ROOT, 'build', 'native_webcodecs.node');
 
@@ -142,15 +172,27 @@ function osRelease() {
   }
 }
 
-/** The shipped prebuilt's manifest, or null when the package carries none. */
+/**
+ * The shipped prebuilt's manifest (written by scripts/prebuild.js), or null when neither the
+ * platform package nor prebuilds/<tag>/ carries one.
+ */
 function prebuiltManifest() {
-  try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(PREBUILT_DIR, 'manifest.json'), 'utf8'));
-    manifest.file = path.join(PREBUILT_DIR, manifest.file || 'native_webcodecs.node');
-    return fs.existsSync(manifest.file) ? manifest : null;
-  } catch {
-    return null;
+  for (const dir of [platformPackageDir(), PREBUILT_DIR]) {
+    if (!dir) continue;
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      manifest.file = path.join(dir, manifest.file || 'native_webcodecs.node');
+      if (fs.existsSync(manifest.file)) return manifest;
+    } catch { /* not here */ }
   }
+  return null;
+}
+
+function versionAtLeast(have, need) {
+  const a = String(have).split('.').map(Number);
+  const b = String(need).split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] || 0) !== (b[i] || 0)) return (a[i] || 0) > (b[i] || 0);
+  return true;
 }
 
 /**
@@ -184,6 +226,13 @@ function prebuiltFits(manifest) {
   if (!manifest) return { ok: false, reason: 'this package carries no prebuilt binary', missingSonames: [] };
   if (process.platform !== manifest.platform || process.arch !== manifest.arch) {
     return { ok: false, reason: `the prebuilt binary is for ${manifest.platform}-${manifest.arch}, this is ${process.platform}-${process.arch}`, missingSonames: [] };
+  }
+  const c = libc();
+  if (manifest.libc && c.name && c.name !== manifest.libc) {
+    return { ok: false, reason: `the prebuilt binary is for ${manifest.libc}, this system's C library is ${c.name}`, missingSonames: [] };
+  }
+  if (manifest.glibc && c.name === 'glibc' && c.version && !versionAtLeast(c.version, manifest.glibc)) {
+    return { ok: false, reason: `the prebuilt binary needs glibc ${manifest.glibc} or newer, this system has ${c.version}`, missingSonames: [] };
   }
   const napi = Number(process.versions.napi);
   if (napi < manifest.napi) {
@@ -228,7 +277,10 @@ function missingMessage({ probe, fit, manifest, release = osRelease(), headline 
     if (probe.rust === 'update') steps.push('rustup update stable');
     steps.push('npx native-webcodecs build');
   }
-  const lines = [`native-webcodecs: ${headline || 'the native addon is not available'}: ${why}.`, 'Run:'];
+  const c = libc();
+  const where = `${process.platform}-${process.arch}, ${c.name ? `${c.name}${c.version ? ` ${c.version}` : ''}` : 'unknown C library'}, `
+    + `Node.js ${process.versions.node} (Node-API ${process.versions.napi})`;
+  const lines = [`native-webcodecs: ${headline || 'the native addon is not available'} on ${where}: ${why}.`, 'Run:'];
   for (const s of steps) lines.push(`  ${s}`);
   return lines.join('\n');
 }
@@ -237,6 +289,9 @@ module.exports = {
   PACKAGE_ROOT,
   PREBUILT_TAG,
   PREBUILT_DIR,
+  libc,
+  platformTag,
+  versionAtLeast,
   BUILD_FILE,
   FFMPEG_MODULES,
   OTHER_MODULES,

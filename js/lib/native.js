@@ -3,8 +3,9 @@
 //   1. NATIVE_WEBCODECS_ADDON (an explicit file; an error if it does not load);
 //   2. build/native_webcodecs.node — built by scripts/setup.sh in a checkout, or by the install
 //      step / `npx native-webcodecs build` in an installed package (from the package's sources);
-//   3. prebuilds/linux-x64-gnu/native_webcodecs.node — shipped in the npm package, loaded only
-//      when this machine's FFmpeg libraries have the sonames it was linked against.
+//   3. the prebuilt for this platform (build-requirements.js' PREBUILT_TAG, e.g. linux-x64-gnu):
+//      from the optional package @native-webcodecs/<tag>, else this package's prebuilds/<tag>/ —
+//      self-contained (FFmpeg inside), loaded when the C library, its version and Node-API fit.
 // When none loads, one message names the command to run (never a path inside node_modules).
 const fs = require('node:fs');
 const req = require('./build-requirements');

@@ -6,9 +6,15 @@
 #   ~/.cache/native-webcodecs/roots/<suite>/        (or $NATIVE_WEBCODECS_CACHE/roots/<suite>/)
 # Needs root (debootstrap, chroot) and `apt-get install debootstrap`.
 #   bash scripts/compat/debian-root.sh bullseye            build (or reuse) it; print path, size, time
-#   bash scripts/compat/debian-root.sh trixie -- CMD ARG…  run a command inside it (chroot, /proc
-#                                                          mounted for the command's duration)
+#   bash scripts/compat/debian-root.sh trixie -- [VAR=value…] CMD ARG…
+#                                                          run a command inside it (chroot, /proc
+#                                                          mounted for the command's duration; a
+#                                                          clean environment plus the VAR=value given)
 #   NODE_VERSION=18.20.8 bash scripts/compat/debian-root.sh bullseye   copy another pinned Node
+#   bash scripts/compat/debian-root.sh bullseye-build     Debian 11 with a C/C++ toolchain, the build
+#                                                          tools of scripts/ffmpeg-static/build.sh and
+#                                                          libclang (bindgen): where the bundled addon
+#                                                          is built, so that it needs glibc 2.31 at most
 # Not wired into the compatibility run yet: the addon built on this machine links Debian 12's
 # FFmpeg 5.1, which these roots do not have (they are for the self-contained addon).
 set -euo pipefail
@@ -18,12 +24,13 @@ cd "$(dirname "$0")/../.."
 
 suite=${1:-}
 case "$suite" in
-  bullseye | trixie) ;;
-  *) echo "usage: $0 bullseye|trixie [-- command …]" >&2; exit 2 ;;
+  bullseye | trixie | bullseye-build) ;;
+  *) echo "usage: $0 bullseye|trixie|bullseye-build [-- command …]" >&2; exit 2 ;;
 esac
 shift
 [ "$(id -u)" = 0 ] || { echo "$0: debootstrap and chroot need root" >&2; exit 1; }
-command -v debootstrap >/dev/null || { echo "$0: apt-get install debootstrap" >&2; exit 1; }
+command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null \
+  || { echo "$0: apt-get install debootstrap" >&2; exit 1; }
 
 cache=${NATIVE_WEBCODECS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/native-webcodecs}
 root=$cache/roots/$suite
@@ -35,13 +42,18 @@ if [ ! -e "$root/.complete" ]; then
   mkdir -p "$(dirname "$root")"
   # minbase: essential packages and apt only. The keyring of the suite comes with Debian 12's
   # debian-archive-keyring (bullseye and trixie are both in it).
-  debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-    "$suite" "$root.partial" "$(debian_mirror)" >"$root.partial.log" 2>&1 \
+  include=()
+  # The build root: gcc 10, glibc 2.31, the tools the static FFmpeg stack needs, libclang 11.
+  [ "$suite" = bullseye-build ] && include=(--include=build-essential,nasm,cmake,meson,ninja-build,pkg-config,curl,ca-certificates,libclang1-11,libclang-common-11-dev,python3)
+  debootstrap --variant=minbase "${include[@]}" --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+    "${suite%-build}" "$root.partial" "$(debian_mirror)" >"$root.partial.log" 2>&1 \
     || { tail -20 "$root.partial.log" >&2; exit 1; }
+  # debootstrap can leave the root's /proc mounted (seen with --include): never move a mount.
+  umount -l "$root.partial/proc" 2>/dev/null || true
   chroot "$root.partial" apt-get clean
   rm -rf "$root.partial"/var/lib/apt/lists/* "$root.partial.log"
-  # What the root must not have: FFmpeg's libraries and a C compiler.
-  if ls "$root.partial"/usr/lib/*/libavcodec.so* >/dev/null 2>&1 || chroot "$root.partial" sh -c 'command -v cc || command -v gcc' >/dev/null; then
+  # What a test root must not have: FFmpeg's libraries and a C compiler.
+  if [ "$suite" != bullseye-build ] && { ls "$root.partial"/usr/lib/*/libavcodec.so* >/dev/null 2>&1 || chroot "$root.partial" sh -c 'command -v cc || command -v gcc' >/dev/null; }; then
     echo "$0: the $suite root has FFmpeg or a compiler" >&2; exit 1
   fi
   mv "$root.partial" "$root"
@@ -49,8 +61,8 @@ if [ ! -e "$root/.complete" ]; then
   touch "$root/.complete"
 fi
 
-# Node.js from npm (the runtime cache), copied in.
-if [ ! -x "$root/opt/node/bin/node" ] || [ "$("$root/opt/node/bin/node" --version)" != "v$node_version" ]; then
+# Node.js from npm (the runtime cache), copied in (the build root needs none).
+if [ "$suite" != bullseye-build ] && [ ! -x "$root/opt/node/bin/node" ] || [ "$("$root/opt/node/bin/node" --version)" != "v$node_version" ]; then
   NODE_VERSION=$node_version node -e "
     const { RUNTIMES, install } = require('./scripts/compat/runtimes');
     install(RUNTIMES.find((r) => r.name === 'node' && r.version === process.env.NODE_VERSION));" >/dev/null
@@ -67,6 +79,6 @@ if [ "${1:-}" = "--" ]; then
   exit
 fi
 
-glibc=$(chroot "$root" /usr/bin/ldd --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+$' || echo unknown)
+glibc=$(chroot "$root" /usr/bin/ldd --version 2>/dev/null | sed -n 1p | grep -oE '[0-9]+\.[0-9]+$' || echo unknown)
 echo "$root: Debian $(cat "$root/etc/debian_version"), glibc $glibc, $(du -sh --exclude=opt "$root" | cut -f1) without Node.js" \
   "($(du -sh "$root" | cut -f1) with Node.js $node_version), built in $(cat "$root/.build-seconds") s"

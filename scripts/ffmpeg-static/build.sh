@@ -11,12 +11,14 @@
 #
 # Prints the prefix on stdout (everything else goes to stderr). Needs root for the apt step (the
 # build tools nasm, cmake, meson, ninja-build, pkg-config, curl), or those installed by hand.
-# Status (work in progress for the self-contained addon): not linked into the addon, not run by CI
-# or by any npm script; scripts/build.sh still builds against the system's FFmpeg. Built through on
-# 2026-12-06 on an idle 2-core machine: 912 s cold (26 min user CPU), 239 MB of archives,
-# libavcodec 61.19.101 with every wrapper the addon uses (libx264, libx265 8+10-bit, libvpx VP8/VP9,
-# libaom, libdav1d, libopus, libmp3lame, libvorbis, libwebp). Next: libjpeg-turbo, then link the
-# prefix into the addon with hidden symbols.
+#   --fetch-only   download and unpack the sources, build nothing (scripts/bundle/build.sh runs
+#                  this on the host, then the build inside the Debian 11 build root)
+#   NWC_FFMPEG_LGPL=1  the LGPL build: no x264, no x265, FFmpeg without --enable-gpl (H.264 and
+#                  HEVC encoding unavailable, every decoder kept), in its own prefix (<hash>-lgpl)
+# The hash covers this file without its comments, patches/, the licence switch, and the compiler
+# and C library it builds with: a build in the Debian 11 root and one on the host are kept apart.
+# patches/<name>-*.patch are applied to that library's source before it is built (today one fix
+# of FFmpeg 7.1.5's libaomenc: a use-after-free at encoder open, seen under valgrind).
 set -euo pipefail
 shopt -s inherit_errexit
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -24,6 +26,7 @@ say() { printf '[ffmpeg-static] %s\n' "$*" >&2; }
 
 # name | Debian source package | version (trixie)
 PACKAGES=(
+  "zlib|zlib|1:1.3.dfsg+really1.3.1-1+deb13u1"
   "ogg|libogg|1.3.5-3"
   "vorbis|libvorbis|1.3.7-3"
   "opus|opus|1.5.2-2"
@@ -38,16 +41,21 @@ PACKAGES=(
 )
 JOBS="${NWC_FFMPEG_JOBS:-$(nproc)}"
 CFLAGS_COMMON="-O2 -fPIC -fvisibility=hidden"
-HASH="$(sha256sum "$0" | cut -c1-16)"
+FETCH_ONLY=0
+[ "${1:-}" = --fetch-only ] && FETCH_ONLY=1
+LGPL="${NWC_FFMPEG_LGPL:-0}"
+HASH="$( { grep -v '^\s*#' "$0"; cat "$HERE"/patches/*.patch; gcc -dumpfullversion 2>/dev/null; ldd --version 2>/dev/null | sed -n 1p; } | sha256sum | cut -c1-16)"
+[ "$LGPL" = 1 ] && HASH="$HASH-lgpl"
 CACHE="${NWC_FFMPEG_CACHE:-$HOME/.cache/native-webcodecs/ffmpeg-static}"
 PREFIX="$CACHE/$HASH"
-if [ -f "$PREFIX/.complete" ]; then
+if [ "$FETCH_ONLY" = 0 ] && [ -f "$PREFIX/.complete" ]; then
   say "cached: $PREFIX"
   echo "$PREFIX"
   exit 0
 fi
 
 TOOLS=(nasm cmake meson ninja-build pkg-config curl make gcc g++)
+[ "$FETCH_ONLY" = 1 ] && TOOLS=(curl)
 missing=()
 for p in "${TOOLS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -58,7 +66,8 @@ fi
 
 WORK="$CACHE/work-$HASH"
 SRC="$CACHE/sources"
-mkdir -p "$WORK" "$SRC" "$PREFIX"
+mkdir -p "$SRC"
+[ "$FETCH_ONLY" = 1 ] || mkdir -p "$WORK" "$PREFIX"
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
 export PKG_CONFIG_LIBDIR="$PREFIX/lib/pkgconfig"
 export CFLAGS="$CFLAGS_COMMON" CXXFLAGS="$CFLAGS_COMMON"
@@ -68,12 +77,12 @@ APT=(-o "Dir::Etc::SourceList=$SRC/apt/sources.list" -o Dir::Etc::SourceParts=/d
      -o "Dir::State::Lists=$SRC/apt/lists" -o "Dir::Cache=$SRC/apt/cache" -o Debug::NoLocking=1)
 # shellcheck source=../lib/debian-mirror.sh
 source "$HERE/../lib/debian-mirror.sh"
-MIRROR="$(debian_mirror)"
 fetch() { # package version → the unpacked upstream source tree, printed
   local pkg="$1" ver="$2" upstream dir meta orig sum
   upstream="${ver#*:}"; upstream="${upstream%-*}"
   dir="$SRC/$pkg-$upstream"
   if [ ! -f "$dir/.unpacked" ]; then
+    MIRROR="$(debian_mirror)"
     if [ ! -f "$SRC/apt/updated" ]; then
       mkdir -p "$SRC/apt/lists/partial" "$SRC/apt/cache/archives/partial"
       echo "deb-src $MIRROR trixie main" > "$SRC/apt/sources.list"
@@ -111,12 +120,28 @@ autotools() { # source-dir extra-configure-args…
   (cd "$src" && make distclean >/dev/null 2>&1) || true
 }
 
+if [ "$FETCH_ONLY" = 1 ]; then
+  for entry in "${PACKAGES[@]}"; do IFS='|' read -r name pkg ver <<<"$entry"; fetch "$pkg" "$ver" >/dev/null; done
+  say "sources ready in $SRC"
+  exit 0
+fi
+
 for entry in "${PACKAGES[@]}"; do
   IFS='|' read -r name pkg ver <<<"$entry"
   built "$name" && continue
-  src="$(fetch "$pkg" "$ver")"
+  [ "$LGPL" = 1 ] && [[ "$name" = x264 || "$name" = x265 ]] && continue
+  # A private copy of the unpacked tree: in-tree builds (autotools, x264) must not see objects
+  # of an earlier build with another compiler.
+  rm -rf "$WORK/src-$name"
+  cp -a "$(fetch "$pkg" "$ver")" "$WORK/src-$name"
+  src="$WORK/src-$name"
+  for patch in "$HERE"/patches/"$name"-*.patch; do
+    [ -f "$patch" ] && { say "applying $(basename "$patch")"; patch -s -p1 -d "$src" <"$patch" >&2; }
+  done
   say "building $name"
   case "$name" in
+    zlib) # FFmpeg's PNG/APNG decoders (and ICO's PNG images) need it; its configure is not autotools'.
+      (cd "$src" && ./configure --prefix="$PREFIX" --libdir="$PREFIX/lib" --static >&2 && make -j"$JOBS" >&2 && make install >&2) ;;
     ogg) autotools "$src" ;;
     vorbis) autotools "$src" --disable-docs --disable-examples --disable-oggtest ;;
     opus) autotools "$src" --disable-doc --disable-extra-programs ;;
@@ -145,6 +170,10 @@ END
 EOF
       )
       ninja -C "$b/8" install >&2
+      # Its C++ runtime goes into the addon too: with libstdc++.a next to libx265.a, pkg-config's
+      # `-lstdc++` resolves to the static archive (the addon then needs no libstdc++.so of a
+      # particular age).
+      cp "$(g++ -print-file-name=libstdc++.a)" "$PREFIX/lib/libstdc++.a"
       # libx265 is C++: FFmpeg's configure must link libstdc++ (x265.pc lists it in Libs.private).
       rm -rf "$b" ;;
     vpx)
@@ -169,18 +198,21 @@ EOF
     webp) autotools "$src" --disable-gl --disable-sdl --disable-png --disable-jpeg --disable-tiff --disable-gif \
         --disable-wic --enable-libwebpdemux ;;
     ffmpeg)
+      # GPL (the default): x264 and x265 in. LGPL: neither, and no libstdc++ to link.
+      gpl=(--enable-gpl --enable-libx264 --enable-libx265); extra_libs="-lstdc++ -lm -lpthread"
+      [ "$LGPL" = 1 ] && { gpl=(); extra_libs="-lm -lpthread"; }
       b="$WORK/ffmpeg"; rm -rf "$b"; mkdir -p "$b"
       (cd "$b" && "$src/configure" --prefix="$PREFIX" --libdir="$PREFIX/lib" --pkg-config-flags=--static \
         --enable-static --disable-shared --enable-pic --disable-programs --disable-doc --disable-network \
-        --disable-autodetect --enable-gpl --enable-version3 \
-        --enable-libx264 --enable-libx265 --enable-libvpx --enable-libaom --enable-libdav1d \
+        --disable-autodetect "${gpl[@]}" --enable-zlib --enable-libvpx --enable-libaom --enable-libdav1d \
         --enable-libopus --enable-libmp3lame --enable-libvorbis --enable-libwebp \
         --disable-avdevice --disable-avfilter --disable-postproc \
         --extra-cflags="-I$PREFIX/include $CFLAGS_COMMON" --extra-ldflags="-L$PREFIX/lib" \
-        --extra-libs="-lstdc++ -lm -lpthread" >&2 \
+        --extra-libs="$extra_libs" >&2 \
         && make -j"$JOBS" >&2 && make install >&2)
       rm -rf "$b" ;;
   esac
+  rm -rf "$src"
   mark "$name"
 done
 touch "$PREFIX/.complete"

@@ -43,7 +43,9 @@ test("status: the addon's Node-API version, the FFmpeg libraries in use, the cod
   assert.match(r.stdout, /^native-webcodecs \d+\.\d+\.\d+: the addon loads: /);
   // The addon is built with Neon's napi-6 feature; Node's own level is reported separately.
   assert.match(r.stdout, new RegExp(`^Node-API: the addon needs version 6; this Node.js ${process.version.replace(/\./g, '\\.')} provides ${process.versions.napi}$`, 'm'));
-  assert.match(r.stdout, /^FFmpeg libraries in use: .*libavcodec\.so\.\d+\.\d+\.\d+.*libavformat\.so\.\d+/m);
+  // The self-contained addon (the default build) carries FFmpeg; a system build names its libraries.
+  assert.match(r.stdout, /^FFmpeg \d+\.\d+(\.\d+)? \(libavcodec \d+\.\d+\.\d+\), licence: .*GPL/m);
+  assert.match(r.stdout, /^(FFmpeg is built into the addon \(no FFmpeg shared library loaded\)|FFmpeg shared libraries in use: .*libavcodec\.so\.\d+\.\d+\.\d+.*libavformat\.so\.\d+)$/m);
   assert.match(r.stdout, /^\| H\.264 Baseline \| `avc1\.42001E` \| yes \| yes \|$/m);
   assert.match(r.stdout, /^\| Opus \| `opus` \| yes \| yes \|$/m);
   assert.match(r.stdout, /^\| `image\/png` \| yes \|$/m);

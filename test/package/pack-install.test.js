@@ -112,13 +112,16 @@ test('npm install <tarball> loads the shipped prebuilt; require, import and /pol
   assert.ok(list.includes('package/bin/native-webcodecs.js'));
   assert.ok(!list.some((f) => f.startsWith('package/target/') || f.startsWith('package/build/') || f.startsWith('package/test/')), 'no build output or tests in the tarball');
   for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) assert.ok(list.includes(`package/${f}`), `the tarball carries ${f}`);
-  const stray = list.filter((f) => f && !/^package\/(LICENSE|README\.md|CHANGELOG\.md|package\.json|Cargo\.(toml|lock)|bin\/|js\/|native\/src\/|prebuilds\/linux-x64-gnu\/|scripts\/(install|codec-table)\.js$)/.test(f));
+  const stray = list.filter((f) => f && !/^package\/(LICENSE|README\.md|CHANGELOG\.md|package\.json|Cargo\.(toml|lock)|bin\/|js\/|native\/(src\/|build\.rs$)|prebuilds\/linux-x64-gnu\/(native_webcodecs\.node|manifest\.json)$|scripts\/(install|codec-table)\.js$|scripts\/(bundle|ffmpeg-static|lib)\/|scripts\/compat\/(debian-root\.sh|runtimes\.js)$)/.test(f));
   assert.deepStrictEqual(stray, [], 'no stray files in the tarball');
 
   const dir = path.join(WORK, 'with-prebuilt');
   makeProject(dir);
   const r = run('npm', ['install', ...NPM, '--foreground-scripts', tarball], { cwd: dir });
-  assert.match(r.stdout + r.stderr, /using the prebuilt addon for linux-x64-gnu \(FFmpeg 5\.1: .*libavcodec\.so\.59/);
+  assert.match(r.stdout + r.stderr, /using the prebuilt addon for linux-x64-gnu \(FFmpeg 7\.1\.\d+ built in, GPL-2\.0-or-later; needs glibc 2\.\d+ or newer\)/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'native-webcodecs', 'prebuilds', 'linux-x64-gnu', 'manifest.json'), 'utf8'));
+  assert.strictEqual(manifest.selfContained, true);
+  assert.deepStrictEqual(manifest.sonames, [], 'the prebuilt needs no FFmpeg library of the system');
   const pkg = path.join(dir, 'node_modules', 'native-webcodecs');
   assert.ok(!fs.existsSync(path.join(pkg, 'build')), 'nothing was built');
   runSamples(dir);
@@ -145,14 +148,14 @@ test('without a matching prebuilt: one message naming the command, from require(
   await t.test('require() without an addon names `npx native-webcodecs build`, no path', () => {
     const r = run(process.execPath, ['-e', "try { require('native-webcodecs') } catch (e) { console.log(e.message); process.exit(7) }"], { cwd: dir, check: false });
     assert.strictEqual(r.status, 7, r.stderr);
-    assert.match(r.stdout, /^native-webcodecs: the native addon is not available: this package carries no prebuilt binary\.\nRun:\n  npx native-webcodecs build\n$/);
+    assert.match(r.stdout, /^native-webcodecs: the native addon is not available on linux-x64, glibc [\d.]+, Node\.js [\d.]+ \(Node-API \d+\): this package carries no prebuilt binary\.\nRun:\n  npx native-webcodecs build\n$/);
     assert.doesNotMatch(r.stdout, /node_modules/);
   });
 
   await t.test('no cargo: require() and `npx native-webcodecs build` both name rustup', () => {
     const b = run(process.execPath, [cli, 'build'], { cwd: dir, env: noCargo, check: false });
     assert.strictEqual(b.status, 1);
-    assert.match(b.stderr, /^native-webcodecs: cannot build the native addon: building it from source needs Rust \(cargo\)\.\nRun:\n  curl --proto '=https' --tlsv1\.2 -sSf https:\/\/sh\.rustup\.rs \| sh -s -- -y && \. "\$HOME\/\.cargo\/env"\n  npx native-webcodecs build\n$/);
+    assert.match(b.stderr, /^native-webcodecs: cannot build the native addon on linux-x64, glibc [\d.]+, Node\.js [\d.]+ \(Node-API \d+\): building it from source needs Rust \(cargo\)\.\nRun:\n  curl --proto '=https' --tlsv1\.2 -sSf https:\/\/sh\.rustup\.rs \| sh -s -- -y && \. "\$HOME\/\.cargo\/env"\n  npx native-webcodecs build\n$/);
     const r = run(process.execPath, ['-e', "try { require('native-webcodecs') } catch (e) { console.log(e.message) }"], { cwd: dir, env: noCargo });
     assert.match(r.stdout, /needs Rust \(cargo\)\.\nRun:\n  curl .*sh\.rustup\.rs.*\n  npx native-webcodecs build/);
     assert.doesNotMatch(b.stderr + r.stdout, /node_modules/);
@@ -165,7 +168,7 @@ test('without a matching prebuilt: one message naming the command, from require(
     const b = run(process.execPath, [cli, 'build'], { cwd: dir, env: noDev, check: false });
     assert.strictEqual(b.status, 1);
     const apt = /apt-get install -y libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libwebp-dev\n  npx native-webcodecs build\n$/;
-    assert.match(b.stderr, /^native-webcodecs: cannot build the native addon: building it from source needs FFmpeg's development files \(libavcodec, libavformat, libavutil, libswscale, libswresample\), the development files of libwebp\.\nRun:\n  (sudo )?apt-get/);
+    assert.match(b.stderr, /^native-webcodecs: cannot build the native addon on linux-x64, [^:]+: building it from source needs FFmpeg's development files \(libavcodec, libavformat, libavutil, libswscale, libswresample\), the development files of libwebp\.\nRun:\n  (sudo )?apt-get/);
     assert.match(b.stderr, apt);
     const r = run(process.execPath, ['-e', "try { require('native-webcodecs') } catch (e) { console.log(e.message) }"], { cwd: dir, env: noDev });
     assert.match(r.stdout, apt);

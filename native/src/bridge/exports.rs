@@ -24,6 +24,17 @@ fn trim_caches<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
     Ok(cx.undefined())
 }
 
+/// Which FFmpeg this addon carries: `{ffmpeg, libavcodec, license, configuration}`.
+fn build_info<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
+    let (ffmpeg, avcodec, license, configuration) = crate::ffi::log::build_info();
+    let o = cx.empty_object();
+    for (k, v) in [("ffmpeg", ffmpeg), ("libavcodec", avcodec), ("license", license), ("configuration", configuration)] {
+        let s = cx.string(v);
+        o.set(cx, k, s)?;
+    }
+    Ok(o)
+}
+
 fn image_type_supported<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsBoolean> {
     let t = cx.argument::<JsString>(0)?.value(cx);
     Ok(cx.boolean(image_decoder::type_supported(&t)))
@@ -44,6 +55,7 @@ fn main(mut cx: ModuleContext) -> NeonResult<()> {
         "errorFactorySet" => super::js::error_factory_set,
         "liveCounts" => live_counts,
         "trimCaches" => trim_caches,
+        "buildInfo" => build_info,
         "frameCreate" => frame::frame_create,
         "frameInfo" => frame::frame_info,
         "frameClone" => frame::frame_clone,

@@ -119,7 +119,11 @@ impl Frame {
         self.raw_mut().pts = pts.unwrap_or(sys::AV_NOPTS_VALUE);
     }
     pub fn duration(&self) -> i64 {
-        self.raw().pkt_duration
+        // FFmpeg 6.0 renamed `pkt_duration` to `duration` (7.0 removed the old name).
+        #[cfg(ffmpeg_6_0)]
+        return self.raw().duration;
+        #[cfg(not(ffmpeg_6_0))]
+        return self.raw().pkt_duration;
     }
     /// Decoders: the frame's timestamp as libavcodec best guesses it (pts, else from dts).
     pub fn best_effort_timestamp(&self) -> Option<i64> {

@@ -5,7 +5,8 @@
 //! no struct layout or ABI version to keep in step, nothing to free.
 use std::os::raw::c_int;
 
-#[link(name = "webp")]
+// Statically linked FFmpeg brings its own libwebp (through libavcodec's pkg-config libraries).
+#[cfg_attr(not(feature = "static-ffmpeg"), link(name = "webp"))]
 extern "C" {
     // decode.h: "Retrieve basic header information: width, height. […] Returns false in case of
     // formatting error." Reads at most `data_size` bytes.
