@@ -8,7 +8,6 @@
 //   node scripts/codec-table.js --print  print the section
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const api = require('..');
 
 const README = path.join(__dirname, '..', 'README.md');
@@ -52,8 +51,8 @@ function frameFormat(format) {
 }
 
 async function section() {
-  const avcodec = spawnSync('pkg-config', ['--modversion', 'libavcodec'], { encoding: 'utf8' }).stdout.trim() || 'unknown';
-  const lines = [START, '', `On ${process.platform}-${process.arch} with libavcodec ${avcodec} (FFmpeg's libraries as linked).`, ''];
+  const info = require('../js/lib/native').buildInfo();
+  const lines = [START, '', `On ${process.platform}-${process.arch} with FFmpeg ${info.ffmpeg} (libavcodec ${info.libavcodec}, ${info.license}), as this addon carries or links it.`, ''];
   lines.push('| video codec | codec string | VideoEncoder | VideoDecoder |', '|---|---|---|---|');
   for (const [name, codec] of VIDEO) {
     const enc = await supported(api.VideoEncoder, { codec, width: 640, height: 480, bitrate: 1_000_000, framerate: 30 });

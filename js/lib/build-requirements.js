@@ -12,9 +12,10 @@ const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 /** This process's C library: 'glibc' (with its version), 'musl', or null (not Linux / unknown). */
 function libc() {
   if (process.platform !== 'linux') return { name: null, version: null };
+  /** @type {{ glibcVersionRuntime?: string } | null} */
   let header = null;
   try {
-    header = process.report.getReport().header; // Node.js, Bun and Deno all fill glibcVersionRuntime
+    header = /** @type {any} */ (process.report.getReport()).header; // Node.js, Bun and Deno all fill glibcVersionRuntime
   } catch { /* a runtime without process.report */ }
   if (header && header.glibcVersionRuntime) return { name: 'glibc', version: header.glibcVersionRuntime };
   try {
