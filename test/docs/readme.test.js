@@ -103,7 +103,7 @@ test('README.md: the sh blocks name commands that exist', () => {
       else if (line === 'npm test') assert.ok(pkg.scripts.test, where);
       else if (line === 'npm pack') assert.ok(pkg.scripts.prepack, `${where}: prepack makes the prebuilt`);
       else if ((m = /^npm install (\S+)$/.exec(line))) assert.equal(path.basename(m[1]), tarball, `${where}: npm pack makes ${tarball}`);
-      else if ((m = /^bash (\S+)$/.exec(line))) assert.ok(fs.existsSync(path.join(ROOT, m[1])), `${where}: no file ${m[1]}`);
+      else if ((m = /^(?:[A-Z_]+=\S+ )*bash (\S+)(?: \S+)*$/.exec(line))) assert.ok(fs.existsSync(path.join(ROOT, m[1])), `${where}: no file ${m[1]}`);
       else assert.fail(`${where}: a command this test does not know; check it here`);
       seen.add(line.split(' ').slice(0, 2).join(' '));
     }

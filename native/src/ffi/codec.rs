@@ -74,12 +74,6 @@ impl Codec {
         }
         v
     }
-    /// Whether an encoder can be reset by avcodec_flush_buffers (AV_CODEC_CAP_ENCODER_FLUSH).
-    pub fn can_flush_encoder(&self) -> bool {
-        // SAFETY: reading an immutable field of a static AVCodec.
-        let caps = unsafe { self.0.as_ref().capabilities };
-        caps & sys::AV_CODEC_CAP_ENCODER_FLUSH as i32 != 0
-    }
 }
 
 pub struct Unopened;
@@ -325,9 +319,6 @@ impl CodecContext<Opened> {
     }
     pub fn codec_capabilities(&self) -> u32 {
         self.codec.capabilities()
-    }
-    pub fn supports_encoder_flush(&self) -> bool {
-        self.codec.can_flush_encoder()
     }
     /// Drop all buffered data (after a drain, to accept input again).
     pub fn flush_buffers(&mut self) {

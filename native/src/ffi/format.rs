@@ -192,6 +192,19 @@ impl Demuxer {
         })
     }
 
+    /// Index of the first video stream that is a track: FFmpeg 7.x's mov demuxer also exposes an
+    /// AVIF/HEIF file's image items as streams (time base 1/1, one packet, listed first); the image
+    /// sequence is the `trak`. Falls back to the first video stream (FFmpeg 5.1: only tracks).
+    pub fn track_video_stream(&self) -> Option<usize> {
+        let tracks = (0..64).take_while(|i| self.stream(*i).is_some()).filter(|i| {
+            let s = self.stream(*i).expect("exists");
+            // SAFETY: codecpar of a live stream is valid.
+            let video = unsafe { (*s.codecpar).codec_type == sys::AVMediaType::AVMEDIA_TYPE_VIDEO };
+            video && !(s.time_base.num == 1 && s.time_base.den == 1)
+        });
+        tracks.min().or_else(|| self.video_stream())
+    }
+
     /// (num, den) of a stream's time base.
     pub fn time_base(&self, i: usize) -> (i32, i32) {
         self.stream(i).map_or((1, 1_000_000), |s| (s.time_base.num, s.time_base.den))

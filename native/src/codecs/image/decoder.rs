@@ -316,7 +316,8 @@ fn finish_ff(frame: Frame, ts: i64, dur: i64, animated: bool, desired: Option<(u
 impl FfCursor {
     fn open(data: Arc<dyn ByteSource>, name: &'static str, c: Container) -> Result<FfCursor> {
         let demux = Demuxer::open_source(data, name, c == Container::Avif).map_err(|e| e.to_error(ErrorKind::Encoding))?;
-        let stream = demux.video_stream().ok_or_else(|| Error::encoding("the image has no picture stream"))?;
+        let stream = if c == Container::Avif { demux.track_video_stream() } else { demux.video_stream() };
+        let stream = stream.ok_or_else(|| Error::encoding("the image has no picture stream"))?;
         let mut ctx = demux.decoder_for(stream).map_err(|e| e.to_error(ErrorKind::Encoding))?;
         ctx.set_threads(1, false, false);
         let dec = ctx.open(&[]).map_err(|e| e.to_error(ErrorKind::Encoding))?;

@@ -188,8 +188,7 @@ struct Active {
 pub struct VideoEncoderBackend {
     cfg: Option<EncoderConfig>,
     active: Option<Active>,
-    /// After a flush that could not keep the encoder (no AV_CODEC_CAP_ENCODER_FLUSH: libx265,
-    /// libvpx, libaom, and libx264 in FFmpeg 5.1): the drained encoder is freed at once — holding
+    /// After a flush: the drained encoder is freed at once — holding
     /// it (lookahead and reference buffers) until the next frame kept a whole encoder's memory per
     /// flush cycle — and this keeps the configuration's orientation for the reopen.
     after_drain: Option<Option<(u16, bool)>>,
@@ -440,14 +439,12 @@ impl Backend for VideoEncoderBackend {
         while self.drain(out)? != Status::Eof {}
         let Some(a) = self.active.as_mut() else { return Ok(()) };
         a.in_flight.clear();
-        // Encoders with AV_CODEC_CAP_ENCODER_FLUSH (libx264) accept frames again after
-        // avcodec_flush_buffers; the others are reopened by the next push.
-        if a.ctx.supports_encoder_flush() {
-            a.ctx.flush_buffers();
-        } else {
-            self.after_drain = Some(a.orientation);
-            self.active = None;
-        }
+        // The next push reopens the encoder. (libx264 in FFmpeg 7.1 declares
+        // AV_CODEC_CAP_ENCODER_FLUSH, but after a full drain and avcodec_flush_buffers() its next
+        // frame fails with "Generic error in an external library": every encoder is reopened, as
+        // all were on FFmpeg 5.1, whose wrappers have no encoder flush.)
+        self.after_drain = Some(a.orientation);
+        self.active = None;
         Ok(())
     }
 
