@@ -11,10 +11,10 @@
 //   - animations (GIF and lossy WebP, 10 frames): one ImageDecoder decoding every frame, frames/s;
 //     `ffmpeg -threads 1 -i F -f null -` (FFmpeg 5.1 cannot decode animated WebP).
 //   - the ceiling: the libraries alone — decoding the same file N times to planar YUV on one
-//     thread through our bindings (codecs::image_decoder's ignored `bench_library_ceiling` test:
-//     CPU ms per image), and in their own tools: `tjbench F -yuv` (libjpeg-turbo to planar YUV) and
-//     `dwebp -v -yuv`'s "Time to decode picture" (wall time of the decode call alone, in whole ms,
-//     best of 6).
+//     thread through our bindings (codecs::image::decoder::direct's ignored
+//     `bench_library_ceiling` test: CPU ms per image), and in their own tools: `tjbench F -yuv`
+//     (libjpeg-turbo to planar YUV) and `dwebp -v -yuv`'s "Time to decode picture" (wall time of
+//     the decode call alone, in whole ms, best of 6).
 // Usage: node bench/images.js [--quick] [--n N] (quick: N = 40). On a shared CPU the times vary:
 // compare the columns of one run, and the CPU columns first.
 const fs = require('node:fs');

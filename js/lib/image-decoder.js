@@ -1,7 +1,8 @@
 'use strict';
-// js/ layer: ImageDecoder, ImageTrackList and ImageTrack (WebCodecs "Image Decoding"). The spec
-// state (closed, complete, tracks, [[pending decode promises]], the reset generation) lives here;
-// demuxing and decoding run on the native session's worker thread (kind 'image-decoder').
+// js/ layer: ImageDecoder (WebCodecs "Image Decoding"; its ImageTrackList and ImageTrack are in
+// image-track.js). The spec state (closed, complete, tracks, [[pending decode promises]], the
+// reset generation) lives here; demuxing and decoding run on the native session's worker thread
+// (kind 'image-decoder').
 // Invariant: every FrameHandle the session hands over is owned by exactly one VideoFrame or is
 // closed here at once (a late answer to an aborted decode) — never left to the GC (docs/ARCHITECTURE.md, "Memory").
 //
@@ -22,17 +23,18 @@ const { NativeSession } = require('./native-session');
 const { makeError, typeError, invalidState, dataError, abortError, notReadable, describe } = require('./errors');
 const {
   isArrayBuffer, isBufferSource, isDetached, validateTransferList, detach,
-  toEnum, toDictionary, toSequence, toDOMString, toUnsignedLong,
+  toEnum, toDictionary, toSequence, toDOMString, toUnsignedLong, settleablePromise,
 } = require('./webidl');
 const { wrapNativeFrame } = require('./video-frame');
+const {
+  ImageTrackList, ImageTrack, INTERNAL, listInternals, trackInternals, bindDecoder,
+} = require('./image-track');
 const {
   VIDEO_COLOR_PRIMARIES, VIDEO_TRANSFER_CHARACTERISTICS, VIDEO_MATRIX_COEFFICIENTS,
 } = require('./video-color-space');
 
 const WHAT = 'ImageDecoder';
 const COLOR_SPACE_CONVERSIONS = Object.freeze(['default', 'none']);
-/** Passed to ImageTrackList/ImageTrack constructors by this module only. */
-const INTERNAL = Symbol('ImageDecoder internal');
 
 // ------------------------------------------------------------------------------------------
 // MIME types (RFC 9110 §8.3.1 media-type, as WHATWG mimesniff's "valid MIME type string").
@@ -66,17 +68,6 @@ function cleanColorSpace(cs) {
     matrix: pick(cs.matrix, VIDEO_MATRIX_COEFFICIENTS),
     fullRange: typeof cs.fullRange === 'boolean' ? cs.fullRange : null,
   };
-}
-
-/** A promise whose rejection never counts as unhandled (browsers mark these handled too). */
-function settleablePromise() {
-  /** @type {(value?: any) => void} */
-  let resolve;
-  /** @type {(reason?: any) => void} */
-  let reject;
-  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-  promise.catch(() => {});
-  return { promise, resolve, reject, settled: false };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -151,12 +142,8 @@ function convertTransferSequence(list) {
   return arr;
 }
 
-// Module-private access to #private state across the three classes (set in static blocks).
+// Module-private access to ImageDecoder's #private state (set in its static block).
 let dispatchEvents;
-let decoderClosed;
-let decoderSelectTrack;
-let listInternals;
-let trackInternals;
 
 // ------------------------------------------------------------------------------------------
 
@@ -568,13 +555,15 @@ class ImageDecoder {
 
   static {
     dispatchEvents = (d, events) => d.#onEvents(events);
-    decoderClosed = (d) => d.#closed;
-    decoderSelectTrack = (d, index) => {
-      // ImageTrack selected setter step 10: Reset ImageDecoder (pending decodes reject with AbortError).
-      d.#resetDecoder(abortError(`${WHAT}: pending decodes were aborted by a track selection change`));
-      // 11.–12. Queue "update the internal selected track index".
-      if (index >= 0 && !d.#closed) d.#session.push(d.#gen, { track: index });
-    };
+    bindDecoder({
+      closed: (d) => d.#closed,
+      selectTrack: (d, index) => {
+        // ImageTrack selected setter step 10: Reset ImageDecoder (pending decodes reject with AbortError).
+        d.#resetDecoder(abortError(`${WHAT}: pending decodes were aborted by a track selection change`));
+        // 11.–12. Queue "update the internal selected track index".
+        if (index >= 0 && !d.#closed) d.#session.push(d.#gen, { track: index });
+      },
+    });
   }
 }
 
@@ -588,132 +577,6 @@ const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 function releaseFrame(ev) {
   if (ev && ev.type === 'output' && ev.output && ev.output.kind === 'frame' && ev.output.frame) {
     try { native.frameClose(ev.output.frame); } catch { /* already closed */ }
-  }
-}
-
-// ------------------------------------------------------------------------------------------
-
-class ImageTrackList {
-  #decoder;
-  // [[track list]]
-  #list = [];
-  // [[selected index]]
-  #selectedIndex = -1;
-  // [[ready promise]]
-  #ready = settleablePromise();
-
-  constructor(key, decoder) {
-    if (key !== INTERNAL) throw typeError('Illegal constructor: ImageTrackList objects come from ImageDecoder.tracks');
-    this.#decoder = decoder;
-  }
-
-  get ready() { return this.#ready.promise; }
-  get length() { return this.#list.length; }
-  get selectedIndex() { return this.#selectedIndex; }
-  get selectedTrack() {
-    // 1. [[selected index]] -1 → null. 2. Otherwise the track at that index.
-    if (this.#selectedIndex === -1) return null;
-    return this.#list[this.#selectedIndex];
-  }
-
-  /** Indexed properties as WebIDL defines them for `getter ImageTrack (unsigned long index)`. */
-  #defineIndices() {
-    for (let i = 0; i < this.#list.length; i++) {
-      Object.defineProperty(this, i, { value: this.#list[i], writable: false, enumerable: true, configurable: true });
-    }
-  }
-
-  static {
-    listInternals = {
-      selectedIndex: (l) => l.#selectedIndex,
-      tracks: (l) => l.#list,
-      setSelectedIndex: (l, i) => { l.#selectedIndex = i; },
-      establish: (l, list, selected) => {
-        // Establish Tracks step 10 (a task): the track list, the selected index, resolve ready.
-        l.#list = list;
-        l.#selectedIndex = selected;
-        l.#defineIndices();
-        if (!l.#ready.settled) {
-          l.#ready.settled = true;
-          l.#ready.resolve();
-        }
-      },
-      close: (l, exception) => {
-        for (let i = 0; i < l.#list.length; i++) delete l[i];
-        l.#list = [];
-        l.#selectedIndex = -1;
-        if (!l.#ready.settled) {
-          l.#ready.settled = true;
-          l.#ready.reject(exception);
-        }
-      },
-    };
-  }
-}
-
-// Iteration and `Array.from(tracks)` work as for other WebIDL indexed-getter objects.
-Object.defineProperty(ImageTrackList.prototype, Symbol.iterator, {
-  value: Array.prototype[Symbol.iterator], writable: true, enumerable: false, configurable: true,
-});
-
-// ------------------------------------------------------------------------------------------
-
-class ImageTrack {
-  // [[ImageDecoder]], [[ImageTrackList]]
-  #decoder;
-  #list;
-  // [[animated]], [[frame count]], [[repetition count]], [[selected]]
-  #animated = false;
-  #frameCount = 0;
-  #repetitionCount = 0;
-  #selected = false;
-
-  constructor(key, decoder, list, info) {
-    if (key !== INTERNAL) throw typeError('Illegal constructor: ImageTrack objects come from ImageDecoder.tracks');
-    this.#decoder = decoder;
-    this.#list = list;
-    const i = info || {};
-    this.#animated = i.animated === true;
-    this.#frameCount = Number.isInteger(i.frameCount) && i.frameCount > 0 ? i.frameCount : 0;
-    this.#repetitionCount = typeof i.repetitionCount === 'number' && i.repetitionCount >= 0 ? i.repetitionCount : 0;
-  }
-
-  get animated() { return this.#animated; }
-  get frameCount() { return this.#frameCount; }
-  get repetitionCount() { return this.#repetitionCount; }
-  get selected() { return this.#selected; }
-
-  set selected(value) {
-    // 1. [[ImageDecoder]] closed → abort.
-    if (decoderClosed(this.#decoder)) return;
-    // 2.–3. newValue (WebIDL boolean); unchanged → abort.
-    const newValue = Boolean(value);
-    if (newValue === this.#selected) return;
-    // 4. [[selected]] = newValue.
-    this.#selected = newValue;
-    // 5.–7. Unselect the previously selected track.
-    const list = this.#list;
-    const oldIndex = listInternals.selectedIndex(list);
-    const tracks = listInternals.tracks(list);
-    if (oldIndex !== -1 && tracks[oldIndex] !== this) tracks[oldIndex].#selected = false;
-    // 8.–9. [[selected index]] = this track's index, or -1.
-    const selectedIndex = newValue ? tracks.indexOf(this) : -1;
-    listInternals.setSelectedIndex(list, selectedIndex);
-    // 10.–12. Reset the decoder and queue the internal selected track index update.
-    decoderSelectTrack(this.#decoder, selectedIndex);
-  }
-
-  static {
-    trackInternals = {
-      setSelected: (t, v) => { t.#selected = v; },
-      update: (t, info) => {
-        if (!info) return;
-        // Update Tracks: the latest frame count is never below the current one.
-        if (Number.isInteger(info.frameCount) && info.frameCount > t.#frameCount) t.#frameCount = info.frameCount;
-        if (info.animated === true) t.#animated = true;
-        if (typeof info.repetitionCount === 'number' && info.repetitionCount >= 0) t.#repetitionCount = info.repetitionCount;
-      },
-    };
   }
 }
 

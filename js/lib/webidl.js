@@ -2,8 +2,9 @@
 // js/ layer: the one set of WebIDL conversions every interface uses — BufferSource /
 // AllowSharedBufferSource → Uint8Array view, ArrayBuffer transfer lists
 // (validate, detach, adopt without copying), and the numeric / dictionary
-// conversions ([EnforceRange] integers, doubles, enums, sequences).
-// Pure JS, no native calls. Every thrower names the interface/member it checks.
+// conversions ([EnforceRange] integers, doubles, enums, sequences); and a promise marked as
+// handled (`settleablePromise`). Pure JS, no native calls. Every thrower names the
+// interface/member it checks.
 
 const { typeError, makeError, describe } = require('./errors');
 
@@ -185,10 +186,22 @@ function toDOMString(v, what, member) {
 /** Infra "strip leading and trailing ASCII whitespace" (TAB, LF, FF, CR, SPACE — not String.prototype.trim's set). */
 const stripAsciiWhitespace = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
 
+/** A promise whose rejection never counts as unhandled (browsers mark these handled too). */
+function settleablePromise() {
+  /** @type {(value?: any) => void} */
+  let resolve;
+  /** @type {(reason?: any) => void} */
+  let reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {});
+  return { promise, resolve, reject, settled: false };
+}
+
 module.exports = {
   toDOMString, stripAsciiWhitespace,
   isBufferSource, isArrayBuffer, isSharedArrayBuffer, isDetached, toUint8Array, underlyingBuffer,
   validateTransferList, detach, adopt,
   toNumber, enforceRange, toLongLong, toUnsignedLongLong, toUnsignedLong, toDouble, toUnrestrictedDouble,
   toEnum, toDictionary, toSequence,
+  settleablePromise,
 };

@@ -1,6 +1,6 @@
 //! ffi layer: libjpeg-turbo's TurboJPEG decompressor (Debian's libturbojpeg0 2.1, loaded at run
 //! time: without it JPEGs take the FFmpeg path), the still-JPEG
-//! path of `codecs::image::decoder`: its SIMD decoder straight to planar YUV (no colour conversion),
+//! path of `codecs::image::decoder::direct`: its SIMD decoder straight to planar YUV (no colour conversion),
 //! with DCT-domain scaling when a smaller picture is asked for (then to RGBA with its own
 //! upsampling and colour conversion). One `Decompressor` owns one
 //! `tjhandle` (freed in Drop) and is reused across the decodes of one ImageDecoder. Every output

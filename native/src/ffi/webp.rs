@@ -1,6 +1,6 @@
 //! ffi layer: libwebp's still-image decoder (Debian's libwebp 1.2.4): once per frame of an
 //! animated WebP by `codecs::image::webp_anim`, which composites the frames in safe Rust, and for simple
-//! (VP8/VP8L-only) still WebP files by `codecs::image::decoder`. Only stateless entry points
+//! (VP8/VP8L-only) still WebP files by `codecs::image::decoder::direct`. Only stateless entry points
 //! without versioned structs are bound (`WebPGetInfo`, `WebPDecodeRGBAInto`, `WebPDecodeYUVInto`):
 //! no struct layout or ABI version to keep in step, nothing to free.
 use std::os::raw::c_int;
