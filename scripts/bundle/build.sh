@@ -16,12 +16,10 @@ t0=$(date +%s)
 
 cache=${NATIVE_WEBCODECS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/native-webcodecs}
 export NWC_FFMPEG_CACHE=${NWC_FFMPEG_CACHE:-$cache/ffmpeg-static}
-cargo_home=${CARGO_HOME:-$HOME/.cargo}
-rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
 # The LGPL build (NWC_FFMPEG_LGPL=1) links another prefix: its own cargo target directory.
 target=bundled
 [ "${NWC_FFMPEG_LGPL:-0}" = 1 ] && target=bundled-lgpl
-cargo_bin=$(command -v cargo) || { say "cargo (Rust) is not installed: install it with rustup, then run this again"; exit 1; }
+command -v cargo >/dev/null || { say "cargo (Rust) is not installed: install it with rustup, then run this again"; exit 1; }
 # The steps, the same on the host and in the root: the static stack, then the addon against it.
 steps='set -euo pipefail
 cd "$NWC_REPO"
@@ -35,22 +33,16 @@ if [ "$(id -u)" = 0 ] && [ "${NWC_BUNDLE_ON_HOST:-0}" != 1 ] && [ "$(uname -m)" 
   bash scripts/compat/debian-root.sh bullseye-build >/dev/null
   root=$cache/roots/bullseye-build
   # Sources are fetched on the host (its apt has the keys of the archive they are checked
-  # against); the root sees them, the cache, the repo and the Rust toolchain at the same paths.
+  # against); the root sees them, the cache, the repo and the Rust toolchain at the same paths
+  # (scripts/lib/in-root.sh).
   bash scripts/ffmpeg-static/build.sh --fetch-only
   mkdir -p "$NWC_FFMPEG_CACHE"
-  binds=("$repo" "$NWC_FFMPEG_CACHE" "$cargo_home" "$rustup_home" "$(dirname "$cargo_bin")")
   say "building inside the Debian 11 root $root"
-  # A private mount namespace: the bind mounts vanish with the command, even when it fails.
-  unshare --mount --propagation private bash -c '
-    set -euo pipefail
-    root=$1; shift; steps=$1; shift
-    for d in "$@"; do mkdir -p "$root$d"; mount --bind "$d" "$root$d"; done
-    mount -t proc proc "$root/proc"
-    cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-    chroot "$root" /usr/bin/env -i PATH="'"$(dirname "$cargo_bin")"':/usr/bin:/bin" HOME=/root \
-      CARGO_HOME="'"$cargo_home"'" RUSTUP_HOME="'"$rustup_home"'" NWC_FFMPEG_CACHE="'"$NWC_FFMPEG_CACHE"'" \
-      NWC_REPO="'"$repo"'" NWC_TARGET="'"$target"'" NWC_FFMPEG_LGPL="'"${NWC_FFMPEG_LGPL:-0}"'" CARGO_TERM_COLOR=never bash -c "$steps"
-  ' bash "$root" "$steps" "${binds[@]}"
+  # shellcheck source=../lib/in-root.sh
+  source scripts/lib/in-root.sh
+  IN_ROOT_BINDS=("$NWC_FFMPEG_CACHE")
+  IN_ROOT_ENV=(NWC_FFMPEG_CACHE="$NWC_FFMPEG_CACHE" NWC_TARGET="$target" NWC_FFMPEG_LGPL="${NWC_FFMPEG_LGPL:-0}")
+  NWC_REPO=$repo in_root "$root" "$steps"
 else
   say "building on the host: the module will need this machine's glibc ($(ldd --version | sed -n 1p | grep -oE '[0-9.]+$'))"
   NWC_REPO=$repo NWC_TARGET=$target bash -c "$steps"

@@ -24,8 +24,8 @@ cd "$(dirname "$0")/../.."
 
 suite=${1:-}
 case "$suite" in
-  bullseye | trixie | bullseye-build) ;;
-  *) echo "usage: $0 bullseye|trixie|bullseye-build [-- command …]" >&2; exit 2 ;;
+  bullseye | trixie | bullseye-build | trixie-build) ;;
+  *) echo "usage: $0 bullseye|trixie|bullseye-build|trixie-build [-- command …]" >&2; exit 2 ;;
 esac
 shift
 [ "$(id -u)" = 0 ] || { echo "$0: debootstrap and chroot need root" >&2; exit 1; }
@@ -45,6 +45,8 @@ if [ ! -e "$root/.complete" ]; then
   include=()
   # The build root: gcc 10, glibc 2.31, the tools the static FFmpeg stack needs, libclang 11.
   [ "$suite" = bullseye-build ] && include=(--include=build-essential,nasm,cmake,meson,ninja-build,pkg-config,curl,ca-certificates,libclang1-11,libclang-common-11-dev,python3)
+  # Debian 13 with its FFmpeg 7.1's -dev packages: the source build against a system FFmpeg.
+  [ "$suite" = trixie-build ] && include=(--include=build-essential,pkg-config,ca-certificates,libclang-dev,libavcodec-dev,libavformat-dev,libavutil-dev,libswscale-dev,libswresample-dev,libwebp-dev)
   debootstrap --variant=minbase "${include[@]}" --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
     "${suite%-build}" "$root.partial" "$(debian_mirror)" >"$root.partial.log" 2>&1 \
     || { tail -20 "$root.partial.log" >&2; exit 1; }
@@ -53,7 +55,7 @@ if [ ! -e "$root/.complete" ]; then
   chroot "$root.partial" apt-get clean
   rm -rf "$root.partial"/var/lib/apt/lists/* "$root.partial.log"
   # What a test root must not have: FFmpeg's libraries and a C compiler.
-  if [ "$suite" != bullseye-build ] && { ls "$root.partial"/usr/lib/*/libavcodec.so* >/dev/null 2>&1 || chroot "$root.partial" sh -c 'command -v cc || command -v gcc' >/dev/null; }; then
+  if [[ "$suite" != *-build ]] && { ls "$root.partial"/usr/lib/*/libavcodec.so* >/dev/null 2>&1 || chroot "$root.partial" sh -c 'command -v cc || command -v gcc' >/dev/null; }; then
     echo "$0: the $suite root has FFmpeg or a compiler" >&2; exit 1
   fi
   mv "$root.partial" "$root"
@@ -62,7 +64,7 @@ if [ ! -e "$root/.complete" ]; then
 fi
 
 # Node.js from npm (the runtime cache), copied in (the build root needs none).
-if [ "$suite" != bullseye-build ] && [ ! -x "$root/opt/node/bin/node" ] || [ "$("$root/opt/node/bin/node" --version)" != "v$node_version" ]; then
+if [ "$suite" != bullseye-build ] && { [ ! -x "$root/opt/node/bin/node" ] || [ "$("$root/opt/node/bin/node" --version)" != "v$node_version" ]; }; then
   NODE_VERSION=$node_version node -e "
     const { RUNTIMES, install } = require('./scripts/compat/runtimes');
     install(RUNTIMES.find((r) => r.name === 'node' && r.version === process.env.NODE_VERSION));" >/dev/null
