@@ -25,7 +25,7 @@ steps='set -euo pipefail
 cd "$NWC_REPO"
 prefix=$(bash scripts/ffmpeg-static/build.sh)
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig" PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig"
-CARGO_TARGET_DIR="$NWC_REPO/target/$NWC_TARGET" cargo build --release --lib --locked --features static-ffmpeg >&2'
+CARGO_TARGET_DIR="$NWC_REPO/target/$NWC_TARGET" cargo build --release --lib --locked $NWC_CARGO_OFFLINE --features static-ffmpeg >&2'
 
 where=host
 if [ "$(id -u)" = 0 ] && [ "${NWC_BUNDLE_ON_HOST:-0}" != 1 ] && [ "$(uname -m)" = x86_64 ]; then
@@ -41,11 +41,12 @@ if [ "$(id -u)" = 0 ] && [ "${NWC_BUNDLE_ON_HOST:-0}" != 1 ] && [ "$(uname -m)" 
   # shellcheck source=../lib/in-root.sh
   source scripts/lib/in-root.sh
   IN_ROOT_BINDS=("$NWC_FFMPEG_CACHE")
-  IN_ROOT_ENV=(NWC_FFMPEG_CACHE="$NWC_FFMPEG_CACHE" NWC_TARGET="$target" NWC_FFMPEG_LGPL="${NWC_FFMPEG_LGPL:-0}")
+  IN_ROOT_ENV=(NWC_FFMPEG_CACHE="$NWC_FFMPEG_CACHE" NWC_TARGET="$target" NWC_FFMPEG_LGPL="${NWC_FFMPEG_LGPL:-0}" NWC_CARGO_OFFLINE=--offline)
+  NWC_REPO=$repo fetch_crates
   NWC_REPO=$repo in_root "$root" "$steps"
 else
   say "building on the host: the module will need this machine's glibc ($(ldd --version | sed -n 1p | grep -oE '[0-9.]+$'))"
-  NWC_REPO=$repo NWC_TARGET=$target bash -c "$steps"
+  NWC_REPO=$repo NWC_TARGET=$target NWC_CARGO_OFFLINE= bash -c "$steps"
 fi
 
 mkdir -p "$(dirname "$out")"

@@ -17,10 +17,11 @@ cache=${NATIVE_WEBCODECS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/native-webcodecs
 bash scripts/compat/debian-root.sh trixie-build >&2
 root=$cache/roots/trixie-build
 t0=$(date +%s)
+fetch_crates
 in_root "$root" '
   cd "$NWC_REPO"
   echo "libavcodec $(pkg-config --modversion libavcodec) (Debian $(cat /etc/debian_version))" >&2
-  CARGO_TARGET_DIR="$NWC_REPO/target/trixie-system" cargo build --release --lib --locked >&2
+  CARGO_TARGET_DIR="$NWC_REPO/target/trixie-system" cargo build --release --lib --locked --offline >&2
   mkdir -p build/trixie-system
   cp target/trixie-system/release/libnative_webcodecs.so build/trixie-system/native_webcodecs.node
   NATIVE_WEBCODECS_ADDON="$NWC_REPO/build/trixie-system/native_webcodecs.node" NATIVE_WEBCODECS_COMPAT_PACKAGE="$NWC_REPO" \

@@ -5,6 +5,13 @@
 # ($NWC_REPO), cargo's home, rustup's home, the directory of the `cargo` on PATH, and any in the
 # array IN_ROOT_BINDS. The environment is clean but for PATH, HOME, CARGO_HOME, RUSTUP_HOME,
 # NWC_REPO and the VAR=value words in the array IN_ROOT_ENV. Needs root.
+# Network inside the root is not to be relied on (the root's CA certificates are Debian's, not
+# the host's: a registry behind a proxy with its own CA fails there): call `fetch_crates` on the
+# host first, and build with `cargo … --offline` inside.
+fetch_crates() { # every crate Cargo.lock names for this host, into cargo's cache
+  cargo fetch --locked --manifest-path "$NWC_REPO/Cargo.toml" --target "$(rustc -vV | sed -n 's/^host: //p')" >&2
+}
+
 in_root() {
   local root=$1 steps=$2 cargo_dir cargo_home=${CARGO_HOME:-$HOME/.cargo} rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
   cargo_dir=$(dirname "$(command -v cargo)")
