@@ -51,7 +51,7 @@ function buildFromSource() {
   if (process.env.NATIVE_WEBCODECS_FFMPEG === 'bundled') return buildBundled();
   const probe = req.probeBuild();
   if (probe.missing.length) {
-    process.stderr.write(`${req.missingMessage({ probe, fit: null, manifest: null, headline: 'cannot build the native addon' })}\n`);
+    process.stderr.write(`${req.missingMessage({ probe, fit: null, headline: 'cannot build the native addon' })}\n`);
     return 1;
   }
   const env = { ...process.env };
@@ -142,7 +142,7 @@ function install() {
     }
     const probe = req.probeBuild();
     if (probe.missing.length) {
-      process.stderr.write(`${req.missingMessage({ probe, fit, manifest, headline: 'cannot install the native addon' })}\n`);
+      process.stderr.write(`${req.missingMessage({ probe, fit, headline: 'cannot install the native addon' })}\n`);
       return 1;
     }
     if (manifest) say(`${fit.reason}: building from source instead`);

@@ -159,20 +159,6 @@ function probeBuild(env = process.env) {
   return { cargo, missing, apt, rust };
 }
 
-/** /etc/os-release as an object ({} when absent). */
-function osRelease() {
-  try {
-    const out = {};
-    for (const line of fs.readFileSync('/etc/os-release', 'utf8').split('\n')) {
-      const m = /^([A-Z_]+)=("?)(.*)\2$/.exec(line.trim());
-      if (m) out[m[1]] = m[3];
-    }
-    return out;
-  } catch {
-    return {};
-  }
-}
-
 /**
  * The shipped prebuilt's manifest (written by scripts/prebuild.js), or null when neither the
  * platform package nor prebuilds/<tag>/ carries one.
@@ -197,53 +183,26 @@ function versionAtLeast(have, need) {
 }
 
 /**
- * Can the dynamic loader find this shared library by soname? Asks the loader itself: a library
- * that is found but is not a Node addon fails with "did not self-register" (Node.js, Bun) or
- * "Unable to find register Node-API module" (Deno); one that is not found fails with "cannot open
- * shared object file". Deno refuses a bare name ("Invalid path"), so where it does the library
- * directories the loader searches by default are tried by full path.
+ * Does the prebuilt fit this machine? { ok, reason }. The prebuilt is self-contained (FFmpeg
+ * inside): platform, C library, glibc version and Node-API decide; no system library is probed.
  */
-const LOADED = /self-register|napi_register_module|register Node-API module/i;
-const LIB_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu',
-  '/lib64', '/usr/lib64', '/lib', '/usr/lib', '/usr/local/lib'];
-function dlopenLoads(file) {
-  try {
-    process.dlopen({ exports: {} }, file);
-    return { loads: true };
-  } catch (err) {
-    const message = String(err && err.message);
-    return { loads: LOADED.test(message), message };
-  }
-}
-function sonameLoadable(soname) {
-  const bare = dlopenLoads(soname);
-  if (bare.loads || !/invalid path/i.test(bare.message)) return bare.loads;
-  const dirs = [...String(process.env.LD_LIBRARY_PATH || '').split(':').filter(Boolean), ...LIB_DIRS];
-  return dirs.some((d) => fs.existsSync(path.join(d, soname)) && dlopenLoads(path.join(d, soname)).loads);
-}
-
-/** Does the prebuilt fit this machine? { ok, reason, missingSonames }. */
 function prebuiltFits(manifest) {
-  if (!manifest) return { ok: false, reason: 'this package carries no prebuilt binary', missingSonames: [] };
+  if (!manifest) return { ok: false, reason: 'this package carries no prebuilt binary' };
   if (process.platform !== manifest.platform || process.arch !== manifest.arch) {
-    return { ok: false, reason: `the prebuilt binary is for ${manifest.platform}-${manifest.arch}, this is ${process.platform}-${process.arch}`, missingSonames: [] };
+    return { ok: false, reason: `the prebuilt binary is for ${manifest.platform}-${manifest.arch}, this is ${process.platform}-${process.arch}` };
   }
   const c = libc();
   if (manifest.libc && c.name && c.name !== manifest.libc) {
-    return { ok: false, reason: `the prebuilt binary is for ${manifest.libc}, this system's C library is ${c.name}`, missingSonames: [] };
+    return { ok: false, reason: `the prebuilt binary is for ${manifest.libc}, this system's C library is ${c.name}` };
   }
   if (manifest.glibc && c.name === 'glibc' && c.version && !versionAtLeast(c.version, manifest.glibc)) {
-    return { ok: false, reason: `the prebuilt binary needs glibc ${manifest.glibc} or newer, this system has ${c.version}`, missingSonames: [] };
+    return { ok: false, reason: `the prebuilt binary needs glibc ${manifest.glibc} or newer, this system has ${c.version}` };
   }
   const napi = Number(process.versions.napi);
   if (napi < manifest.napi) {
-    return { ok: false, reason: `Node-API ${manifest.napi} is needed, this Node.js has ${napi}`, missingSonames: [] };
+    return { ok: false, reason: `Node-API ${manifest.napi} is needed, this Node.js has ${napi}` };
   }
-  const missingSonames = (manifest.sonames || []).filter((s) => !sonameLoadable(s));
-  if (missingSonames.length) {
-    return { ok: false, reason: `the prebuilt binary needs FFmpeg ${manifest.ffmpeg}'s libraries, and ${missingSonames.join(', ')} cannot be loaded`, missingSonames };
-  }
-  return { ok: true, reason: '', missingSonames };
+  return { ok: true, reason: '' };
 }
 
 function sudo() {
@@ -259,25 +218,16 @@ function sudo() {
  * the exact commands to run. `probe` is probeBuild()'s result; `fit` prebuiltFits()'s.
  * Never names a path inside node_modules.
  */
-function missingMessage({ probe, fit, manifest, release = osRelease(), headline }) {
+function missingMessage({ probe, fit, headline }) {
   const steps = [];
-  const sameOs = manifest && manifest.os && release.ID === manifest.os.id && release.VERSION_ID === manifest.os.versionId;
-  let why;
-  if (sameOs && fit && fit.missingSonames.length && manifest.packages) {
-    // The prebuilt was made on this very distribution: its runtime libraries are all it needs.
-    const pkgs = [...new Set(fit.missingSonames.map((s) => manifest.packages[s]).filter(Boolean))];
-    why = `FFmpeg ${manifest.ffmpeg}'s libraries are not installed (${fit.missingSonames.join(', ')})`;
-    steps.push(`${sudo()}apt-get install -y ${pkgs.join(' ')}`);
-  } else {
-    const reasons = [];
-    if (fit && !fit.ok) reasons.push(fit.reason);
-    if (probe.missing.length) reasons.push(`building it from source needs ${probe.missing.join(', ')}`);
-    why = reasons.join('; ');
-    if (probe.apt.length) steps.push(`${sudo()}apt-get install -y ${[...new Set(probe.apt)].join(' ')}`);
-    if (probe.rust === 'install') steps.push(RUSTUP);
-    if (probe.rust === 'update') steps.push('rustup update stable');
-    steps.push('npx native-webcodecs build');
-  }
+  const reasons = [];
+  if (fit && !fit.ok) reasons.push(fit.reason);
+  if (probe.missing.length) reasons.push(`building it from source needs ${probe.missing.join(', ')}`);
+  const why = reasons.join('; ');
+  if (probe.apt.length) steps.push(`${sudo()}apt-get install -y ${[...new Set(probe.apt)].join(' ')}`);
+  if (probe.rust === 'install') steps.push(RUSTUP);
+  if (probe.rust === 'update') steps.push('rustup update stable');
+  steps.push('npx native-webcodecs build');
   const c = libc();
   const where = `${process.platform}-${process.arch}, ${c.name ? `${c.name}${c.version ? ` ${c.version}` : ''}` : 'unknown C library'}, `
     + `Node.js ${process.versions.node} (Node-API ${process.versions.napi})`;
@@ -303,7 +253,5 @@ module.exports = {
   probeBuild,
   prebuiltManifest,
   prebuiltFits,
-  sonameLoadable,
-  osRelease,
   missingMessage,
 };

@@ -45,7 +45,7 @@ function load() {
     throw withCause(e, buildError || prebuiltError);
   }
   const headline = buildError ? 'the native addon built on this machine no longer loads' : 'the native addon is not available';
-  const message = req.missingMessage({ probe: req.probeBuild(), fit, manifest, headline });
+  const message = req.missingMessage({ probe: req.probeBuild(), fit, headline });
   throw withCause(new Error(message), buildError || prebuiltError);
 }
 
