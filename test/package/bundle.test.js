@@ -23,6 +23,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const bundle = require('../../scripts/bundle/inspect');
+const { runSmoke } = require('../helpers/smoke');
 
 const ROOT = path.join(__dirname, '..', '..');
 const ADDON = path.join(ROOT, 'build', 'native_webcodecs.node');
@@ -81,14 +82,11 @@ test('Electron-safe: with unversioned FFmpeg symbols preloaded, every codec stil
     // The stand-in does take over a dynamically linked FFmpeg: the system's ffmpeg CLI.
     const cli = spawnSync('ffmpeg', ['-hide_banner', '-version'], { encoding: 'utf8', env: { ...process.env, LD_PRELOAD: so } });
     if (!cli.error) assert.strictEqual(cli.status, 86, `ffmpeg with the stand-in preloaded: ${cli.status} ${cli.stderr}`);
-    const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'test', 'compat', 'smoke.cjs'), '--json'], {
-      encoding: 'utf8', timeout: 280_000, maxBuffer: 64 << 20,
-      env: { ...process.env, LD_PRELOAD: so, NATIVE_WEBCODECS_ADDON: ADDON, NATIVE_WEBCODECS_COMPAT_PACKAGE: ROOT },
-    });
+    const r = runSmoke(ADDON, { LD_PRELOAD: so });
     const out = `${r.stdout}\n${r.stderr}`;
     assert.doesNotMatch(out, /stand-in called/, 'the addon called a preloaded stand-in');
     assert.strictEqual(r.status, 0, `smoke suite under the stand-in (${count} functions preloaded):\n${out.slice(-3000)}`);
-    const json = JSON.parse(/^JSON (.*)$/m.exec(r.stdout)[1]);
+    const { json } = r;
     assert.ok(json.passed >= 30 && json.failed === 0, `${json.passed} passed, ${json.failed} failed`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

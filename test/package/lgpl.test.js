@@ -12,6 +12,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { runSmoke } = require('../helpers/smoke');
 
 const ROOT = path.join(__dirname, '..', '..');
 const ADDON = path.join(ROOT, 'build', 'lgpl', 'native_webcodecs.node');
@@ -62,12 +63,9 @@ test('the LGPL build refuses H.264 and HEVC encoding with a reason, and keeps th
 });
 
 test('the compatibility smoke suite passes on the LGPL build (H.264/HEVC encoding skipped)', { skip, timeout: 300_000 }, () => {
-  const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'test', 'compat', 'smoke.cjs'), '--json'], {
-    encoding: 'utf8', timeout: 280_000, maxBuffer: 64 << 20,
-    env: { ...process.env, NATIVE_WEBCODECS_ADDON: ADDON, NATIVE_WEBCODECS_COMPAT_PACKAGE: ROOT, NATIVE_WEBCODECS_COMPAT_LGPL: '1' },
-  });
+  const r = runSmoke(ADDON, { NATIVE_WEBCODECS_COMPAT_LGPL: '1' });
   assert.strictEqual(r.status, 0, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
-  const json = JSON.parse(/^JSON (.*)$/m.exec(r.stdout)[1]);
+  const { json } = r;
   assert.strictEqual(json.failed, 0);
   assert.ok(json.passed >= 30, `${json.passed} passed`);
   // Skipped: exactly the H.264 and HEVC rows of the README's table (5 + 3), nothing else.
