@@ -608,8 +608,8 @@ export interface LiveCounts {
 }
 /** Non-standard. The native objects alive now (all zero once every frame, chunk and codec is closed). */
 export declare function liveCounts(): LiveCounts;
-/** The FFmpeg inside the addon: release, libavcodec version, licence ("GPL version 2 or later" for the default bundle) and configure line. */
-export declare function buildInfo(): { ffmpeg: string; libavcodec: string; license: string; configuration: string };
+/** The FFmpeg inside the addon: release, libavcodec version, licence ("GPL version 2 or later" for the default bundle) and configure line; and where still JPEGs are decoded (`jpeg`: "libjpeg-turbo 2.1 (built in)", "libjpeg-turbo 2.1 (libturbojpeg.so.0)" or "FFmpeg"). */
+export declare function buildInfo(): { ffmpeg: string; libavcodec: string; license: string; configuration: string; jpeg: string };
 
 /** Non-standard. A plain, structured-cloneable stand-in for a VideoFrame, to postMessage to another thread of this process. */
 export interface VideoFrameToken {

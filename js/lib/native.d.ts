@@ -233,7 +233,7 @@ declare namespace native {
   /** Drop per-thread caches and pooled buffers so the counters can reach zero (tests). */
   function trimCaches(): void;
   /** The FFmpeg inside: release (`av_version_info`), libavcodec version, licence, configure line. */
-  function buildInfo(): { ffmpeg: string; libavcodec: string; license: string; configuration: string };
+  function buildInfo(): { ffmpeg: string; libavcodec: string; license: string; configuration: string; jpeg: string };
 
   // VideoFrame pixel storage: one native buffer, shared by clones (Arc), freed by the last frameClose.
   /** Allocate a frame of `format` and copy each plane from `src`; planes.length must match the format. */

@@ -41,6 +41,8 @@ PACKAGES=(
   "aom|aom|3.12.1-1+deb13u1"
   "dav1d|dav1d|1.5.1-1"
   "webp|libwebp|1.5.0-0.1"
+  # libjpeg-turbo's TurboJPEG for still JPEGs (native/src/ffi/jpeg.rs; FFmpeg does not use it).
+  "jpeg|libjpeg-turbo|1:2.1.5-4"
   "ffmpeg|ffmpeg|7:7.1.5-0+deb13u1"
 )
 JOBS="${NWC_FFMPEG_JOBS:-$(nproc)}"
@@ -229,6 +231,15 @@ EOF
       rm -rf "$b" ;;
     webp) autotools "$src" --disable-gl --disable-sdl --disable-png --disable-jpeg --disable-tiff --disable-gif \
         --disable-wic --enable-libwebpdemux ;;
+    jpeg) # only the static TurboJPEG library (it contains the libjpeg it needs), SIMD on.
+      b="$WORK/jpeg"; rm -rf "$b"
+      cmake -S "$src" -B "$b" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_LIBDIR=lib \
+        -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJPEG=ON -DWITH_JAVA=OFF -DWITH_SIMD=ON -DREQUIRE_SIMD=ON \
+        -DCMAKE_POSITION_INDEPENDENT_CODE=ON >&2
+      ninja -C "$b" -j"$JOBS" turbojpeg-static >&2
+      install -m 644 "$b/libturbojpeg.a" "$PREFIX/lib/libturbojpeg.a"
+      install -m 644 "$src/turbojpeg.h" "$PREFIX/include/turbojpeg.h"
+      rm -rf "$b" ;;
     ffmpeg)
       # GPL (the default): x264 and x265 in. LGPL: neither, and no libstdc++ to link.
       gpl=(--enable-gpl --enable-libx264 --enable-libx265); extra_libs="-lstdc++ -lm -lpthread"

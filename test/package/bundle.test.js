@@ -41,7 +41,7 @@ test('the bundled addon needs nothing but glibc and libgcc_s, and exports no FFm
   assert.ok(facts.exported.includes('napi_register_module_v1'), facts.exported.join(' '));
   assert.deepStrictEqual(facts.foreignExports, [], 'exports beyond the Node-API entry point and the known Rust symbols');
   assert.ok(facts.exported.length < 40, `${facts.exported.length} exports`);
-  const codecImports = facts.imported.filter((s) => /^(av|avcodec|avformat|avio|sws|swr|x264|x265|vpx|aom|dav1d|opus|lame|vorbis|ogg|WebP)_/i.test(s));
+  const codecImports = facts.imported.filter((s) => /^(av|avcodec|avformat|avio|sws|swr|x264|x265|vpx|aom|dav1d|opus|lame|vorbis|ogg|WebP|tj|jpeg)_|^tj[A-Z]/i.test(s));
   assert.deepStrictEqual(codecImports, [], 'FFmpeg or codec symbols left to the dynamic linker');
 });
 
@@ -59,11 +59,12 @@ function standIn(dir) {
   assert.strictEqual(nm.status, 0, nm.stderr);
   const names = new Set();
   for (const line of nm.stdout.split('\n')) {
-    const m = /^[0-9a-f]+ [Tt] ((?:av|avcodec|avformat|avio|avutil|sws|swr|swresample|swscale|x264|x265|vpx|aom|dav1d|opus|lame|vorbis|ogg|WebP)\w*)$/.exec(line);
+    const m = /^[0-9a-f]+ [Tt] ((?:av|avcodec|avformat|avio|avutil|sws|swr|swresample|swscale|x264|x265|vpx|aom|dav1d|opus|lame|vorbis|ogg|WebP|tj|jpeg_)\w*)$/.exec(line);
     if (m && !m[1].includes('.')) names.add(m[1]);
   }
   const fns = [...names];
-  assert.ok(fns.includes('avcodec_find_encoder_by_name') && fns.includes('avcodec_send_packet') && fns.includes('WebPDecodeRGBAInto'),
+  assert.ok(fns.includes('avcodec_find_encoder_by_name') && fns.includes('avcodec_send_packet') && fns.includes('WebPDecodeRGBAInto')
+    && fns.includes('tjDecompressToYUVPlanes'),
     `the stand-in covers the calls the addon makes (${fns.length} functions)`);
   const src = path.join(dir, 'standin.c');
   fs.writeFileSync(src, ['#include <unistd.h>', '#include <string.h>',
@@ -91,4 +92,28 @@ test('Electron-safe: with unversioned FFmpeg symbols preloaded, every codec stil
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Still JPEGs go to libjpeg-turbo's TurboJPEG (native/src/ffi/jpeg.rs): in the bundle it is linked
+// in (scripts/ffmpeg-static/build.sh builds it), so a machine without Debian's libturbojpeg0 gets
+// the same fast path — and the process maps no libturbojpeg.so after a JPEG decode.
+test('the bundled addon decodes still JPEGs with its own libjpeg-turbo', { skip }, () => {
+  const script = `
+    const api = require(process.argv[1]);
+    const fs = require('node:fs');
+    (async () => {
+      const d = new api.ImageDecoder({ data: fs.readFileSync(process.argv[2]), type: 'image/jpeg' });
+      const { image } = await d.decode();
+      const out = { jpeg: api.buildInfo().jpeg, format: image.format,
+        mapped: fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => /turbojpeg|libjpeg/.test(l)) };
+      image.close(); d.close();
+      console.log(JSON.stringify(out));
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', script, ROOT, path.join(ROOT, 'scripts', 'demo-images', 'mandelbrot.jpg')],
+    { encoding: 'utf8', env: { ...process.env, NATIVE_WEBCODECS_ADDON: ADDON } });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.strictEqual(out.jpeg, 'libjpeg-turbo 2.1 (built in)');
+  assert.match(out.format, /^I4(20|22|44)$/, 'planar Y\'CbCr straight from the decoder');
+  assert.deepStrictEqual(out.mapped, [], 'no shared libjpeg/libturbojpeg in the process');
 });

@@ -28,7 +28,8 @@ fn trim_caches<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefined> {
 fn build_info<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsObject> {
     let (ffmpeg, avcodec, license, configuration) = crate::ffi::log::build_info();
     let o = cx.empty_object();
-    for (k, v) in [("ffmpeg", ffmpeg), ("libavcodec", avcodec), ("license", license), ("configuration", configuration)] {
+    let jpeg = crate::ffi::jpeg::provenance().to_string();
+    for (k, v) in [("ffmpeg", ffmpeg), ("libavcodec", avcodec), ("license", license), ("configuration", configuration), ("jpeg", jpeg)] {
         let s = cx.string(v);
         o.set(cx, k, s)?;
     }

@@ -1,5 +1,7 @@
-//! ffi layer: libjpeg-turbo's TurboJPEG decompressor (Debian's libturbojpeg0 2.1, loaded at run
-//! time: without it JPEGs take the FFmpeg path), the still-JPEG
+//! ffi layer: libjpeg-turbo's TurboJPEG decompressor (2.1), linked statically into the
+//! self-contained addon (scripts/ffmpeg-static/build.sh builds it; native/build.rs sets
+//! `cfg(turbojpeg_linked)`), and in a system-FFmpeg build loaded at run time from Debian's
+//! libturbojpeg0 (without it JPEGs take the FFmpeg path). It is the still-JPEG
 //! path of `codecs::image::decoder::direct`: its SIMD decoder straight to planar YUV (no colour conversion),
 //! with DCT-domain scaling when a smaller picture is asked for (then to RGBA with its own
 //! upsampling and colour conversion). One `Decompressor` owns one
@@ -17,7 +19,7 @@ struct TjScalingFactor {
     denom: c_int,
 }
 
-// turbojpeg.h (TurboJPEG 2.x), resolved at run time by `api()`:
+// turbojpeg.h (TurboJPEG 2.x), linked or resolved at run time by `api()`:
 //  - tjDecompressHeader3: "Retrieve information about a JPEG image without decompressing it";
 //    reads at most `jpegSize` bytes; 0 on success, -1 on error.
 //  - tjDecompressToYUVPlanes: decodes into `dstPlanes[i]` (rows `strides[i]` bytes apart),
@@ -34,10 +36,11 @@ type PlaneFn = unsafe extern "C" fn(c_int, c_int, c_int) -> c_int;
 type ErrStrFn = unsafe extern "C" fn(*mut c_void) -> *const c_char;
 type HandleFn = unsafe extern "C" fn(*mut c_void) -> c_int;
 
-/// TurboJPEG's entry points. The library is loaded at run time (`dlopen`), not linked: Debian's
+/// TurboJPEG's entry points. In the self-contained addon they are linked in (a static, PIC build
+/// of libjpeg-turbo). A system build loads the library at run time (`dlopen`) instead: Debian's
 /// `libturbojpeg0` is not among FFmpeg's dependencies, so a linked addon would fail to load where
-/// only `ffmpeg` is installed, and its static archive is not position-independent. Without it,
-/// JPEGs take the FFmpeg path.
+/// only `ffmpeg` is installed, and Debian's static archive is not position-independent. Without
+/// it, JPEGs take the FFmpeg path.
 struct Api {
     init: InitFn,
     header: HeaderFn,
@@ -51,6 +54,45 @@ struct Api {
     destroy: HandleFn,
 }
 
+#[cfg(turbojpeg_linked)]
+mod linked {
+    use super::TjScalingFactor;
+    use std::os::raw::{c_char, c_int, c_ulong, c_void};
+    // The same turbojpeg.h declarations as the `*Fn` types above, resolved by the static linker.
+    extern "C" {
+        pub fn tjInitDecompress() -> *mut c_void;
+        pub fn tjDecompressHeader3(h: *mut c_void, src: *const u8, size: c_ulong, w: *mut c_int, ht: *mut c_int, samp: *mut c_int, cs: *mut c_int) -> c_int;
+        pub fn tjDecompressToYUVPlanes(h: *mut c_void, src: *const u8, size: c_ulong, planes: *mut *mut u8, w: c_int, strides: *mut c_int, ht: c_int, flags: c_int) -> c_int;
+        pub fn tjDecompress2(h: *mut c_void, src: *const u8, size: c_ulong, dst: *mut u8, w: c_int, pitch: c_int, ht: c_int, pf: c_int, flags: c_int) -> c_int;
+        pub fn tjGetScalingFactors(n: *mut c_int) -> *const TjScalingFactor;
+        pub fn tjPlaneWidth(comp: c_int, w: c_int, samp: c_int) -> c_int;
+        pub fn tjPlaneHeight(comp: c_int, ht: c_int, samp: c_int) -> c_int;
+        pub fn tjGetErrorStr2(h: *mut c_void) -> *const c_char;
+        pub fn tjGetErrorCode(h: *mut c_void) -> c_int;
+        pub fn tjDestroy(h: *mut c_void) -> c_int;
+    }
+}
+
+/// The linked library's entry points (the self-contained addon).
+#[cfg(turbojpeg_linked)]
+fn load() -> Option<Api> {
+    use linked::*;
+    Some(Api {
+        init: tjInitDecompress,
+        header: tjDecompressHeader3,
+        to_yuv: tjDecompressToYUVPlanes,
+        to_packed: tjDecompress2,
+        factors: tjGetScalingFactors,
+        plane_width: tjPlaneWidth,
+        plane_height: tjPlaneHeight,
+        error_str: tjGetErrorStr2,
+        error_code: tjGetErrorCode,
+        destroy: tjDestroy,
+    })
+}
+
+/// The entry points of Debian's libturbojpeg.so.0, if it is installed (a system build).
+#[cfg(not(turbojpeg_linked))]
 fn load() -> Option<Api> {
     // SAFETY: a constant NUL-terminated name; dlopen runs the library's initialisers (libjpeg-turbo has none with side effects). The handle is never closed, so the library and the function pointers taken from it stay valid for the life of the process.
     let lib = unsafe { libc::dlopen(c"libturbojpeg.so.0".as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
@@ -82,13 +124,24 @@ fn load() -> Option<Api> {
     })
 }
 
-/// TurboJPEG, loaded once per process; None when libturbojpeg.so.0 (or one of its functions) is missing.
+/// TurboJPEG, bound once per process; None when (system build) libturbojpeg.so.0 or one of its functions is missing.
 fn api() -> Option<&'static Api> {
     static API: OnceLock<Option<Api>> = OnceLock::new();
     API.get_or_init(load).as_ref()
 }
 
-/// Whether libjpeg-turbo's TurboJPEG library could be loaded.
+/// Where still JPEGs are decoded, for `buildInfo().jpeg`.
+pub fn provenance() -> &'static str {
+    if cfg!(turbojpeg_linked) {
+        "libjpeg-turbo 2.1 (built in)"
+    } else if available() {
+        "libjpeg-turbo 2.1 (libturbojpeg.so.0)"
+    } else {
+        "FFmpeg"
+    }
+}
+
+/// Whether libjpeg-turbo's TurboJPEG library is linked in or could be loaded.
 pub fn available() -> bool {
     api().is_some()
 }
