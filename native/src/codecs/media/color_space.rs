@@ -9,9 +9,9 @@ use sys::AVColorPrimaries as P;
 use sys::AVColorSpace as S;
 use sys::AVColorTransferCharacteristic as T;
 
-/// One enum per VideoColorSpace member: its variants, their WebCodecs names and FFmpeg values.
-macro_rules! color_enum {
-    ($(#[$doc:meta])* $ty:ident: $av:ident { $($(#[$vdoc:meta])* $v:ident = $name:literal, $avv:ident;)* }) => {
+/// The enums of the VideoColorSpace members: their variants, WebCodecs names and FFmpeg values.
+macro_rules! color_enums {
+    ($($(#[$doc:meta])* $ty:ident: $av:ident { $($(#[$vdoc:meta])* $v:ident = $name:literal, $avv:ident;)* })*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum $ty {
@@ -48,10 +48,10 @@ macro_rules! color_enum {
                 Self::ALL.iter().copied().find(|c| c.av() == v)
             }
         }
-    };
+    )*};
 }
 
-color_enum! {
+color_enums! {
     /// VideoColorPrimaries.
     VideoColorPrimaries: P {
         /// BT.709 = sRGB primaries.
@@ -64,9 +64,7 @@ color_enum! {
         /// SMPTE 432 (Display P3, D65).
         Smpte432 = "smpte432", AVCOL_PRI_SMPTE432;
     }
-}
 
-color_enum! {
     /// VideoTransferCharacteristics.
     VideoTransferCharacteristics: T {
         Bt709 = "bt709", AVCOL_TRC_BT709;
@@ -79,9 +77,7 @@ color_enum! {
         /// ARIB STD-B67 (HDR).
         Hlg = "hlg", AVCOL_TRC_ARIB_STD_B67;
     }
-}
 
-color_enum! {
     /// VideoMatrixCoefficients.
     VideoMatrixCoefficients: S {
         Rgb = "rgb", AVCOL_SPC_RGB;
