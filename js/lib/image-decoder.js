@@ -29,9 +29,6 @@ const { wrapNativeFrame } = require('./video-frame');
 const {
   ImageTrackList, ImageTrack, INTERNAL, listInternals, trackInternals, bindDecoder,
 } = require('./image-track');
-const {
-  VIDEO_COLOR_PRIMARIES, VIDEO_TRANSFER_CHARACTERISTICS, VIDEO_MATRIX_COEFFICIENTS,
-} = require('./video-color-space');
 
 const WHAT = 'ImageDecoder';
 const COLOR_SPACE_CONVERSIONS = Object.freeze(['default', 'none']);
@@ -57,18 +54,6 @@ function imageMimeEssence(s) {
 
 const isReadableStream = (v) => typeof ReadableStream === 'function' && v instanceof ReadableStream;
 const bufferOf = (v) => (ArrayBuffer.isView(v) ? v.buffer : v);
-
-/** Keep only values a VideoColorSpaceInit accepts (an unknown native value reads as null). */
-function cleanColorSpace(cs) {
-  if (!cs || typeof cs !== 'object') return undefined;
-  const pick = (v, list) => (typeof v === 'string' && list.includes(v) ? v : null);
-  return {
-    primaries: pick(cs.primaries, VIDEO_COLOR_PRIMARIES),
-    transfer: pick(cs.transfer, VIDEO_TRANSFER_CHARACTERISTICS),
-    matrix: pick(cs.matrix, VIDEO_MATRIX_COEFFICIENTS),
-    fullRange: typeof cs.fullRange === 'boolean' ? cs.fullRange : null,
-  };
-}
 
 // ------------------------------------------------------------------------------------------
 // ImageDecoderInit
@@ -488,7 +473,8 @@ class ImageDecoder {
             duration: Number.isFinite(out.duration) ? out.duration : null,
             rotation: out.rotation || 0,
             flip: out.flip === true,
-            colorSpace: cleanColorSpace(out.colorSpace),
+            // The one native colour writer (bridge/js.rs set_color_space) writes only WebCodecs names.
+            colorSpace: out.colorSpace,
           });
         } catch (err) {
           releaseFrame(ev);

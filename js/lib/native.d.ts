@@ -24,7 +24,7 @@ declare namespace native {
   interface CopyOp { plane: number; x: number; y: number; rowBytes: number; rows: number; dstOffset: number; dstStride: number }
   interface NativeFrameInfo { format: string; codedWidth: number; codedHeight: number; planes: PlaneInfo[] }
   interface Rect { x: number; y: number; width: number; height: number }
-  /** VideoColorSpace members (null = unknown). */
+  /** VideoColorSpace members (null = unknown): names VideoColorSpace defines (the bridge throws a TypeError for another). */
   interface ColorSpaceMembers { primaries: string | null; transfer: string | null; matrix: string | null; fullRange: boolean | null }
 
   // --- The session kinds: what each kind's sessionConfigure/sessionPush take and its outputs carry.

@@ -969,6 +969,25 @@ describe('internal API for codecs', () => {
     assert.equal(live().frames, before);
   });
 
+  test('the native colour reader takes the names VideoColorSpace defines; another is a TypeError', () => {
+    // bridge/js.rs read_color_space: the one reader of colour members, here through frameConvert.
+    const h = native.frameCreate('RGBA', 2, 1, new Uint8Array([255, 0, 0, 255, 0, 0, 255, 255]), [{ offset: 0, stride: 8, rowBytes: 8, rows: 1 }]);
+    const rect = { x: 0, y: 0, width: 2, height: 1 };
+    const convert = (members) => {
+      const dest = new Uint8Array(8);
+      native.frameConvert(h, dest, rect, 'BGRA', 0, 8, { target: 'srgb', opaque: false, ...members });
+      return [...dest];
+    };
+    const srgb = { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'rgb', fullRange: true };
+    assert.deepEqual(convert(srgb), [0, 0, 255, 255, 255, 0, 0, 255]);
+    assert.deepEqual(convert({ primaries: null, transfer: null, matrix: null, fullRange: null }), [0, 0, 255, 255, 255, 0, 0, 255]);
+    for (const key of ['primaries', 'transfer', 'matrix']) {
+      assert.throws(() => convert({ ...srgb, [key]: 'BT709' }), (e) => e.name === 'TypeError' && e.message.includes(key), key);
+    }
+    assert.throws(() => convert({ ...srgb, transfer: 'pq' }), { name: 'NotSupportedError' });
+    native.frameClose(h);
+  });
+
   test('the VideoFrame class exposes only WebIDL members', () => {
     const own = Object.getOwnPropertyNames(VideoFrame.prototype).sort();
     assert.deepEqual(own, ['allocationSize', 'clone', 'close', 'codedHeight', 'codedRect', 'codedWidth', 'colorSpace',

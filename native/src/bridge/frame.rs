@@ -1,7 +1,7 @@
 //! bridge layer: VideoFrame pixel handles: the shared media handle of `bridge::media` (a JsBox
 //! holding one `Arc` reference to the pixels, reported to V8 while held); `frameClose` drops it at
 //! once (the box's finalizer is only a safety net).
-use super::js::{get_index, get_num, get_opt_bool, get_opt_str, objects, set_num, set_str, throw, to_index};
+use super::js::{get_index, get_num, get_opt_bool, get_opt_str, objects, read_color_space, set_num, set_str, throw, to_index};
 use super::media::{HandleMedia, SharedBox};
 use crate::codecs::media::frame_data::{CopyOp, FrameData, PlaneLayout, SourceColor};
 use neon::prelude::*;
@@ -122,16 +122,11 @@ pub fn frame_convert<'a>(cx: &mut FunctionContext<'a>) -> JsResult<'a, JsUndefin
     let stride = cx.argument::<JsNumber>(5)?.value(cx);
     let stride = to_index(cx, stride, "dstStride")?;
     let color = cx.argument::<JsObject>(6)?;
-    let matrix = get_opt_str(cx, color, "matrix")?;
-    let full_range = get_opt_bool(cx, color, "fullRange")?;
-    let primaries = get_opt_str(cx, color, "primaries")?;
-    let transfer = get_opt_str(cx, color, "transfer")?;
+    let space = read_color_space(cx, color)?;
     let target = get_opt_str(cx, color, "target")?;
     let opaque = get_opt_bool(cx, color, "opaque")?.unwrap_or(false);
     let mut dest = cx.argument::<JsTypedArray<u8>>(1)?;
-    let color = SourceColor {
-        matrix: matrix.as_deref(), full_range, primaries: primaries.as_deref(), transfer: transfer.as_deref(), target: target.as_deref(), opaque,
-    };
+    let color = SourceColor { space, target: target.as_deref(), opaque };
     let res = d.convert_to_rgb(dest.as_mut_slice(cx), (r[0], r[1], r[2], r[3]), &dst_format, off, stride, color);
     match res {
         Ok(()) => Ok(cx.undefined()),

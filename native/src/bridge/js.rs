@@ -1,4 +1,6 @@
-//! bridge layer: small JS ↔ Rust helpers and the one place a Rust `Error` becomes a JS exception.
+//! bridge layer: small JS ↔ Rust helpers, the one reader and writer of a VideoColorSpace, and the
+//! one place a Rust `Error` becomes a JS exception.
+use crate::codecs::media::color_space::{VideoColorPrimaries, VideoColorSpace, VideoMatrixCoefficients, VideoTransferCharacteristics};
 use crate::error::{Error, ErrorKind};
 use neon::prelude::*;
 
@@ -107,6 +109,55 @@ pub fn set_str<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &str
 pub fn set_bool<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &str, v: bool) -> NeonResult<()> {
     let v = cx.boolean(v);
     o.set(cx, key, v).map(|_| ())
+}
+
+// ---- VideoColorSpace: one reader, one writer, for every kind -----------------------------------
+
+/// `c`'s VideoColorSpaceInit members (`primaries`, `transfer`, `matrix`, `fullRange`); a missing
+/// or null member is None. js/ validates the names, so one WebCodecs does not define is a TypeError.
+pub fn read_color_space<'a>(cx: &mut impl Context<'a>, c: Handle<'a, JsObject>) -> NeonResult<VideoColorSpace> {
+    fn named<'a, E>(cx: &mut impl Context<'a>, c: Handle<'a, JsObject>, key: &str, from_name: fn(&str) -> Option<E>) -> NeonResult<Option<E>> {
+        match get_opt_str(cx, c, key)? {
+            None => Ok(None),
+            Some(name) => match from_name(&name) {
+                Some(v) => Ok(Some(v)),
+                None => throw(cx, &Error::type_error(format!("colorSpace.{key}: {name:?} is not a WebCodecs name"))),
+            },
+        }
+    }
+    Ok(VideoColorSpace {
+        primaries: named(cx, c, "primaries", VideoColorPrimaries::from_name)?,
+        transfer: named(cx, c, "transfer", VideoTransferCharacteristics::from_name)?,
+        matrix: named(cx, c, "matrix", VideoMatrixCoefficients::from_name)?,
+        full_range: get_opt_bool(cx, c, "fullRange")?,
+    })
+}
+
+/// `o[key]` read by [`read_color_space`]; every member None when `o[key]` is absent.
+pub fn get_opt_color_space<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &str) -> NeonResult<VideoColorSpace> {
+    match o.get_opt::<JsObject, _, _>(cx, key)? {
+        Some(c) => read_color_space(cx, c),
+        None => Ok(VideoColorSpace::default()),
+    }
+}
+
+/// `o[key] = {primaries, transfer, matrix, fullRange}`, null for each member that is None.
+pub fn set_color_space<'a>(cx: &mut impl Context<'a>, o: Handle<'a, JsObject>, key: &str, cs: &VideoColorSpace) -> NeonResult<()> {
+    let c = cx.empty_object();
+    let names = [("primaries", cs.primaries.map(|v| v.name())), ("transfer", cs.transfer.map(|v| v.name())), ("matrix", cs.matrix.map(|v| v.name()))];
+    for (k, v) in names {
+        let v: Handle<JsValue> = match v {
+            Some(s) => cx.string(s).upcast(),
+            None => cx.null().upcast(),
+        };
+        c.set(cx, k, v)?;
+    }
+    let full: Handle<JsValue> = match cs.full_range {
+        Some(b) => cx.boolean(b).upcast(),
+        None => cx.null().upcast(),
+    };
+    c.set(cx, "fullRange", full)?;
+    o.set(cx, key, c).map(|_| ())
 }
 
 // ---- the Node-API boundary: nothing panics across it -------------------------------------

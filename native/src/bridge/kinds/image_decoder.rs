@@ -2,7 +2,7 @@
 //! requests, track selection, abort), writes track lists, decoded frames (a new frame handle that
 //! belongs to JS) and per-decode errors.
 use crate::bridge::frame::FrameBox;
-use crate::bridge::js::{get_index, get_opt_bool, get_opt_num, get_opt_str, set_bool, set_num, set_str};
+use crate::bridge::js::{get_index, get_opt_bool, get_opt_num, get_opt_str, set_bool, set_color_space, set_num, set_str};
 use crate::bridge::session::Kind;
 use crate::codecs::image::decoder::{ImageConfig, ImageDecoderBackend, ImageItem, ImageOutput};
 use neon::prelude::*;
@@ -79,12 +79,7 @@ impl Kind for ImageDecoderBackend {
                 o.set(cx, "duration", v)?;
                 set_num(cx, o, "rotation", rotation)?;
                 set_bool(cx, o, "flip", flip)?;
-                let c = cx.empty_object();
-                set_str(cx, c, "primaries", color.primaries)?;
-                set_str(cx, c, "transfer", color.transfer)?;
-                set_str(cx, c, "matrix", color.matrix)?;
-                set_bool(cx, c, "fullRange", color.full_range)?;
-                o.set(cx, "colorSpace", c)?;
+                set_color_space(cx, o, "colorSpace", &color)?;
             }
             ImageOutput::DecodeError { id, error } => {
                 set_str(cx, o, "kind", "decodeError")?;

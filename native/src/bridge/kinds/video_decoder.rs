@@ -2,9 +2,9 @@
 //! into native memory), writes decoded frames as a new frame handle (zero copy: the handle holds
 //! the decoder's reference-counted picture) plus their timestamps, rects and colour.
 use crate::bridge::frame::FrameBox;
-use crate::bridge::js::{get_num, get_opt_bool, get_opt_num, get_opt_str, set_bool, set_num, set_str};
+use crate::bridge::js::{get_num, get_opt_bool, get_opt_color_space, get_opt_num, get_opt_str, set_bool, set_color_space, set_num};
 use crate::bridge::session::Kind;
-use crate::codecs::video::decoder::{self as video_decoder, ColorSpace, DecodeItem, DecodedFrame, DecoderConfig, VideoDecoderBackend};
+use crate::codecs::video::decoder::{self as video_decoder, DecodeItem, DecodedFrame, DecoderConfig, VideoDecoderBackend};
 use neon::prelude::*;
 use neon::types::buffer::TypedArray;
 use std::sync::Arc;
@@ -21,15 +21,6 @@ impl Kind for VideoDecoderBackend {
             Some(d) => Some(d.as_slice(cx).to_vec()),
             None => None,
         };
-        let color_space = match o.get_opt::<JsObject, _, _>(cx, "colorSpace")? {
-            Some(c) => Some(ColorSpace {
-                primaries: get_opt_str(cx, c, "primaries")?,
-                transfer: get_opt_str(cx, c, "transfer")?,
-                matrix: get_opt_str(cx, c, "matrix")?,
-                full_range: get_opt_bool(cx, c, "fullRange")?,
-            }),
-            None => None,
-        };
         Ok(DecoderConfig {
             codec: get_opt_str(cx, o, "codec")?.unwrap_or_default(),
             description,
@@ -37,7 +28,7 @@ impl Kind for VideoDecoderBackend {
             coded_height: opt_u32(cx, o, "codedHeight")?,
             display_aspect_width: opt_u32(cx, o, "displayAspectWidth")?,
             display_aspect_height: opt_u32(cx, o, "displayAspectHeight")?,
-            color_space,
+            color_space: get_opt_color_space(cx, o, "colorSpace")?,
             prefer_hardware: get_opt_str(cx, o, "hardwareAcceleration")?.as_deref() == Some("prefer-hardware"),
             optimize_for_latency: get_opt_bool(cx, o, "optimizeForLatency")?.unwrap_or(false),
             rotation: opt_u32(cx, o, "rotation")?.unwrap_or(0) % 360,
@@ -71,24 +62,7 @@ impl Kind for VideoDecoderBackend {
         o.set(cx, "visibleRect", r)?;
         set_num(cx, o, "displayWidth", f.display_width)?;
         set_num(cx, o, "displayHeight", f.display_height)?;
-        let c = cx.empty_object();
-        for (k, v) in [("primaries", &f.color_space.primaries), ("transfer", &f.color_space.transfer), ("matrix", &f.color_space.matrix)] {
-            match v {
-                Some(s) => set_str(cx, c, k, s)?,
-                None => {
-                    let n = cx.null();
-                    c.set(cx, k, n)?;
-                }
-            }
-        }
-        match f.color_space.full_range {
-            Some(b) => set_bool(cx, c, "fullRange", b)?,
-            None => {
-                let n = cx.null();
-                c.set(cx, "fullRange", n)?;
-            }
-        }
-        o.set(cx, "colorSpace", c)?;
+        set_color_space(cx, o, "colorSpace", &f.color_space)?;
         set_num(cx, o, "rotation", f.rotation)?;
         set_bool(cx, o, "flip", f.flip)?;
         Ok(o)

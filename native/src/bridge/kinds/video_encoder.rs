@@ -1,9 +1,9 @@
 //! bridge layer, kind `video-encoder`: reads VideoEncoderConfig and encode items (a frame handle
 //! plus options), writes EncodedVideoChunk payloads (bytes copied once into an ArrayBuffer).
 use crate::bridge::frame::{frame_arg_of, FrameBox};
-use crate::bridge::js::{get_index, get_num, get_opt_bool, get_opt_num, get_opt_str, set_num, set_str};
+use crate::bridge::js::{get_index, get_num, get_opt_bool, get_opt_color_space, get_opt_num, get_opt_str, set_color_space, set_num, set_str};
 use crate::bridge::session::{read_rect, Kind};
-use crate::codecs::video::encoder::{self as video_encoder, BitrateMode, EncodeItem, EncodedChunk, EncoderConfig, FrameColor, VideoEncoderBackend};
+use crate::codecs::video::encoder::{self as video_encoder, BitrateMode, EncodeItem, EncodedChunk, EncoderConfig, VideoEncoderBackend};
 use neon::prelude::*;
 
 impl Kind for VideoEncoderBackend {
@@ -50,15 +50,7 @@ impl Kind for VideoEncoderBackend {
         let quantizer = get_opt_num(cx, o, "quantizer")?.map(|q| q.clamp(0.0, 63.0) as u8);
         let rotation = get_opt_num(cx, o, "rotation")?.map_or(0, |r| r as u16);
         let flip = get_opt_bool(cx, o, "flip")?.unwrap_or(false);
-        let color = match o.get_opt::<JsObject, _, _>(cx, "color")? {
-            Some(c) => FrameColor {
-                primaries: get_opt_str(cx, c, "primaries")?,
-                transfer: get_opt_str(cx, c, "transfer")?,
-                matrix: get_opt_str(cx, c, "matrix")?,
-                full_range: get_opt_bool(cx, c, "fullRange")?,
-            },
-            None => FrameColor::default(),
-        };
+        let color = get_opt_color_space(cx, o, "color")?;
         Ok(EncodeItem { frame, visible, timestamp, duration, key_frame, quantizer, color, rotation, flip })
     }
 
@@ -86,13 +78,7 @@ impl Kind for VideoEncoderBackend {
             set_num(cx, m, "rotation", dc.rotation)?;
             let flip = cx.boolean(dc.flip);
             m.set(cx, "flip", flip)?;
-            let cs = cx.empty_object();
-            set_str(cx, cs, "primaries", dc.color.primaries)?;
-            set_str(cx, cs, "transfer", dc.color.transfer)?;
-            set_str(cx, cs, "matrix", dc.color.matrix)?;
-            let full = cx.boolean(dc.color.full_range);
-            cs.set(cx, "fullRange", full)?;
-            m.set(cx, "colorSpace", cs)?;
+            set_color_space(cx, m, "colorSpace", &dc.color)?;
             o.set(cx, "decoderConfig", m)?;
         }
         if let Some(l) = c.temporal_layer {

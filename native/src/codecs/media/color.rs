@@ -2,23 +2,10 @@
 //! FFmpeg. Invariant: one pipeline for every target, linearize with the source transfer → 3×3
 //! primaries matrix (source RGB → XYZ D65 → target RGB) → clip → encode with the target's sRGB
 //! transfer; `is_identity` says when that pipeline is exactly the identity so callers can skip it.
+use super::color_space::{VideoColorPrimaries as Primaries, VideoTransferCharacteristics};
 use crate::error::{Error, Result};
 
-/// Colour primaries (VideoColorPrimaries, plus Display P3 for the target).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Primaries {
-    /// BT.709 = sRGB primaries.
-    Bt709,
-    /// BT.470 B/G (EBU 3213).
-    Bt470bg,
-    /// SMPTE 170M (SMPTE C).
-    Smpte170m,
-    Bt2020,
-    /// SMPTE 432 (Display P3, D65).
-    Smpte432,
-}
-
-/// Transfer characteristics of the source (VideoTransferCharacteristics).
+/// How the pipeline decodes the source's VideoTransferCharacteristics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transfer {
     /// bt709, smpte170m, iec61966-2-1 (and unknown): decoded with the sRGB EOTF. SDR video's
@@ -37,39 +24,34 @@ pub enum Target {
     DisplayP3,
 }
 
-impl Primaries {
-    /// VideoColorPrimaries name → primaries; None (unknown/absent) is BT.709, as Pick Color Space assumes.
-    pub fn from_name(name: Option<&str>) -> Result<Primaries> {
-        Ok(match name {
-            None | Some("bt709") => Primaries::Bt709,
-            Some("bt470bg") => Primaries::Bt470bg,
-            Some("smpte170m") => Primaries::Smpte170m,
-            Some("bt2020") => Primaries::Bt2020,
-            Some("smpte432") => Primaries::Smpte432,
-            Some(other) => return Err(Error::not_supported(format!("colour primaries {other:?} cannot be converted"))),
-        })
-    }
+/// The source's primaries: None (unknown) is BT.709, as Pick Color Space assumes.
+pub fn primaries_of(p: Option<Primaries>) -> Primaries {
+    p.unwrap_or(Primaries::Bt709)
+}
 
-    /// Chromaticities (x, y) of red, green and blue.
-    fn xy(self) -> [(f64, f64); 3] {
-        match self {
-            Primaries::Bt709 => [(0.64, 0.33), (0.30, 0.60), (0.15, 0.06)],
-            Primaries::Bt470bg => [(0.64, 0.33), (0.29, 0.60), (0.15, 0.06)],
-            Primaries::Smpte170m => [(0.630, 0.340), (0.310, 0.595), (0.155, 0.070)],
-            Primaries::Bt2020 => [(0.708, 0.292), (0.170, 0.797), (0.131, 0.046)],
-            Primaries::Smpte432 => [(0.680, 0.320), (0.265, 0.690), (0.150, 0.060)],
-        }
+/// Chromaticities (x, y) of red, green and blue.
+fn xy(p: Primaries) -> [(f64, f64); 3] {
+    match p {
+        Primaries::Bt709 => [(0.64, 0.33), (0.30, 0.60), (0.15, 0.06)],
+        Primaries::Bt470bg => [(0.64, 0.33), (0.29, 0.60), (0.15, 0.06)],
+        Primaries::Smpte170m => [(0.630, 0.340), (0.310, 0.595), (0.155, 0.070)],
+        Primaries::Bt2020 => [(0.708, 0.292), (0.170, 0.797), (0.131, 0.046)],
+        Primaries::Smpte432 => [(0.680, 0.320), (0.265, 0.690), (0.150, 0.060)],
     }
 }
 
 impl Transfer {
-    /// VideoTransferCharacteristics name → transfer. PQ and HLG are HDR: converting them to an
-    /// SDR target needs tone mapping, which is not implemented — a NotSupportedError, never a guess.
-    pub fn from_name(name: Option<&str>) -> Result<Transfer> {
-        Ok(match name {
-            None | Some("bt709") | Some("smpte170m") | Some("iec61966-2-1") => Transfer::SrgbLike,
-            Some("linear") => Transfer::Linear,
-            Some(other) => return Err(Error::not_supported(format!("converting the {other:?} transfer (HDR) to an SDR colour space needs tone mapping, which is not supported"))),
+    /// The source's transfer (None: unknown). PQ and HLG are HDR: converting them to an SDR
+    /// target needs tone mapping, which is not implemented — a NotSupportedError, never a guess.
+    pub fn of(t: Option<VideoTransferCharacteristics>) -> Result<Transfer> {
+        use VideoTransferCharacteristics as T;
+        Ok(match t {
+            None | Some(T::Bt709 | T::Smpte170m | T::Iec61966_2_1) => Transfer::SrgbLike,
+            Some(T::Linear) => Transfer::Linear,
+            Some(other @ (T::Pq | T::Hlg)) => {
+                let name = other.name();
+                return Err(Error::not_supported(format!("converting the {name:?} transfer (HDR) to an SDR colour space needs tone mapping, which is not supported")));
+            }
         })
     }
 
@@ -141,7 +123,7 @@ fn inverse(m: &M3) -> M3 {
 fn rgb_to_xyz(p: Primaries) -> M3 {
     let (wx, wy) = (0.3127, 0.3290);
     let white = [wx / wy, 1.0, (1.0 - wx - wy) / wy];
-    let xy = p.xy();
+    let xy = xy(p);
     let cols: Vec<[f64; 3]> = xy.iter().map(|&(x, y)| [x / y, 1.0, (1.0 - x - y) / y]).collect();
     let m: M3 = [[cols[0][0], cols[1][0], cols[2][0]], [cols[0][1], cols[1][1], cols[2][1]], [cols[0][2], cols[1][2], cols[2][2]]];
     let inv = inverse(&m);
@@ -234,8 +216,8 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(Primaries::from_name(None).unwrap(), Primaries::Bt709);
-        assert!(Transfer::from_name(Some("pq")).is_err_and(|e| e.kind == crate::error::ErrorKind::NotSupported));
+        assert_eq!(primaries_of(None), Primaries::Bt709);
+        assert!(Transfer::of(Some(VideoTransferCharacteristics::Pq)).is_err_and(|e| e.kind == crate::error::ErrorKind::NotSupported));
         assert!(Conversion::is_identity(Primaries::Bt709, Transfer::SrgbLike, Target::Srgb));
         assert!(!Conversion::is_identity(Primaries::Smpte170m, Transfer::SrgbLike, Target::Srgb));
         assert!(!Conversion::is_identity(Primaries::Bt709, Transfer::SrgbLike, Target::DisplayP3));

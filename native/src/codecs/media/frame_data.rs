@@ -2,7 +2,8 @@
 //! (`Arc`), and freed when the last handle is closed. Buffers come from a bounded per-size pool
 //! so create/close loops reuse memory instead of growing the heap (docs/ARCHITECTURE.md, "Memory").
 use super::buffer::MediaBuffer;
-use super::color::{Conversion, Primaries, Target, Transfer};
+use super::color::{primaries_of, Conversion, Target, Transfer};
+use super::color_space::{VideoColorPrimaries as Primaries, VideoColorSpace};
 use crate::codecs::tables::pixel_format::{by_av, by_name, PixelFormatInfo};
 use crate::counters::{Kind, Live};
 use crate::error::{Error, ErrorKind, Result};
@@ -124,27 +125,14 @@ pub struct FrameData {
     _live: Live,
 }
 
-/// Colour information the caller knows about the source (its VideoColorSpace), and what the copy
-/// is converted to.
+/// The source's colour space (the frame's VideoColorSpace), and what the copy is converted to.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SourceColor<'a> {
-    pub matrix: Option<&'a str>,
-    pub full_range: Option<bool>,
-    pub primaries: Option<&'a str>,
-    pub transfer: Option<&'a str>,
+    pub space: VideoColorSpace,
     /// The PredefinedColorSpace asked for ('srgb' when None).
     pub target: Option<&'a str>,
     /// Write 255 to every alpha/X byte (an X destination, or a source without alpha).
     pub opaque: bool,
-}
-
-/// The swscale matrix for a VideoColorSpace matrix name (BT.709 when unknown or absent).
-pub fn matrix_of(name: Option<&str>) -> Matrix {
-    match name {
-        Some("bt470bg") | Some("smpte170m") => Matrix::Bt601,
-        Some("bt2020-ncl") => Matrix::Bt2020,
-        _ => Matrix::Bt709,
-    }
 }
 
 thread_local! {
@@ -318,8 +306,8 @@ impl FrameData {
         let dst_av = dst.av.ok_or_else(|| Error::not_supported(format!("{} has no FFmpeg pixel format", dst.name)))?;
         let target = Target::from_name(color.target)?;
         // An RGB source is sRGB unless its VideoColorSpace says otherwise (Pick Color Space).
-        let primaries = Primaries::from_name(color.primaries)?;
-        let transfer = Transfer::from_name(color.transfer)?;
+        let primaries = primaries_of(color.space.primaries);
+        let transfer = Transfer::of(color.space.transfer)?;
         let src_desc = self.image_desc(w, h)?;
         let src = self.planes_at(x, y)?;
         let need = PlaneLayout { offset: dst_offset, stride: dst_stride, row_bytes: w as usize * 4, rows: h as usize };
@@ -330,7 +318,7 @@ impl FrameData {
         let yuv = !self.format.rgb;
         let set_matrix = |s: &mut Scaler| -> Result<()> {
             if yuv {
-                s.set_colorspace(matrix_of(color.matrix), color.full_range.unwrap_or(false), Matrix::Bt709, true)?;
+                s.set_colorspace(color.space.sws_matrix(), color.space.full_range.unwrap_or(false), Matrix::Bt709, true)?;
             }
             Ok(())
         };

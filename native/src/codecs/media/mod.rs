@@ -3,5 +3,6 @@
 pub mod audio_data;
 pub mod buffer;
 pub mod color;
+pub mod color_space;
 pub mod frame_data;
 pub mod registry;

@@ -1,4 +1,3 @@
-//! Pure tables: codec strings, pixel formats, colour-space names ↔ FFmpeg enums.
+//! Pure tables: codec strings, pixel formats ↔ FFmpeg.
 pub mod codec_string;
-pub mod color_names;
 pub mod pixel_format;

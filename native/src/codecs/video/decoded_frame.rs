@@ -1,75 +1,12 @@
-//! codecs layer: what a VideoDecoder's decoded AVFrame becomes — its colour space (in-band,
-//! overridden by the config's, completed for VP9), its visible rect and display size, and its
-//! pixels as a VideoPixelFormat (`FrameData`, zero-copy unless FFmpeg's format has no
-//! VideoPixelFormat).
-use super::decoder::ColorSpace;
+//! codecs layer: what a VideoDecoder's decoded AVFrame becomes — its visible rect and display
+//! size, and its pixels as a VideoPixelFormat (`FrameData`, zero-copy unless FFmpeg's format has
+//! no VideoPixelFormat). Its colour space is `color_space::color_of`'s, shared with ImageDecoder.
 use crate::codecs::media::frame_data::{with_scaler, FrameData};
-use crate::codecs::tables::color_names::{matrix_name, primaries_name, transfer_name};
 use crate::codecs::tables::pixel_format::{by_av, by_name};
 use crate::error::{Error, Result};
 use crate::ffi::frame::{chroma_shift, depth_and_rgb, plane_count};
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
 use crate::ffi::{sys, Frame};
-
-/// VP9 signals only its matrix (color_space) and range; the primaries and transfer it implies are
-/// Chrome's (media/filters/vpx_video_decoder.cc, used when the config has no colour space): BT.709
-/// and BT.601/SMPTE 170M imply the same primaries and transfer, BT.2020 implies BT.2020 primaries
-/// (and the BT.709 transfer curve at 8 bits; the 10/12-bit BT.2020 transfers have no WebCodecs
-/// name), sRGB implies BT.709 primaries and the sRGB transfer. FFmpeg's vp9 decoder reports
-/// BT.601 as bt470bg, which is the same matrix Chrome names smpte170m.
-fn vp9_implied(frame: &Frame) -> (sys::AVColorSpace, sys::AVColorPrimaries, sys::AVColorTransferCharacteristic) {
-    use sys::AVColorPrimaries as P;
-    use sys::AVColorSpace as S;
-    use sys::AVColorTransferCharacteristic as T;
-    use sys::AVPixelFormat::*;
-    let (_, space, primaries, trc) = frame.color();
-    if primaries != P::AVCOL_PRI_UNSPECIFIED || trc != T::AVCOL_TRC_UNSPECIFIED {
-        return (space, primaries, trc);
-    }
-    let deep = matches!(
-        frame.pixel_format(),
-        Some(AV_PIX_FMT_YUV420P10LE | AV_PIX_FMT_YUV422P10LE | AV_PIX_FMT_YUV440P10LE | AV_PIX_FMT_YUV444P10LE | AV_PIX_FMT_GBRP10LE
-            | AV_PIX_FMT_YUV420P12LE | AV_PIX_FMT_YUV422P12LE | AV_PIX_FMT_YUV440P12LE | AV_PIX_FMT_YUV444P12LE | AV_PIX_FMT_GBRP12LE)
-    );
-    match space {
-        S::AVCOL_SPC_BT470BG | S::AVCOL_SPC_SMPTE170M => (S::AVCOL_SPC_SMPTE170M, P::AVCOL_PRI_SMPTE170M, T::AVCOL_TRC_SMPTE170M),
-        S::AVCOL_SPC_BT709 => (space, P::AVCOL_PRI_BT709, T::AVCOL_TRC_BT709),
-        S::AVCOL_SPC_BT2020_NCL => (space, P::AVCOL_PRI_BT2020, if deep { T::AVCOL_TRC_UNSPECIFIED } else { T::AVCOL_TRC_BT709 }),
-        S::AVCOL_SPC_RGB => (space, P::AVCOL_PRI_BT709, T::AVCOL_TRC_IEC61966_2_1),
-        _ => (space, primaries, trc),
-    }
-}
-
-/// The frame's in-band colour, each member overridden by the config's when it has one.
-/// `vp9`: complete what the VP9 bitstream implies ([`vp9_implied`]).
-pub(super) fn color_of(frame: &Frame, config: Option<&ColorSpace>, vp9: bool) -> ColorSpace {
-    use sys::AVPixelFormat::*;
-    let (range, space, primaries, trc) = frame.color();
-    let (space, primaries, trc) = if vp9 { vp9_implied(frame) } else { (space, primaries, trc) };
-    let jpeg_format = matches!(frame.pixel_format(), Some(AV_PIX_FMT_YUVJ420P | AV_PIX_FMT_YUVJ422P | AV_PIX_FMT_YUVJ444P));
-    let full_range = match range {
-        sys::AVColorRange::AVCOL_RANGE_JPEG => Some(true),
-        _ if jpeg_format => Some(true),
-        sys::AVColorRange::AVCOL_RANGE_MPEG => Some(false),
-        _ => None,
-    };
-    let mut c = ColorSpace {
-        primaries: primaries_name(primaries).map(String::from),
-        transfer: transfer_name(trc).map(String::from),
-        matrix: matrix_name(space).map(String::from),
-        full_range,
-    };
-    if let Some(o) = config {
-        // VideoDecoderConfig.colorSpace: "the provided values will override any in-band values".
-        c.primaries = o.primaries.clone().or(c.primaries);
-        c.transfer = o.transfer.clone().or(c.transfer);
-        c.matrix = o.matrix.clone().or(c.matrix);
-        c.full_range = o.full_range.or(c.full_range);
-    }
-    c
-}
-
-// ---- geometry --------------------------------------------------------------------------------
 
 fn clamp_dim(v: f64) -> u32 {
     v.round().clamp(1.0, u32::MAX as f64) as u32

@@ -3,9 +3,10 @@
 //! packet's and frame's own fields (pkt_timebase 1/1 000 000, so pts are microseconds), never in
 //! a side table; decoded frames leave zero-copy as `FrameData` (converted only when FFmpeg's
 //! pixel format has no VideoPixelFormat).
-use super::decoded_frame::{color_of, display_size, frame_data, visible_rect};
+use super::decoded_frame::{display_size, frame_data, visible_rect};
 use super::unit_check::{NalFraming, UnitCheck};
 use crate::codecs::decode::{chunk_packet, send_draining, Draining};
+use crate::codecs::media::color_space::{color_of, ColorReader, VideoColorSpace};
 use crate::codecs::media::frame_data::FrameData;
 use crate::codecs::tables::codec_string::{parse_video, VideoCodec};
 use crate::engine::Backend;
@@ -15,15 +16,6 @@ use crate::ffi::Frame;
 
 /// Largest coded width or height accepted: the crate's one frame-size limit.
 pub use crate::codecs::media::frame_data::MAX_DIMENSION;
-
-/// A VideoColorSpaceInit: every member optional (absent = not known / not overridden).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ColorSpace {
-    pub primaries: Option<String>,
-    pub transfer: Option<String>,
-    pub matrix: Option<String>,
-    pub full_range: Option<bool>,
-}
 
 /// A validated VideoDecoderConfig, as plain owned values.
 #[derive(Clone, Debug, Default)]
@@ -36,8 +28,9 @@ pub struct DecoderConfig {
     pub coded_height: Option<u32>,
     pub display_aspect_width: Option<u32>,
     pub display_aspect_height: Option<u32>,
-    /// Overrides the bitstream's colour values member by member (spec: VideoDecoderConfig.colorSpace).
-    pub color_space: Option<ColorSpace>,
+    /// Overrides the bitstream's colour values member by member (spec: VideoDecoderConfig.colorSpace;
+    /// all None when absent).
+    pub color_space: VideoColorSpace,
     pub prefer_hardware: bool,
     pub optimize_for_latency: bool,
     pub rotation: u32,
@@ -65,7 +58,7 @@ pub struct DecodedFrame {
     pub visible_rect: (u32, u32, u32, u32),
     pub display_width: u32,
     pub display_height: u32,
-    pub color_space: ColorSpace,
+    pub color_space: VideoColorSpace,
     pub rotation: u32,
     pub flip: bool,
 }
@@ -173,8 +166,8 @@ pub fn check_support(cfg: &DecoderConfig) -> Result<()> {
 struct Active {
     ctx: CodecContext<Opened>,
     dar: Option<(u32, u32)>,
-    color: Option<ColorSpace>,
-    /// VP9: the bitstream's matrix implies primaries and transfer (`decoded_frame::vp9_implied`).
+    color: VideoColorSpace,
+    /// VP9: the bitstream's matrix implies primaries and transfer (`color_space::vp9_implied`).
     vp9: bool,
     /// H.264/HEVC/AV1: chunks are checked for corrupt unit headers ([`UnitCheck`]).
     units: Option<UnitCheck>,
@@ -223,7 +216,7 @@ impl Active {
         let duration = duration_from_ffmpeg(frame.duration());
         let visible = visible_rect(&frame);
         let (display_width, display_height) = display_size((visible.2, visible.3), self.dar, frame.sample_aspect_ratio());
-        let color_space = color_of(&frame, self.color.as_ref(), self.vp9);
+        let color_space = color_of(&frame, ColorReader::Video { config: &self.color, vp9: self.vp9 });
         let data = frame_data(frame)?;
         Ok(DecodedFrame { data, timestamp, duration, visible_rect: visible, display_width, display_height, color_space, rotation: self.rotation, flip: self.flip })
     }
@@ -300,6 +293,7 @@ fn duration_from_ffmpeg(d: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codecs::media::color_space::{VideoColorPrimaries, VideoMatrixCoefficients};
     use crate::ffi::format::Demuxer;
     use crate::ffi::{Packet, Status};
     use std::collections::{BTreeMap, BTreeSet};
@@ -439,7 +433,7 @@ mod tests {
         assert_eq!((f.data.width, f.data.height), (160, 128));
         assert_eq!(f.visible_rect, (0, 0, 160, 120));
         assert_eq!((f.display_width, f.display_height), (160, 120));
-        assert_eq!(f.color_space, ColorSpace { primaries: Some("bt709".into()), transfer: Some("bt709".into()), matrix: Some("bt709".into()), full_range: Some(false) });
+        assert_eq!(f.color_space, VideoColorSpace::REC709);
     }
 
     #[test]
@@ -648,7 +642,7 @@ mod tests {
         let cfg = DecoderConfig {
             display_aspect_width: Some(1),
             display_aspect_height: Some(1),
-            color_space: Some(ColorSpace { matrix: Some("smpte170m".into()), full_range: Some(true), ..Default::default() }),
+            color_space: VideoColorSpace { matrix: Some(VideoMatrixCoefficients::Smpte170m), full_range: Some(true), ..Default::default() },
             rotation: 90,
             flip: true,
             ..config("avc1.64000C", None)
@@ -656,9 +650,9 @@ mod tests {
         let frames = decode_all(cfg, &s.chunks);
         let f = &frames[0];
         assert_eq!((f.display_width, f.display_height), (160, 160), "from the config's aspect");
-        assert_eq!(f.color_space.matrix.as_deref(), Some("smpte170m"));
+        assert_eq!(f.color_space.matrix, Some(VideoMatrixCoefficients::Smpte170m));
         assert_eq!(f.color_space.full_range, Some(true));
-        assert_eq!(f.color_space.primaries.as_deref(), Some("bt709"), "in-band where the config is silent");
+        assert_eq!(f.color_space.primaries, Some(VideoColorPrimaries::Bt709), "in-band where the config is silent");
         assert_eq!((f.rotation, f.flip), (90, true));
     }
 

@@ -5,12 +5,12 @@
 //! layer), is bounded by the encoder's delay and is emptied by flush and reset.
 use super::encoder_settings::{default_bitrate, layer_flags, plan, row, Bitstream, Family, Plan};
 use super::{h264, hevc};
-use crate::codecs::media::frame_data::{matrix_of, with_scaler, FrameData};
-use crate::codecs::tables::color_names;
+use crate::codecs::media::color_space::{VideoColorPrimaries, VideoColorSpace, VideoMatrixCoefficients, VideoTransferCharacteristics};
+use crate::codecs::media::frame_data::{with_scaler, FrameData};
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ffi::codec::{CodecContext, Opened};
-use crate::ffi::scale::{self, ImageDesc, Matrix};
+use crate::ffi::scale::{self, ImageDesc};
 use crate::ffi::{sys, FramePool, Packet, Status};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -48,72 +48,39 @@ pub struct EncoderConfig {
     pub lookahead: u8,
 }
 
-/// The colour of a frame (its VideoColorSpace; a null member is None).
-#[derive(Clone, Debug, Default)]
-pub struct FrameColor {
-    pub primaries: Option<String>,
-    pub transfer: Option<String>,
-    pub matrix: Option<String>,
-    pub full_range: Option<bool>,
-}
-
-/// The colour space of an encoded stream: what the encoder signals (H.264/HEVC VUI, AV1 colour
-/// config, VP9 colour space and range; nothing in VP8) and what decoderConfig.colorSpace reports.
-/// The first frame of a configuration decides it (`StreamColor::of`), as Chrome does: a YUV
-/// frame is encoded as it is and the stream takes its colour space.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StreamColor {
-    pub primaries: &'static str,
-    pub transfer: &'static str,
-    pub matrix: &'static str,
-    pub full_range: bool,
-}
-
-impl StreamColor {
-    /// REC709: RGB input is converted into it (README "Colour of encoded frames"), and a YUV
-    /// frame whose matrix no encoder can signal (`rgb`) too.
-    pub const BT709_LIMITED: StreamColor = StreamColor { primaries: "bt709", transfer: "bt709", matrix: "bt709", full_range: false };
-
-    /// The stream colour a first frame decides. YUV with a matrix the encoders signal (bt709,
-    /// bt470bg, smpte170m, bt2020-ncl; null is bt709, the spec's REC709 default) keeps its colour;
-    /// null members are filled from the matrix: primaries the matrix's own (bt2020-ncl → bt2020),
-    /// transfer bt709 for bt709 and bt2020-ncl (BT.2020's SDR curve is BT.709's) and smpte170m for
-    /// the BT.601 matrices, fullRange false.
-    pub fn of(c: &FrameColor, rgb: bool) -> StreamColor {
-        if rgb {
-            return Self::BT709_LIMITED;
-        }
-        let matrix = match c.matrix.as_deref().map(color_names::matrix) {
-            None => "bt709",
-            Some(Some((_, m))) if m != "rgb" => m,
-            Some(_) => return Self::BT709_LIMITED,
-        };
-        let primaries = match c.primaries.as_deref().and_then(color_names::primaries) {
-            Some((_, p)) => p,
-            None if matrix == "bt2020-ncl" => "bt2020",
-            None => matrix,
-        };
-        let transfer = match c.transfer.as_deref().and_then(color_names::transfer) {
-            Some((_, t)) => t,
-            None if matches!(matrix, "bt470bg" | "smpte170m") => "smpte170m",
-            None => "bt709",
-        };
-        StreamColor { primaries, transfer, matrix, full_range: c.full_range.unwrap_or(false) }
+/// The colour space of an encoded stream, every member known: what the encoder signals
+/// (H.264/HEVC VUI, AV1 colour config, VP9 colour space and range; nothing in VP8) and what
+/// decoderConfig.colorSpace reports. The first frame of a configuration decides it, as Chrome
+/// does: a YUV frame is encoded as it is and the stream takes its colour space (`c`, the frame's).
+/// RGB input is converted into REC709 (README "Colour of encoded frames"), and a YUV frame whose
+/// matrix no encoder can signal (`rgb`) too. YUV with a matrix the encoders signal (bt709,
+/// bt470bg, smpte170m, bt2020-ncl; null is bt709, the spec's REC709 default) keeps its colour;
+/// null members are filled from the matrix: primaries the matrix's own (bt2020-ncl → bt2020),
+/// transfer bt709 for bt709 and bt2020-ncl (BT.2020's SDR curve is BT.709's) and smpte170m for
+/// the BT.601 matrices, fullRange false.
+pub fn stream_color(c: &VideoColorSpace, rgb: bool) -> VideoColorSpace {
+    use VideoColorPrimaries as P;
+    use VideoMatrixCoefficients as M;
+    use VideoTransferCharacteristics as T;
+    if rgb {
+        return VideoColorSpace::REC709;
     }
-
-    /// swscale's matrix of the stream's YUV.
-    fn sws_matrix(&self) -> Matrix {
-        matrix_of(Some(self.matrix))
-    }
-
-    /// FFmpeg's (range, matrix, primaries, transfer), set on the encoder before it opens.
-    fn av(&self) -> (sys::AVColorRange, sys::AVColorSpace, sys::AVColorPrimaries, sys::AVColorTransferCharacteristic) {
-        let range = if self.full_range { sys::AVColorRange::AVCOL_RANGE_JPEG } else { sys::AVColorRange::AVCOL_RANGE_MPEG };
-        // `of` only ever stores names from the table, so the fallbacks are never taken.
-        let space = color_names::matrix(self.matrix).map_or(sys::AVColorSpace::AVCOL_SPC_BT709, |(v, _)| v);
-        let primaries = color_names::primaries(self.primaries).map_or(sys::AVColorPrimaries::AVCOL_PRI_BT709, |(v, _)| v);
-        let transfer = color_names::transfer(self.transfer).map_or(sys::AVColorTransferCharacteristic::AVCOL_TRC_BT709, |(v, _)| v);
-        (range, space, primaries, transfer)
+    let matrix = match c.matrix {
+        None => M::Bt709,
+        Some(M::Rgb) => return VideoColorSpace::REC709,
+        Some(m) => m,
+    };
+    let own = match matrix {
+        M::Bt2020Ncl => (P::Bt2020, T::Bt709),
+        M::Bt470bg => (P::Bt470bg, T::Smpte170m),
+        M::Smpte170m => (P::Smpte170m, T::Smpte170m),
+        M::Bt709 | M::Rgb => (P::Bt709, T::Bt709),
+    };
+    VideoColorSpace {
+        primaries: Some(c.primaries.unwrap_or(own.0)),
+        transfer: Some(c.transfer.unwrap_or(own.1)),
+        matrix: Some(matrix),
+        full_range: Some(c.full_range.unwrap_or(false)),
     }
 }
 
@@ -125,7 +92,7 @@ pub struct EncodeItem {
     pub duration: Option<i64>,
     pub key_frame: bool,
     pub quantizer: Option<u8>,
-    pub color: FrameColor,
+    pub color: VideoColorSpace,
     /// The frame's [[rotation]] (0/90/180/270) and [[flip]] (carried into decoderConfig).
     pub rotation: u16,
     pub flip: bool,
@@ -141,8 +108,8 @@ pub struct DecoderConfigOut {
     pub description: Option<Vec<u8>>,
     pub rotation: u16,
     pub flip: bool,
-    /// decoderConfig.colorSpace: the stream's colour space.
-    pub color: StreamColor,
+    /// decoderConfig.colorSpace: the stream's colour space ([`stream_color`]).
+    pub color: VideoColorSpace,
 }
 
 pub use crate::codecs::ChunkBytes;
@@ -181,7 +148,7 @@ struct Active {
     /// The orientation of the first frame of this configuration.
     orientation: Option<(u16, bool)>,
     /// The colour properties this context was opened with.
-    color: StreamColor,
+    color: VideoColorSpace,
 }
 
 #[derive(Default)]
@@ -193,21 +160,21 @@ pub struct VideoEncoderBackend {
     /// flush cycle — and this keeps the configuration's orientation for the reopen.
     after_drain: Option<Option<(u16, bool)>>,
     /// The stream's colour space: decided by the first frame of a configuration (None before it).
-    stream_color: Option<StreamColor>,
+    stream_color: Option<VideoColorSpace>,
     pool: Option<FramePool>,
     seq: i64,
 }
 
 /// Validate and open once (isConfigSupported).
 pub fn check_support(cfg: &EncoderConfig) -> Result<()> {
-    open(cfg, DEFAULT_QP, StreamColor::BT709_LIMITED).map(|_| ())
+    open(cfg, DEFAULT_QP, VideoColorSpace::REC709).map(|_| ())
 }
 
 /// The quantizer used in 'quantizer' mode when a frame gives none.
 const DEFAULT_QP: u8 = 23;
 
 /// Open the encoder for `cfg` (`qp` is the constant quantizer of 'quantizer' mode) signalling `color`.
-fn open(cfg: &EncoderConfig, qp: u8, color: StreamColor) -> Result<Active> {
+fn open(cfg: &EncoderConfig, qp: u8, color: VideoColorSpace) -> Result<Active> {
     let p = plan(cfg, qp)?;
     let mut ctx = CodecContext::new(p.codec)?;
     ctx.set_video(cfg.width, cfg.height, p.pix_fmt);
@@ -297,7 +264,7 @@ impl VideoEncoderBackend {
 
     /// Put the item's visible rect, scaled/converted, into a pooled frame of the encoder's format
     /// in the stream's colour `sc`.
-    fn prepare(&mut self, item: &EncodeItem, fmt: sys::AVPixelFormat, sc: StreamColor) -> Result<crate::ffi::Frame> {
+    fn prepare(&mut self, item: &EncodeItem, fmt: sys::AVPixelFormat, sc: VideoColorSpace) -> Result<crate::ffi::Frame> {
         let cfg = self.cfg.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidState, "VideoEncoder: not configured"))?;
         if !self.pool.as_ref().is_some_and(|p| p.matches(fmt, cfg.width, cfg.height)) {
             self.pool = Some(FramePool::new(fmt, cfg.width, cfg.height)?);
@@ -311,9 +278,9 @@ impl VideoEncoderBackend {
         // repacking, scaling, or another matrix/range into the stream's). Primaries and transfer
         // are not converted (swscale has no gamut mapping): a later frame with other primaries
         // is encoded as if it had the stream's.
-        let src_m = matrix_of(item.color.matrix.as_deref());
+        let src_m = item.color.sws_matrix();
         let src_full = if src_fmt.rgb { true } else { item.color.full_range.unwrap_or(false) };
-        let (dst_m, dst_full) = (sc.sws_matrix(), sc.full_range);
+        let (dst_m, dst_full) = (sc.sws_matrix(), sc.full_range.unwrap_or(false));
         let same_color = !src_fmt.rgb && src_m == dst_m && src_full == dst_full;
         let same_format = src_fmt.av == Some(fmt) || (src_fmt.without_alpha().av == Some(fmt));
         if same_format && w == cfg.width && h == cfg.height && same_color {
@@ -360,7 +327,7 @@ impl Backend for VideoEncoderBackend {
         // The next frame decides the new configuration's colour space; until then the encoder is
         // open with REC709 (reopened at that frame if it decides another).
         self.stream_color = None;
-        let a = open(&cfg, DEFAULT_QP, StreamColor::BT709_LIMITED)?;
+        let a = open(&cfg, DEFAULT_QP, VideoColorSpace::REC709)?;
         self.active = Some(a);
         self.cfg = Some(cfg);
         Ok(())
@@ -379,7 +346,7 @@ impl Backend for VideoEncoderBackend {
         // The first frame of a configuration decides the stream's colour space. The encoder reads
         // its colour properties at open only, so one opened with others is reopened; at the first
         // frame it has been given nothing (flushed first all the same if it ever had been).
-        let color = *self.stream_color.get_or_insert_with(|| StreamColor::of(&item.color, item.frame.format.rgb));
+        let color = *self.stream_color.get_or_insert_with(|| stream_color(&item.color, item.frame.format.rgb));
         let color_changed = self.active.as_ref().is_some_and(|a| a.color != color);
         let fed = self.active.as_ref().is_some_and(|a| a.sent_config || !a.in_flight.is_empty());
         if qp_changed || (color_changed && fed) {
@@ -493,17 +460,22 @@ mod tests {
 
     #[test]
     fn stream_color_keeps_yuv_and_fills_null_members() {
-        let fc = |p: Option<&str>, t: Option<&str>, m: Option<&str>, f: Option<bool>| FrameColor { primaries: p.map(String::from), transfer: t.map(String::from), matrix: m.map(String::from), full_range: f };
-        let sc = |primaries, transfer, matrix, full_range| StreamColor { primaries, transfer, matrix, full_range };
+        let fc = |p: Option<&str>, t: Option<&str>, m: Option<&str>, f: Option<bool>| VideoColorSpace {
+            primaries: p.map(|p| VideoColorPrimaries::from_name(p).unwrap()),
+            transfer: t.map(|t| VideoTransferCharacteristics::from_name(t).unwrap()),
+            matrix: m.map(|m| VideoMatrixCoefficients::from_name(m).unwrap()),
+            full_range: f,
+        };
+        let sc = |p, t, m, f| fc(Some(p), Some(t), Some(m), Some(f));
         // RGB input, and a YUV matrix no encoder signals, are converted into REC709.
-        assert_eq!(StreamColor::of(&fc(Some("bt709"), Some("iec61966-2-1"), Some("rgb"), Some(true)), true), StreamColor::BT709_LIMITED);
-        assert_eq!(StreamColor::of(&fc(None, None, Some("rgb"), Some(true)), false), StreamColor::BT709_LIMITED);
-        assert_eq!(StreamColor::of(&FrameColor::default(), false), StreamColor::BT709_LIMITED);
-        assert_eq!(StreamColor::of(&fc(Some("smpte170m"), Some("smpte170m"), Some("smpte170m"), Some(false)), false), sc("smpte170m", "smpte170m", "smpte170m", false));
-        assert_eq!(StreamColor::of(&fc(Some("bt709"), Some("bt709"), Some("bt709"), Some(true)), false), sc("bt709", "bt709", "bt709", true));
-        assert_eq!(StreamColor::of(&fc(None, None, Some("bt470bg"), Some(true)), false), sc("bt470bg", "smpte170m", "bt470bg", true));
-        assert_eq!(StreamColor::of(&fc(None, None, Some("bt2020-ncl"), None), false), sc("bt2020", "bt709", "bt2020-ncl", false));
-        assert_eq!(StreamColor::of(&fc(Some("smpte432"), Some("pq"), None, None), false), sc("smpte432", "pq", "bt709", false));
+        assert_eq!(stream_color(&fc(Some("bt709"), Some("iec61966-2-1"), Some("rgb"), Some(true)), true), VideoColorSpace::REC709);
+        assert_eq!(stream_color(&fc(None, None, Some("rgb"), Some(true)), false), VideoColorSpace::REC709);
+        assert_eq!(stream_color(&VideoColorSpace::default(), false), VideoColorSpace::REC709);
+        assert_eq!(stream_color(&fc(Some("smpte170m"), Some("smpte170m"), Some("smpte170m"), Some(false)), false), sc("smpte170m", "smpte170m", "smpte170m", false));
+        assert_eq!(stream_color(&fc(Some("bt709"), Some("bt709"), Some("bt709"), Some(true)), false), sc("bt709", "bt709", "bt709", true));
+        assert_eq!(stream_color(&fc(None, None, Some("bt470bg"), Some(true)), false), sc("bt470bg", "smpte170m", "bt470bg", true));
+        assert_eq!(stream_color(&fc(None, None, Some("bt2020-ncl"), None), false), sc("bt2020", "bt709", "bt2020-ncl", false));
+        assert_eq!(stream_color(&fc(Some("smpte432"), Some("pq"), None, None), false), sc("smpte432", "pq", "bt709", false));
         let (range, space, primaries, trc) = sc("smpte170m", "smpte170m", "smpte170m", true).av();
         assert_eq!(range, sys::AVColorRange::AVCOL_RANGE_JPEG);
         assert_eq!(space, sys::AVColorSpace::AVCOL_SPC_SMPTE170M);

@@ -16,6 +16,7 @@ mod output;
 
 use super::info::{self as image_info, Container, Info};
 use super::webp_anim::WebpAnim;
+use crate::codecs::media::color_space::VideoColorSpace;
 use crate::codecs::media::frame_data::{check_size, size_problem, FrameData};
 use crate::engine::Backend;
 use crate::error::{Error, ErrorKind, Result};
@@ -89,18 +90,10 @@ pub struct TrackInfo {
     pub repetitions: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ColorOut {
-    pub primaries: &'static str,
-    pub transfer: &'static str,
-    pub matrix: &'static str,
-    pub full_range: bool,
-}
-
 pub enum ImageOutput {
     Tracks { tracks: Vec<TrackInfo>, selected: i32, complete: bool },
     /// `complete` false: a progressive partial decode (ImageDecodeResult.complete).
-    Frame { id: u64, data: FrameData, timestamp: i64, duration: Option<i64>, rotation: u32, flip: bool, color: ColorOut, complete: bool },
+    Frame { id: u64, data: FrameData, timestamp: i64, duration: Option<i64>, rotation: u32, flip: bool, color: VideoColorSpace, complete: bool },
     DecodeError { id: u64, error: Error },
 }
 

@@ -2,9 +2,8 @@
 //! space), the colour spaces the decode paths name, and what FFmpeg's frames go through on the way
 //! (kept in their own format where a VideoPixelFormat exists, else to RGBA with swscale; an
 //! embedded ICC profile applied with qcms; resized to the desired size).
-use super::ColorOut;
+use crate::codecs::media::color_space::{color_of, ColorReader, VideoColorSpace, VideoMatrixCoefficients as M, VideoTransferCharacteristics as T};
 use crate::codecs::media::frame_data::{with_scaler, FrameData};
-use crate::codecs::tables::color_names;
 use crate::codecs::tables::pixel_format::by_av;
 use crate::error::{Error, Result};
 use crate::ffi::scale::{self, ImageDesc, PlanesMut};
@@ -15,37 +14,14 @@ pub(super) struct Decoded {
     pub(super) data: FrameData,
     pub(super) timestamp: i64,
     pub(super) duration: Option<i64>,
-    pub(super) color: ColorOut,
+    pub(super) color: VideoColorSpace,
 }
 
-pub(super) const SRGB: ColorOut = ColorOut { primaries: "bt709", transfer: "iec61966-2-1", matrix: "rgb", full_range: true };
+pub(super) const SRGB: VideoColorSpace = VideoColorSpace::SRGB;
 /// A JPEG's Y'CbCr as `color_of` names FFmpeg's JPEG frames: BT.601 (bt470bg), full range, sRGB.
-pub(super) const JPEG_YUV: ColorOut = ColorOut { primaries: "bt709", transfer: "iec61966-2-1", matrix: "bt470bg", full_range: true };
+pub(super) const JPEG_YUV: VideoColorSpace = VideoColorSpace { matrix: Some(M::Bt470bg), ..SRGB };
 /// A lossy WebP's Y'CbCr (VP8) as `color_of` names FFmpeg's VP8 frames: BT.601, limited range.
-pub(super) const VP8_YUV: ColorOut = ColorOut { primaries: "bt709", transfer: "bt709", matrix: "bt470bg", full_range: false };
-
-fn color_of(frame: &Frame, yuv: bool) -> ColorOut {
-    if !yuv {
-        return SRGB;
-    }
-    let (range, space, _, _) = frame.color();
-    let full = range == sys::AVColorRange::AVCOL_RANGE_JPEG || matches!(frame.pixel_format(), Some(sys::AVPixelFormat::AV_PIX_FMT_YUVJ420P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ422P | sys::AVPixelFormat::AV_PIX_FMT_YUVJ444P));
-    let (_, _, prim, trc) = frame.color();
-    // An unnamed or `rgb` matrix on YUV pixels: BT.601, FFmpeg's default for images.
-    let matrix = color_names::matrix_name(space).filter(|m| *m != "rgb").unwrap_or("smpte170m");
-    // The primaries and transfer the bitstream declares (AVIF nclx, …); unspecified ones are sRGB's.
-    use sys::AVColorPrimaries as P;
-    use sys::AVColorTransferCharacteristic as Tr;
-    let primaries = match prim {
-        P::AVCOL_PRI_SMPTE240M => "smpte170m",
-        p => color_names::primaries_name(p).unwrap_or("bt709"),
-    };
-    let transfer = match trc {
-        Tr::AVCOL_TRC_BT2020_10 | Tr::AVCOL_TRC_BT2020_12 => "smpte170m",
-        t => color_names::transfer_name(t).unwrap_or(if full { "iec61966-2-1" } else { "bt709" }),
-    };
-    ColorOut { primaries, transfer, matrix, full_range: full }
-}
+pub(super) const VP8_YUV: VideoColorSpace = VideoColorSpace { transfer: Some(T::Bt709), matrix: Some(M::Bt470bg), full_range: Some(false), ..SRGB };
 
 /// colorSpaceConversion 'default': a transform from the frame's embedded ICC profile to sRGB
 /// (qcms, Firefox's colour management), or None when there is no profile, it is sRGB already, or
@@ -105,7 +81,7 @@ pub(super) fn finish_ff(frame: Frame, ts: i64, dur: i64, animated: bool, desired
     let icc = if convert { icc.or_else(|| frame.icc_profile()).and_then(icc_to_srgb) } else { None };
     let direct = desired.is_none() && icc.is_none() && fmt.and_then(by_av).is_some();
     let yuv = direct && fmt.and_then(by_av).is_some_and(|f| !f.rgb);
-    let color = if icc.is_some() { SRGB } else { color_of(&frame, yuv) };
+    let color = if icc.is_some() { SRGB } else { color_of(&frame, ColorReader::Image { yuv }) };
     let data = if direct {
         FrameData::from_av_frame(frame)?
     } else {
