@@ -14,6 +14,14 @@ use crate::ffi::scale;
 use crate::ffi::webp;
 use crate::ffi::{sys, Frame, Packet, Status};
 
+/// Whether a lossy still WebP is decoded with libwebp's worker thread (`use_threads`: its loop
+/// filter and output on a second thread, handed each macroblock row). Off: measured on the
+/// shared 2-core machine (docs/PERFORMANCE.md, "The WebP ceiling"), the hand-offs — two context
+/// switches per row — cost about 40 % more CPU per picture, and with no idle core the picture
+/// also took longer; a session already has its own thread, and the many-sessions case wants one
+/// core per picture.
+const WEBP_WORKER_THREAD: bool = false;
+
 /// A complete still JPEG or simple WebP decoded straight by libjpeg-turbo / libwebp into the
 /// output's own format: no demuxer or FFmpeg decoder to set up, no colour conversion (the
 /// samples are those FFmpeg's decoders give, in the same VideoPixelFormat and colour space).
@@ -59,13 +67,13 @@ pub(super) fn decode_still(c: Container, cfg: Option<&ImageConfig>, bytes: &Byte
             match bytes.get(12..16)? {
                 b"VP8 " => {
                     let data = FrameData::new_with("I420", w, h, |buf, l| {
-                        let ([y, u, v], strides) = split3(buf, l).ok_or_else(|| Error::encoding("planar layout"))?;
-                        webp::decode_yuv_into(&bytes, y, u, v, strides).then_some(()).ok_or_else(|| Error::encoding("libwebp refused the picture"))
+                        let (planes, strides) = split3(buf, l).ok_or_else(|| Error::encoding("planar layout"))?;
+                        webp::decode(&bytes, webp::Target::Yuv(planes, strides), WEBP_WORKER_THREAD).map_err(|e| Error::encoding(format!("libwebp: {e}")))
                     });
                     (data.ok()?, sys::AVPixelFormat::AV_PIX_FMT_YUV420P, VP8_YUV)
                 }
                 b"VP8L" => {
-                    let data = FrameData::new_with("RGBA", w, h, |buf, l| webp::decode_rgba_into(&bytes, buf, l[0].stride).then_some(()).ok_or_else(|| Error::encoding("libwebp refused the picture")));
+                    let data = FrameData::new_with("RGBA", w, h, |buf, l| webp::decode(&bytes, webp::Target::Rgba(buf, l[0].stride), false).map_err(|e| Error::encoding(format!("libwebp: {e}"))));
                     (data.ok()?, sys::AVPixelFormat::AV_PIX_FMT_RGBA, SRGB)
                 }
                 _ => return None,
@@ -144,18 +152,20 @@ fn jpeg_factor(size: (u32, u32), desired: Option<(u32, u32)>) -> (u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    /// CPU seconds (user + sys) of this thread so far, from /proc/thread-self/stat (10 ms ticks).
-    fn thread_cpu() -> f64 {
-        let s = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    /// CPU seconds (user + sys) of this process so far, every thread (libwebp's worker too), from
+    /// /proc/self/stat (10 ms ticks). The test harness runs this one test; its other threads idle.
+    fn process_cpu() -> f64 {
+        let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
         let f: Vec<&str> = s.rsplit(") ").next().unwrap_or("").split(' ').collect();
         let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
         (tick(11) + tick(12)) / 100.0
     }
 
-    /// The ceiling bench/images.js prints (not a test): the libraries alone on one thread, no
-    /// ImageDecoder around them — libjpeg-turbo to planar YUV (`NWC_CEILING_JPEG`, a 4:2:0 file)
-    /// and libwebp to planar YUV (`NWC_CEILING_WEBP`, a simple lossy file), into one reused
-    /// buffer, `NWC_CEILING_N` (default 100) decodes each; prints CPU and wall ms per image.
+    /// The ceiling bench/images.js prints (not a test): the libraries alone, no ImageDecoder
+    /// around them — libjpeg-turbo to planar YUV (`NWC_CEILING_JPEG`, a 4:2:0 file) and libwebp
+    /// to planar YUV (`NWC_CEILING_WEBP`, a simple lossy file; `webp::decode`, the direct path's
+    /// call) on one thread and with libwebp's worker thread, into one reused buffer,
+    /// `NWC_CEILING_N` (default 100) decodes each; prints CPU (all threads) and wall ms per image.
     #[test]
     #[ignore]
     fn bench_library_ceiling() {
@@ -164,11 +174,11 @@ mod tests {
         let n: usize = std::env::var("NWC_CEILING_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
         let report = |what: &str, f: &mut dyn FnMut()| {
             f();
-            let (c0, t0) = (thread_cpu(), Instant::now());
+            let (c0, t0) = (process_cpu(), Instant::now());
             for _ in 0..n {
                 f();
             }
-            let (cpu, wall) = ((thread_cpu() - c0) * 1000.0 / n as f64, t0.elapsed().as_secs_f64() * 1000.0 / n as f64);
+            let (cpu, wall) = ((process_cpu() - c0) * 1000.0 / n as f64, t0.elapsed().as_secs_f64() * 1000.0 / n as f64);
             println!("CEILING {what}: {cpu:.2} ms CPU, {wall:.2} ms wall per image");
         };
         if let Ok(path) = std::env::var("NWC_CEILING_JPEG") {
@@ -189,9 +199,11 @@ mod tests {
             let (w, h) = (w as usize, h as usize);
             let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
             let (mut y, mut u, mut v) = (vec![0u8; w * h], vec![0u8; cw * ch], vec![0u8; cw * ch]);
-            report("libwebp to planar YUV", &mut || {
-                assert!(webp::decode_yuv_into(&bytes, &mut y, &mut u, &mut v, [w, cw, cw]));
-            });
+            for (threads, what) in [(false, "one thread"), (true, "with its worker thread")] {
+                report(&format!("libwebp to planar YUV, {what}"), &mut || {
+                    webp::decode(&bytes, webp::Target::Yuv([&mut y, &mut u, &mut v], [w, cw, cw]), threads).expect("decode");
+                });
+            }
         }
     }
 }
