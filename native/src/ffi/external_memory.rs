@@ -108,7 +108,8 @@ impl WeakRef {
         Some(WeakRef { env: env as usize, r })
     }
 
-    /// Whether the referenced object has been collected (a reference of another env reads as collected).
+    /// Whether the referenced object has been collected (a reference of another env reads as
+    /// collected; a refusal — a terminating env — as alive: its media stays until the finalizer).
     pub fn is_collected<'a>(&self, cx: &mut impl Context<'a>) -> bool {
         let Some(f) = ref_fns() else { return true };
         let env = cx.to_raw();
@@ -118,7 +119,7 @@ impl WeakRef {
         let mut v: *mut c_void = std::ptr::null_mut();
         // SAFETY: the reference was made in this env (checked above), on this thread, and not deleted (`delete` consumes it); `v` outlives the call.
         let status = unsafe { (f.get)(env.cast::<c_void>(), self.r.as_ptr(), &mut v) };
-        status != 0 || v.is_null()
+        status == 0 && v.is_null()
     }
 
     /// Delete the reference (in its own env only; another env's is left to Node-API).
