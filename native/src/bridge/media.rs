@@ -1,11 +1,12 @@
 //! bridge layer: the JS handle of VideoFrame pixels and of AudioData samples — one mechanism for
-//! both. A handle is a JsBox holding one `Arc` reference to the media; `close` drops it at once,
-//! and the box's finalizer is only a safety net. Invariants: while a handle holds its reference,
-//! the media's native bytes are reported to V8 as external memory (so forgotten handles make V8
-//! collect by itself), and the report is taken back exactly once, by `close` or the finalizer,
-//! on the handle's own JS thread (clones are reported again: V8 may over-count shared media,
-//! never under-count it). The first handle of each kind collected unclosed calls the JS warning
-//! hook, once per process.
+//! both. A handle is a JsBox holding one `Arc` reference to the media (in a `Slot`); `close` drops
+//! it at once, and a collected handle's media is dropped by whichever comes first: the sweep of
+//! collected handles (weak references, see `Tracked`) or the box's finalizer. Invariants: while a
+//! handle holds its reference, the media's native bytes are reported to V8 as external memory (so
+//! forgotten handles make V8 collect by itself), and the report is taken back exactly once — the
+//! slot hands it out once — on the handle's own JS thread (clones are reported again: V8 may
+//! over-count shared media, never under-count it). The first handle of each kind collected
+//! unclosed has the JS warning hook called, once per process.
 use super::js::{boxed, js_alive, throw};
 use crate::error::{Error, ErrorKind};
 use crate::ffi::external_memory::{self, WeakRef};
