@@ -140,6 +140,10 @@ struct Tracked {
 
 /// Bytes reported between two sweeps at most: a few 1080p RGBA frames (8 MB each).
 const SWEEP_BYTES: i64 = 32 << 20;
+/// Media smaller than this are not tracked: freeing them early gains little, and a sync loop of
+/// small ones (20 ms of audio: 7.7 KB) left glibc's heap holding twice as much after the GC (a
+/// weak reference each, and frees interleaved with live allocations). Their finalizer frees them.
+const TRACK_MIN_BYTES: i64 = 64 << 10;
 /// Entries below which only the byte count starts a sweep.
 const SWEEP_MIN_LEN: usize = 64;
 
@@ -151,6 +155,9 @@ fn tracked<'a>(cx: &mut impl Context<'a>) -> std::sync::MutexGuard<'a, Tracked> 
 }
 
 fn track<'a, T: HandleMedia>(cx: &mut impl Context<'a>, h: Handle<'a, JsBox<SharedBox<T>>>, slot: Arc<Slot<T>>, bytes: i64) {
+    if bytes < TRACK_MIN_BYTES {
+        return;
+    }
     let Some(weak) = WeakRef::new(cx, h) else { return };
     let due = {
         let mut t = tracked(cx);
