@@ -66,6 +66,11 @@ const scenarios = {
     for (let m = 2000; m <= frames; m += 1000) marks.push(m);
     const r = await encodeRun({ frames, codec, latencyMode, bFrames, marks, ...opts });
     const counts = await waitZero();
+    // Measured as `start` was (after the rate-limited idle trim could run, then a trim): a
+    // measure taken at once depended on when the last trim ran — 3 MB of the 6–7 MB spread seen
+    // between runs (AV1: 8.5 and 15.0 MB of growth on the same build).
+    await new Promise((r) => setTimeout(r, 1100));
+    native.trimCaches();
     const end = rss();
     const m = process.memoryUsage();
     return { cold, start, at2000: r.at[2000], atEnd: r.at[frames], samples: marks.map((m) => [m, r.at[m]]), end, chunks: r.chunks, counts,
